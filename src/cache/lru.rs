@@ -1,0 +1,53 @@
+//! LRU: evict the object whose last request is oldest.
+//!
+//! 1. A hit moves the object to the front of the list.
+//! 2. A new object enters at the front.
+//! 3. The victim is the object at the back.
+//!
+//! The textbook policy (e.g. Mattson et al., "Evaluation techniques for storage
+//! hierarchies", 1970); with variable sizes it evicts from the back until the new
+//! object fits, which is the usual byte-capacity generalisation.
+
+use super::list::OrderedSet;
+use super::{Cache, ObjectId};
+
+/// Least-recently-used eviction.
+#[derive(Default)]
+pub struct Lru {
+    order: OrderedSet,
+}
+
+impl Lru {
+    /// An empty LRU with room for `hint` objects before its index grows.
+    pub fn with_capacity(hint: usize) -> Self {
+        Lru {
+            order: OrderedSet::with_capacity(hint),
+        }
+    }
+}
+
+impl Cache for Lru {
+    fn access(&mut self, id: ObjectId) -> Option<u64> {
+        self.order.touch(id)
+    }
+
+    fn peek(&self, id: ObjectId) -> Option<u64> {
+        self.order.get(id)
+    }
+
+    fn insert(&mut self, id: ObjectId, size: u64) {
+        self.order.push_front(id, size);
+    }
+
+    fn victim(&mut self) -> Option<ObjectId> {
+        self.order.back()
+    }
+
+    fn remove(&mut self, id: ObjectId) -> Option<u64> {
+        self.order.remove(id)
+    }
+
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+}

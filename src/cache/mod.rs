@@ -1,0 +1,168 @@
+//! Byte-bounded caches: one eviction policy per file behind the small [`Cache`] trait.
+//!
+//! A policy only answers primitive questions (is it here, remember this, who goes next,
+//! forget that). [`BoundedCache`] owns the byte budget and the one shared algorithm that
+//! every policy uses: refuse what can never fit, evict victims until the object fits,
+//! then insert. Adding a policy means adding its file and one [`PolicyKind`] variant.
+
+mod fifo;
+mod list;
+mod lru;
+
+pub use fifo::Fifo;
+pub use lru::Lru;
+
+use serde::{Deserialize, Serialize};
+
+/// A cached object's identity: its rank in the catalog, or a hashed trace key.
+pub type ObjectId = u64;
+
+/// The primitives an eviction policy provides. Byte accounting is not its job.
+pub trait Cache: Send {
+    /// Records a request for `id`. Returns the stored size on a hit, updating the
+    /// policy's ordering as a hit does; `None` on a miss, with no change.
+    fn access(&mut self, id: ObjectId) -> Option<u64>;
+
+    /// The stored size of `id`, without touching any policy state.
+    fn peek(&self, id: ObjectId) -> Option<u64>;
+
+    /// Stores `id`. The caller guarantees `id` is absent and that its size fits the
+    /// free bytes; the policy must then report it from `peek`.
+    fn insert(&mut self, id: ObjectId, size: u64);
+
+    /// The object the policy would evict next, or `None` when empty. Asking must not
+    /// remove it; the caller follows with [`Cache::remove`].
+    fn victim(&mut self) -> Option<ObjectId>;
+
+    /// Removes `id` and returns its size, or `None` if it was absent.
+    fn remove(&mut self, id: ObjectId) -> Option<u64>;
+
+    /// How many objects are stored.
+    fn len(&self) -> usize;
+
+    /// Whether nothing is stored.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The eviction policies a scenario can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyKind {
+    /// Least recently used.
+    Lru,
+    /// First in, first out: hits do not change the order.
+    Fifo,
+}
+
+impl PolicyKind {
+    /// Every policy, for listings and the shared test suite.
+    pub const ALL: &'static [PolicyKind] = &[PolicyKind::Lru, PolicyKind::Fifo];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyKind::Lru => "lru",
+            PolicyKind::Fifo => "fifo",
+        }
+    }
+
+    /// A new, empty policy sized for about `objects_hint` entries.
+    pub fn build(self, objects_hint: usize) -> Box<dyn Cache> {
+        match self {
+            PolicyKind::Lru => Box::new(Lru::with_capacity(objects_hint)),
+            PolicyKind::Fifo => Box::new(Fifo::with_capacity(objects_hint)),
+        }
+    }
+}
+
+/// What [`BoundedCache::admit`] did with an object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// Stored, after evicting this many objects.
+    Stored { evicted: u32 },
+    /// Already present; nothing changed.
+    Present,
+    /// Larger than the whole cache, so never stored.
+    TooLarge,
+}
+
+/// A policy plus a byte budget that it never exceeds.
+pub struct BoundedCache {
+    policy: Box<dyn Cache>,
+    capacity: u64,
+    used: u64,
+}
+
+impl BoundedCache {
+    /// An empty cache of `capacity` bytes. `mean_object_size` only sizes the index up
+    /// front, so that a filling cache does not rehash in the middle of a run.
+    pub fn new(kind: PolicyKind, capacity: u64, mean_object_size: u64) -> Self {
+        let hint = (capacity / mean_object_size.max(1)).min(1 << 24) as usize;
+        BoundedCache {
+            policy: kind.build(hint),
+            capacity,
+            used: 0,
+        }
+    }
+
+    /// Looks `id` up as a request does; returns its size on a hit.
+    pub fn access(&mut self, id: ObjectId) -> Option<u64> {
+        self.policy.access(id)
+    }
+
+    /// Looks `id` up without side effects.
+    pub fn peek(&self, id: ObjectId) -> Option<u64> {
+        self.policy.peek(id)
+    }
+
+    /// Stores `id`, evicting as the policy chooses until it fits.
+    pub fn admit(&mut self, id: ObjectId, size: u64) -> Admission {
+        if size > self.capacity {
+            return Admission::TooLarge;
+        }
+        if self.policy.peek(id).is_some() {
+            return Admission::Present;
+        }
+        let mut evicted = 0;
+        while self.capacity - self.used < size {
+            let victim = self
+                .policy
+                .victim()
+                .expect("a non-empty cache always has a victim while over budget");
+            let freed = self
+                .policy
+                .remove(victim)
+                .expect("the policy's victim is stored");
+            self.used -= freed;
+            evicted += 1;
+        }
+        self.policy.insert(id, size);
+        self.used += size;
+        Admission::Stored { evicted }
+    }
+
+    /// Bytes stored now.
+    pub fn used(&self) -> u64 {
+        self.used
+    }
+
+    /// The byte budget.
+    pub fn capacity(&self) -> u64 {
+        self.capacity
+    }
+
+    /// Objects stored now.
+    pub fn len(&self) -> usize {
+        self.policy.len()
+    }
+
+    /// Whether nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self.policy.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests;

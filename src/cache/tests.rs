@@ -1,0 +1,146 @@
+//! The suite every policy must pass, plus property tests against tiny reference models.
+
+use super::*;
+use proptest::prelude::*;
+
+/// A fixed size per object, as the simulator derives sizes from ids.
+fn size_of(id: ObjectId) -> u64 {
+    1 + (id * 7 + 3) % 40
+}
+
+/// Replays `ids` as a simulator does: access, and on a miss admit.
+/// Returns which requests hit.
+fn replay(cache: &mut BoundedCache, ids: &[ObjectId]) -> Vec<bool> {
+    ids.iter()
+        .map(|&id| {
+            let hit = cache.access(id).is_some();
+            if !hit {
+                cache.admit(id, size_of(id));
+            }
+            hit
+        })
+        .collect()
+}
+
+/// The obviously correct model: a vector ordered front (newest) to back (victim).
+/// `promote` says whether a hit moves the object to the front (LRU) or not (FIFO).
+fn reference(capacity: u64, ids: &[ObjectId], promote: bool) -> Vec<bool> {
+    let mut order: Vec<ObjectId> = Vec::new();
+    ids.iter()
+        .map(|&id| {
+            if let Some(pos) = order.iter().position(|&x| x == id) {
+                if promote {
+                    order.remove(pos);
+                    order.insert(0, id);
+                }
+                return true;
+            }
+            let size = size_of(id);
+            if size <= capacity {
+                while order.iter().map(|&x| size_of(x)).sum::<u64>() + size > capacity {
+                    order.pop();
+                }
+                order.insert(0, id);
+            }
+            false
+        })
+        .collect()
+}
+
+fn stored_bytes(cache: &BoundedCache, universe: u64) -> u64 {
+    (0..universe).filter_map(|id| cache.peek(id)).sum()
+}
+
+#[test]
+fn every_policy_refuses_an_object_larger_than_the_cache() {
+    for &kind in PolicyKind::ALL {
+        let mut cache = BoundedCache::new(kind, 100, 10);
+        assert_eq!(cache.admit(1, 101), Admission::TooLarge, "{}", kind.name());
+        assert_eq!(cache.peek(1), None);
+        assert_eq!(cache.admit(2, 100), Admission::Stored { evicted: 0 });
+        assert_eq!(cache.used(), 100);
+    }
+}
+
+#[test]
+fn every_policy_peek_has_no_side_effects() {
+    for &kind in PolicyKind::ALL {
+        // Fill with 1, 2, 3; peek at 1 many times; then force one eviction.
+        // If peek counted as a use, LRU would evict 2 instead of 1.
+        let mut cache = BoundedCache::new(kind, 30, 10);
+        for id in 1..=3 {
+            cache.admit(id, 10);
+        }
+        for _ in 0..5 {
+            assert_eq!(cache.peek(1), Some(10));
+        }
+        assert_eq!(cache.admit(4, 10), Admission::Stored { evicted: 1 });
+        assert_eq!(cache.peek(1), None, "{} evicted the wrong object", kind.name());
+        assert_eq!(cache.peek(2), Some(10));
+    }
+}
+
+#[test]
+fn admitting_a_present_object_changes_nothing() {
+    for &kind in PolicyKind::ALL {
+        let mut cache = BoundedCache::new(kind, 30, 10);
+        cache.admit(1, 10);
+        assert_eq!(cache.admit(1, 10), Admission::Present);
+        assert_eq!((cache.used(), cache.len()), (10, 1));
+    }
+}
+
+#[test]
+fn lru_keeps_what_was_used_and_fifo_does_not() {
+    let ids = [1, 2, 3, 1, 4, 1];
+    let mut lru = BoundedCache::new(PolicyKind::Lru, 30, 10);
+    let mut fifo = BoundedCache::new(PolicyKind::Fifo, 30, 10);
+    let sized = |c: &mut BoundedCache| {
+        ids.iter()
+            .map(|&id| {
+                let hit = c.access(id).is_some();
+                if !hit {
+                    c.admit(id, 10);
+                }
+                hit
+            })
+            .collect::<Vec<_>>()
+    };
+    // LRU: 4 evicts 2 (1 was touched), so the last 1 hits. FIFO: 4 evicts 1.
+    assert_eq!(sized(&mut lru), [false, false, false, true, false, true]);
+    assert_eq!(sized(&mut fifo), [false, false, false, true, false, false]);
+}
+
+proptest! {
+    #[test]
+    fn policies_match_their_reference_models(
+        capacity in 1u64..120,
+        ids in proptest::collection::vec(0u64..24, 1..300),
+    ) {
+        for &kind in PolicyKind::ALL {
+            let mut cache = BoundedCache::new(kind, capacity, 20);
+            let hits = replay(&mut cache, &ids);
+            let expected = reference(capacity, &ids, kind == PolicyKind::Lru);
+            prop_assert_eq!(&hits, &expected, "{} disagrees with its model", kind.name());
+            prop_assert!(cache.used() <= capacity);
+            prop_assert_eq!(cache.used(), stored_bytes(&cache, 24));
+        }
+    }
+
+    #[test]
+    fn capacity_holds_after_every_step(
+        capacity in 1u64..200,
+        ids in proptest::collection::vec(0u64..64, 1..200),
+    ) {
+        for &kind in PolicyKind::ALL {
+            let mut cache = BoundedCache::new(kind, capacity, 20);
+            for &id in &ids {
+                if cache.access(id).is_none() {
+                    cache.admit(id, size_of(id));
+                }
+                prop_assert!(cache.used() <= cache.capacity());
+                prop_assert_eq!(cache.used(), stored_bytes(&cache, 64));
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The error a scenario check reports: where in the file, and what is allowed there.
+//!
+//! Domain modules validate their own settings with these helpers; `scenario` adds the
+//! file name and turns them into its error type.
+
+use std::fmt;
+
+/// A rejected setting: the key path (`pops[2].cache_capacity`) and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    /// Where the setting is, as a key path.
+    pub path: String,
+    /// What is wrong, and what would be allowed.
+    pub message: String,
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// The result of a check.
+pub type Checked = Result<(), Invalid>;
+
+/// Fails at `path` with `message`.
+pub fn fail(path: impl Into<String>, message: impl Into<String>) -> Checked {
+    Err(Invalid {
+        path: path.into(),
+        message: message.into(),
+    })
+}
+
+/// Requires `cond`, failing at `path` with `message` otherwise.
+pub fn ensure(cond: bool, path: impl FnOnce() -> String, message: impl FnOnce() -> String) -> Checked {
+    if cond {
+        Ok(())
+    } else {
+        fail(path(), message())
+    }
+}
+
+/// Requires a finite value greater than zero.
+pub fn positive(path: &str, value: f64) -> Checked {
+    ensure(value > 0.0 && value.is_finite(), || path.into(), || {
+        format!("must be a number greater than zero, got {value}")
+    })
+}
+
+/// Requires a value within `lo..=hi`.
+pub fn within(path: &str, value: f64, lo: f64, hi: f64) -> Checked {
+    ensure((lo..=hi).contains(&value), || path.into(), || {
+        format!("must be between {lo} and {hi}, got {value}")
+    })
+}
+
+/// Requires shares that sum to 1. edgesim rejects rather than normalises, so that a
+/// typo in one share cannot silently rescale all the others.
+pub fn shares_sum_to_one(path: &str, shares: impl IntoIterator<Item = f64>) -> Checked {
+    let sum: f64 = shares.into_iter().sum();
+    ensure((sum - 1.0).abs() <= 1e-6, || path.into(), || {
+        format!("shares must sum to 1 (they are not normalised), but they sum to {sum}")
+    })
+}
+
+/// Requires a non-empty name not used before in `names`.
+pub fn unique_name<'a>(path: &str, name: &str, earlier: impl IntoIterator<Item = &'a str>) -> Checked {
+    ensure(!name.is_empty(), || path.into(), || "must not be empty".into())?;
+    let clash = earlier.into_iter().any(|n| n == name);
+    ensure(!clash, || path.into(), || format!("{name:?} is used twice; names must be unique"))
+}

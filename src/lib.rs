@@ -1,0 +1,7 @@
+//! edgesim: a discrete-event simulator of CDN edge request routing, modelled on CloudFront.
+pub mod cache;
+pub mod engine;
+pub mod units;
+pub mod check;
+pub mod protocol;
+pub mod workload;

@@ -1,0 +1,212 @@
+//! Simulated time and byte sizes, with the human-readable forms scenario files use.
+//!
+//! Time is an integer count of nanoseconds so that event ordering never depends on
+//! floating-point rounding. Durations are written `"250us"`, `"90s"`, `"5m"`, `"1h"` or
+//! `"1h30m"`; sizes `"512B"`, `"64KiB"`, `"50GiB"` (binary) or `"1GB"` (decimal).
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Simulated time or a span of it, in nanoseconds.
+pub type Nanos = u64;
+
+/// Nanoseconds per millisecond.
+pub const MS: Nanos = 1_000_000;
+/// Nanoseconds per second.
+pub const SEC: Nanos = 1_000_000_000;
+
+/// Converts nanoseconds to fractional milliseconds, for reports.
+pub fn nanos_to_ms(n: Nanos) -> f64 {
+    n as f64 / MS as f64
+}
+
+/// Converts fractional seconds to nanoseconds, rounding to the nearest and saturating.
+pub fn secs_to_nanos(s: f64) -> Nanos {
+    if s <= 0.0 || s.is_nan() {
+        0
+    } else {
+        (s * SEC as f64).round().min(u64::MAX as f64) as Nanos
+    }
+}
+
+/// A non-negative span of simulated time, written in scenario files as `"90s"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Duration(pub Nanos);
+
+/// A byte count, written in scenario files as `"64KiB"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Bytes(pub u64);
+
+const DURATION_UNITS: &[(&str, Nanos)] = &[
+    ("ns", 1),
+    ("us", 1_000),
+    ("ms", MS),
+    ("s", SEC),
+    ("m", 60 * SEC),
+    ("h", 3600 * SEC),
+    ("d", 86_400 * SEC),
+];
+
+const SIZE_UNITS: &[(&str, u64)] = &[
+    ("B", 1),
+    ("KiB", 1 << 10),
+    ("MiB", 1 << 20),
+    ("GiB", 1 << 30),
+    ("TiB", 1 << 40),
+    ("KB", 1_000),
+    ("MB", 1_000_000),
+    ("GB", 1_000_000_000),
+    ("TB", 1_000_000_000_000),
+];
+
+/// What a duration may look like, for error messages.
+pub const DURATION_HELP: &str =
+    "a duration such as \"250us\", \"20ms\", \"90s\", \"5m\", \"1h30m\" (units ns, us, ms, s, m, h, d)";
+/// What a size may look like, for error messages.
+pub const SIZE_HELP: &str =
+    "a size such as \"512B\", \"64KiB\", \"50GiB\" or \"1GB\" (units B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)";
+
+/// Splits `"1h30m"` into `[(1, "h"), (30, "m")]`; numbers may carry a fraction.
+fn split_terms(s: &str) -> Option<Vec<(f64, &str)>> {
+    let mut out = Vec::new();
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let num_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let unit_end = rest[num_end..]
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .map_or(rest.len(), |i| num_end + i);
+        let value: f64 = rest[..num_end].parse().ok()?;
+        out.push((value, rest[num_end..unit_end].trim()));
+        rest = &rest[unit_end..];
+    }
+    Some(out)
+}
+
+fn parse_with(s: &str, units: &[(&str, u64)]) -> Option<u64> {
+    let mut total = 0f64;
+    for (value, unit) in split_terms(s)? {
+        let (_, scale) = units.iter().find(|(name, _)| *name == unit)?;
+        total += value * *scale as f64;
+    }
+    (total.is_finite() && total < u64::MAX as f64).then(|| total.round() as u64)
+}
+
+impl Duration {
+    /// Parses `"90s"`-style text; `None` when it is not a duration.
+    pub fn parse(s: &str) -> Option<Duration> {
+        parse_with(s, DURATION_UNITS).map(Duration)
+    }
+
+    /// The span in nanoseconds.
+    pub fn nanos(self) -> Nanos {
+        self.0
+    }
+
+    /// The span in fractional seconds.
+    pub fn secs_f64(self) -> f64 {
+        self.0 as f64 / SEC as f64
+    }
+}
+
+impl Bytes {
+    /// Parses `"64KiB"`-style text; `None` when it is not a size.
+    pub fn parse(s: &str) -> Option<Bytes> {
+        parse_with(s, SIZE_UNITS).map(Bytes)
+    }
+}
+
+/// Writes `value` with the largest unit that divides it exactly, so that resolved
+/// scenarios round-trip without loss.
+fn format_exact(f: &mut fmt::Formatter<'_>, value: u64, units: &[(&str, u64)]) -> fmt::Result {
+    let best = units
+        .iter()
+        .filter(|(_, scale)| value > 0 && value % scale == 0)
+        .max_by_key(|(_, scale)| *scale)
+        .unwrap_or(&units[0]);
+    write!(f, "{}{}", value / best.1, best.0)
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        format_exact(f, self.0, DURATION_UNITS)
+    }
+}
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        format_exact(f, self.0, SIZE_UNITS)
+    }
+}
+
+macro_rules! text_serde {
+    ($ty:ty, $help:expr) => {
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.to_string())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                <$ty>::parse(&text).ok_or_else(|| {
+                    serde::de::Error::custom(format!("invalid value {text:?}: expected {}", $help))
+                })
+            }
+        }
+    };
+}
+
+text_serde!(Duration, DURATION_HELP);
+text_serde!(Bytes, SIZE_HELP);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_in_every_unit() {
+        assert_eq!(Duration::parse("250us"), Some(Duration(250_000)));
+        assert_eq!(Duration::parse("20ms"), Some(Duration(20 * MS)));
+        assert_eq!(Duration::parse("90s"), Some(Duration(90 * SEC)));
+        assert_eq!(Duration::parse("5m"), Some(Duration(300 * SEC)));
+        assert_eq!(Duration::parse("1h30m"), Some(Duration(5400 * SEC)));
+        assert_eq!(Duration::parse("1.5ms"), Some(Duration(1_500_000)));
+        assert_eq!(Duration::parse("0s"), Some(Duration(0)));
+    }
+
+    #[test]
+    fn bad_durations_are_refused() {
+        for text in ["", "10", "ms", "10 parsecs", "-5s", "1e3s", "5m5"] {
+            assert_eq!(Duration::parse(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn sizes_parse_binary_and_decimal() {
+        assert_eq!(Bytes::parse("512B"), Some(Bytes(512)));
+        assert_eq!(Bytes::parse("64KiB"), Some(Bytes(65_536)));
+        assert_eq!(Bytes::parse("50GiB"), Some(Bytes(50 << 30)));
+        assert_eq!(Bytes::parse("1GB"), Some(Bytes(1_000_000_000)));
+        assert_eq!(Bytes::parse("0.5MiB"), Some(Bytes(1 << 19)));
+        assert_eq!(Bytes::parse("12 XB"), None);
+        assert_eq!(Bytes::parse("-1KiB"), None);
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for text in ["250us", "90s", "5m", "1h", "1500us", "0ns"] {
+            let d = Duration::parse(text).unwrap();
+            assert_eq!(Duration::parse(&d.to_string()), Some(d));
+        }
+        assert_eq!(Duration(5400 * SEC).to_string(), "90m");
+        assert_eq!(Bytes(50 << 30).to_string(), "50GiB");
+        assert_eq!(Bytes(1_000_000_000).to_string(), "1GB");
+        assert_eq!(Bytes(1234).to_string(), "1234B");
+    }
+}

@@ -1,0 +1,210 @@
+//! The object catalog: path classes, Zipf popularity and per-object sizes.
+//!
+//! Class `k` owns the ids `offset_k .. offset_k + objects_k`; within a class, id
+//! `offset_k + r - 1` is the object of popularity rank `r`. A request first picks its
+//! class by share, then a rank from the class's Zipf law (rand_distr's
+//! rejection-inversion sampler: constant time and no table, so tens of millions of
+//! objects cost no memory). An object's size is drawn from the class's distribution by a
+//! generator seeded with the object id, so it is the same every time the object is
+//! requested and in every run with the same seed.
+
+use super::arrivals::Focus;
+use super::dist::Sampler;
+use super::ClassSpec;
+use crate::cache::ObjectId;
+use crate::engine::{stream, Stream};
+use crate::protocol::Method;
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, Zipf};
+
+struct Class {
+    offset: u64,
+    objects: u64,
+    zipf: Zipf<f64>,
+    size: Sampler,
+    max_size: u64,
+    /// Cumulative method weights in `Method::ALL` order.
+    methods: [f64; 7],
+    /// The method when the mix has only one, so sampling can be skipped.
+    only_method: Option<Method>,
+}
+
+/// All objects clients can request.
+pub struct Catalog {
+    classes: Vec<Class>,
+    /// Cumulative class shares.
+    shares: Vec<f64>,
+    size_seed: u64,
+}
+
+impl Catalog {
+    /// The catalog of validated classes.
+    pub fn new(specs: &[ClassSpec], seed: u64) -> Self {
+        let mut offset = 0;
+        let mut cumulative = 0.0;
+        let mut shares = Vec::with_capacity(specs.len());
+        let classes = specs
+            .iter()
+            .map(|c| {
+                cumulative += c.share;
+                shares.push(cumulative);
+                let weights = c.methods.weights();
+                let mut methods = [0.0; 7];
+                let mut acc = 0.0;
+                for (slot, w) in methods.iter_mut().zip(weights) {
+                    acc += w;
+                    *slot = acc;
+                }
+                let nonzero: Vec<_> = Method::ALL.iter().zip(weights).filter(|(_, w)| *w > 0.0).collect();
+                let class = Class {
+                    offset,
+                    objects: c.objects,
+                    zipf: Zipf::new(c.objects as f64, c.zipf_exponent).expect("validated zipf"),
+                    size: c.size.sampler(),
+                    max_size: c.max_size.0,
+                    methods,
+                    only_method: (nonzero.len() == 1).then(|| *nonzero[0].0),
+                };
+                offset += c.objects;
+                class
+            })
+            .collect();
+        Catalog {
+            classes,
+            shares,
+            size_seed: stream(seed, "workload/sizes").random(),
+        }
+    }
+
+    /// Total number of objects.
+    pub fn objects(&self) -> u64 {
+        self.classes.last().map_or(0, |c| c.offset + c.objects)
+    }
+
+    /// Picks a class and an object for one request.
+    #[inline]
+    pub fn draw(&self, rng: &mut Stream, focus: Focus) -> (u16, ObjectId) {
+        let pick = rng.random::<f64>() * self.shares[self.shares.len() - 1];
+        let k = self.shares.iter().position(|&s| pick < s).unwrap_or(self.shares.len() - 1);
+        let class = &self.classes[k];
+        let rank0 = if focus.share > 0.0 && rng.random::<f64>() < focus.share {
+            rng.random_range(0..focus.top.min(class.objects))
+        } else {
+            // Zipf yields 1..=n as a float; the cast is exact below 2^53 (validated).
+            (class.zipf.sample(rng) as u64 - 1).min(class.objects - 1)
+        };
+        (k as u16, class.offset + rank0)
+    }
+
+    /// Picks a request method for class `k`.
+    #[inline]
+    pub fn method(&self, k: u16, rng: &mut Stream) -> Method {
+        let class = &self.classes[k as usize];
+        if let Some(m) = class.only_method {
+            return m;
+        }
+        let pick = rng.random::<f64>() * class.methods[6];
+        let i = class.methods.iter().position(|&c| pick < c).unwrap_or(6);
+        Method::ALL[i]
+    }
+
+    /// The size of `object` in class `k`: the same on every call.
+    #[inline]
+    pub fn size_of(&self, k: u16, object: ObjectId) -> u64 {
+        let class = &self.classes[k as usize];
+        let mut rng = Stream::seed_from_u64(self.size_seed ^ object);
+        class.size.sample(&mut rng).clamp(1, class.max_size)
+    }
+
+    /// The class that owns `object`.
+    pub fn class_of(&self, object: ObjectId) -> Option<u16> {
+        self.classes
+            .iter()
+            .position(|c| (c.offset..c.offset + c.objects).contains(&object))
+            .map(|k| k as u16)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::MethodMix;
+    use crate::units::Bytes;
+    use crate::workload::dist::Dist;
+
+    fn class(name: &str, share: f64, objects: u64, s: f64) -> ClassSpec {
+        ClassSpec {
+            name: name.into(),
+            prefix: format!("/{name}/"),
+            share,
+            objects,
+            zipf_exponent: s,
+            size: Dist::Lognormal { median: Bytes(10_000), sigma: 1.0 },
+            max_size: Bytes(1 << 30),
+            methods: MethodMix { get: 0.9, head: 0.1, ..MethodMix::default() },
+        }
+    }
+
+    #[test]
+    fn classes_get_their_share_and_own_disjoint_ids() {
+        let cat = Catalog::new(&[class("a", 0.6, 1000, 0.8), class("b", 0.4, 500, 0.8)], 1);
+        let mut rng = stream(1, "t");
+        let mut per_class = [0u64; 2];
+        for _ in 0..100_000 {
+            let (k, id) = cat.draw(&mut rng, Focus::default());
+            per_class[k as usize] += 1;
+            assert_eq!(cat.class_of(id), Some(k));
+        }
+        assert!((per_class[0] as f64 / 100_000.0 - 0.6).abs() < 0.01, "{per_class:?}");
+        assert_eq!(cat.objects(), 1500);
+    }
+
+    #[test]
+    fn popularity_follows_zipf() {
+        // With exponent 1 the top object is requested twice as often as the second.
+        let cat = Catalog::new(&[class("a", 1.0, 10_000, 1.0)], 1);
+        let mut rng = stream(2, "t");
+        let mut counts = [0u64; 3];
+        for _ in 0..400_000 {
+            let (_, id) = cat.draw(&mut rng, Focus::default());
+            if id < 3 {
+                counts[id as usize] += 1;
+            }
+        }
+        let ratio = counts[0] as f64 / counts[1] as f64;
+        assert!((ratio - 2.0).abs() < 0.1, "{counts:?}");
+        let ratio = counts[0] as f64 / counts[2] as f64;
+        assert!((ratio - 3.0).abs() < 0.15, "{counts:?}");
+    }
+
+    #[test]
+    fn sizes_are_a_fixed_function_of_the_object_and_seed() {
+        let a = Catalog::new(&[class("a", 1.0, 1000, 0.8)], 7);
+        let b = Catalog::new(&[class("a", 1.0, 1000, 0.8)], 7);
+        let sizes: Vec<u64> = (0..1000).map(|id| a.size_of(0, id)).collect();
+        assert!((0..1000).all(|id| b.size_of(0, id) == sizes[id as usize]));
+        let mut sorted = sizes.clone();
+        sorted.sort_unstable();
+        let median = sorted[500] as f64;
+        assert!((median / 10_000.0 - 1.0).abs() < 0.15, "median {median}");
+        let c = Catalog::new(&[class("a", 1.0, 1000, 0.8)], 8);
+        assert!((0..1000).any(|id| c.size_of(0, id) != sizes[id as usize]));
+    }
+
+    #[test]
+    fn focus_sends_the_crowd_to_the_top_objects() {
+        let cat = Catalog::new(&[class("a", 1.0, 1_000_000, 0.0)], 1);
+        let mut rng = stream(3, "t");
+        let focus = Focus { share: 0.5, top: 10 };
+        let in_top = (0..10_000).filter(|_| cat.draw(&mut rng, focus).1 < 10).count();
+        assert!((in_top as f64 / 10_000.0 - 0.5).abs() < 0.02, "{in_top}");
+    }
+
+    #[test]
+    fn methods_follow_the_mix() {
+        let cat = Catalog::new(&[class("a", 1.0, 10, 0.8)], 1);
+        let mut rng = stream(4, "t");
+        let heads = (0..50_000).filter(|_| cat.method(0, &mut rng) == Method::Head).count();
+        assert!((heads as f64 / 50_000.0 - 0.1).abs() < 0.01, "{heads}");
+    }
+}

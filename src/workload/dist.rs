@@ -1,0 +1,169 @@
+//! Distributions of sizes and times as scenario files write them, and their samplers.
+//!
+//! One enum serves both object sizes (in bytes) and service times (in nanoseconds), so a
+//! new distribution is added once for both.
+
+use crate::units::{Bytes, Duration};
+use rand::Rng;
+use rand_distr::{Distribution, Exp, LogNormal, Pareto};
+use serde::{Deserialize, Serialize};
+
+/// A quantity a distribution can describe: it converts to and from a base-unit `f64`.
+pub trait Quantity: Copy {
+    /// The value in base units (bytes or nanoseconds).
+    fn base(self) -> f64;
+}
+
+impl Quantity for Bytes {
+    fn base(self) -> f64 {
+        self.0 as f64
+    }
+}
+
+impl Quantity for Duration {
+    fn base(self) -> f64 {
+        self.0 as f64
+    }
+}
+
+/// A distribution of a size or a time, tagged by `dist` in scenario files.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Dist<Q> {
+    /// Always `value`.
+    Constant {
+        /// The one value.
+        value: Q,
+    },
+    /// Exponential with the given mean (memoryless; the M in M/M/c).
+    Exponential {
+        /// The mean.
+        mean: Q,
+    },
+    /// Lognormal: `median × e^(sigma·Z)` for standard normal Z.
+    Lognormal {
+        /// The median, `e^mu`.
+        median: Q,
+        /// The standard deviation of the logarithm.
+        sigma: f64,
+    },
+    /// Pareto (type I): heavy-tailed, at least `min`, tail index `alpha`.
+    Pareto {
+        /// The scale: the smallest value.
+        min: Q,
+        /// The shape: smaller is heavier; the mean is infinite for `alpha <= 1`.
+        alpha: f64,
+    },
+}
+
+impl<Q: Quantity> Dist<Q> {
+    /// Why these parameters are unusable, if they are.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        let positive = |name: &'static str, v: f64| {
+            (v.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater))
+                .then(|| (name, format!("must be greater than zero, got {v}")))
+        };
+        match *self {
+            Dist::Constant { value } => positive("value", value.base()),
+            Dist::Exponential { mean } => positive("mean", mean.base()),
+            Dist::Lognormal { median, sigma } => positive("median", median.base()).or_else(|| {
+                (!(0.0..=10.0).contains(&sigma))
+                    .then(|| ("sigma", format!("must be between 0 and 10, got {sigma}")))
+            }),
+            Dist::Pareto { min, alpha } => positive("min", min.base()).or_else(|| {
+                (!(alpha > 0.0 && alpha.is_finite()))
+                    .then(|| ("alpha", format!("must be greater than zero, got {alpha}")))
+            }),
+        }
+    }
+
+    /// The mean in base units, or `None` when it is infinite (Pareto with alpha <= 1).
+    pub fn mean(&self) -> Option<f64> {
+        match *self {
+            Dist::Constant { value } => Some(value.base()),
+            Dist::Exponential { mean } => Some(mean.base()),
+            Dist::Lognormal { median, sigma } => Some(median.base() * (sigma * sigma / 2.0).exp()),
+            Dist::Pareto { min, alpha } => (alpha > 1.0).then(|| alpha * min.base() / (alpha - 1.0)),
+        }
+    }
+
+    /// A sampler; the parameters must have passed [`Dist::problem`].
+    pub fn sampler(&self) -> Sampler {
+        match *self {
+            Dist::Constant { value } => Sampler::Constant(value.base()),
+            Dist::Exponential { mean } => {
+                Sampler::Exponential(Exp::new(1.0 / mean.base()).expect("validated mean > 0"))
+            }
+            Dist::Lognormal { median, sigma } => Sampler::Lognormal(
+                LogNormal::new(median.base().ln(), sigma).expect("validated sigma"),
+            ),
+            Dist::Pareto { min, alpha } => {
+                Sampler::Pareto(Pareto::new(min.base(), alpha).expect("validated pareto"))
+            }
+        }
+    }
+}
+
+/// A ready-to-draw distribution in base units.
+#[derive(Clone, Copy, Debug)]
+pub enum Sampler {
+    /// Always this value.
+    Constant(f64),
+    /// Exponential.
+    Exponential(Exp<f64>),
+    /// Lognormal.
+    Lognormal(LogNormal<f64>),
+    /// Pareto.
+    Pareto(Pareto<f64>),
+}
+
+impl Sampler {
+    /// Draws one value in base units, rounded to a whole unit.
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        let v = match self {
+            Sampler::Constant(v) => *v,
+            Sampler::Exponential(d) => d.sample(rng),
+            Sampler::Lognormal(d) => d.sample(rng),
+            Sampler::Pareto(d) => d.sample(rng),
+        };
+        // `as` saturates, so an extreme Pareto draw becomes u64::MAX rather than wrapping.
+        v.round() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::stream;
+
+    fn sample_mean(d: Dist<Duration>, n: usize) -> f64 {
+        let s = d.sampler();
+        let mut rng = stream(1, "dist-test");
+        (0..n).map(|_| s.sample(&mut rng) as f64).sum::<f64>() / n as f64
+    }
+
+    #[test]
+    fn sample_means_match_the_closed_form_means() {
+        let cases = [
+            Dist::Exponential { mean: Duration(1_000_000) },
+            Dist::Lognormal { median: Duration(1_000_000), sigma: 0.5 },
+            Dist::Pareto { min: Duration(1_000_000), alpha: 3.0 },
+            Dist::Constant { value: Duration(5) },
+        ];
+        for d in cases {
+            let want = d.mean().unwrap();
+            let got = sample_mean(d, 200_000);
+            assert!((got / want - 1.0).abs() < 0.02, "{d:?}: mean {got}, want {want}");
+        }
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        let d: Dist<Bytes> = Dist::Lognormal { median: Bytes(10), sigma: -1.0 };
+        assert_eq!(d.problem().unwrap().0, "sigma");
+        let d: Dist<Bytes> = Dist::Exponential { mean: Bytes(0) };
+        assert_eq!(d.problem().unwrap().0, "mean");
+        assert_eq!(Dist::Pareto { min: Bytes(1), alpha: 1.0 }.mean(), None);
+    }
+}

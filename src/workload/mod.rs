@@ -1,0 +1,290 @@
+//! Client workload: regions, arrival processes, the object catalog and path classes.
+//!
+//! Requests are produced lazily, one arrival at a time, so memory does not grow with
+//! the number of requests. An arrival's time is the moment it reaches the edge; the
+//! viewer's half round trip before it is added to its latency by the simulation.
+
+mod arrivals;
+mod catalog;
+pub mod dist;
+
+pub use arrivals::RateModel;
+pub use catalog::Catalog;
+
+use crate::cache::ObjectId;
+use crate::check::{self, ensure, Checked};
+use crate::engine::{stream, Stream};
+use crate::protocol::{Method, MethodMix};
+use crate::units::{Bytes, Duration, Nanos};
+use dist::Dist;
+use serde::{Deserialize, Serialize};
+
+/// A population of clients in one place.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionSpec {
+    /// Unique name, used in reports.
+    pub name: String,
+    /// Latitude of the population's centre, in degrees.
+    pub lat: f64,
+    /// Longitude of the population's centre, in degrees.
+    pub lon: f64,
+    /// Share of all requests; the shares of all regions sum to 1.
+    pub share: f64,
+    /// Local time offset from UTC in hours, for the diurnal curve.
+    #[serde(default)]
+    pub utc_offset_hours: f64,
+    /// Access-network round trip added to every request (last-mile latency).
+    #[serde(default = "default_last_mile")]
+    pub last_mile: Duration,
+    /// Mean of an exponential extra delay per request (last-mile jitter).
+    #[serde(default = "default_jitter")]
+    pub jitter: Duration,
+    /// Daily rate curve.
+    #[serde(default)]
+    pub diurnal: Diurnal,
+}
+
+fn default_last_mile() -> Duration {
+    Duration(5_000_000)
+}
+
+fn default_jitter() -> Duration {
+    Duration(2_000_000)
+}
+
+/// A cosine daily curve: rate × (1 + amplitude × cos(2π (local hour − peak hour) / 24)).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Diurnal {
+    /// 0 gives a flat rate; 0.5 swings between half and one and a half times the mean.
+    pub amplitude: f64,
+    /// Local hour (0–24) of the peak.
+    pub peak_hour: f64,
+}
+
+impl Default for Diurnal {
+    fn default() -> Self {
+        Diurnal {
+            amplitude: 0.0,
+            peak_hour: 20.0,
+        }
+    }
+}
+
+/// A class of URLs (`/images/*`) with its own popularity, sizes and methods.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassSpec {
+    /// Unique name, used in reports.
+    pub name: String,
+    /// URL path prefix of the class's objects, such as `/images/`.
+    pub prefix: String,
+    /// Share of requests that go to this class; the shares of all classes sum to 1.
+    pub share: f64,
+    /// Number of distinct objects in the class.
+    pub objects: u64,
+    /// Zipf exponent of the class's popularity (0 is uniform).
+    #[serde(default = "default_zipf")]
+    pub zipf_exponent: f64,
+    /// Object size distribution; each object's size is a fixed function of its id.
+    #[serde(default = "default_size")]
+    pub size: Dist<Bytes>,
+    /// Sizes drawn above this are cut to it.
+    #[serde(default = "default_max_size")]
+    pub max_size: Bytes,
+    /// Request methods.
+    #[serde(default)]
+    pub methods: MethodMix,
+}
+
+fn default_zipf() -> f64 {
+    0.9
+}
+
+fn default_size() -> Dist<Bytes> {
+    Dist::Lognormal {
+        median: Bytes(32 << 10),
+        sigma: 1.0,
+    }
+}
+
+fn default_max_size() -> Bytes {
+    // CloudFront's largest cacheable object (cloudfront.md §6).
+    Bytes(50_000_000_000)
+}
+
+/// A window in which some regions send `multiplier` times their usual rate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlashCrowdSpec {
+    /// When it starts, from the beginning of the run.
+    pub start: Duration,
+    /// How long it lasts.
+    pub duration: Duration,
+    /// Rate multiplier inside the window.
+    pub multiplier: f64,
+    /// Regions affected, by name; empty means all.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// When above 0, the extra requests go uniformly to this many of each class's most
+    /// popular objects, as when one page goes viral.
+    #[serde(default)]
+    pub top_objects: u64,
+}
+
+/// Everything about the requests clients make.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadSpec {
+    /// Mean requests per second over all regions, before diurnal and flash-crowd changes.
+    #[serde(default = "default_rate")]
+    pub rate: f64,
+    /// UTC hour (0–24) at simulated time zero, which places the diurnal curves.
+    #[serde(default)]
+    pub start_hour_utc: f64,
+    /// URL path classes.
+    pub classes: Vec<ClassSpec>,
+    /// Flash crowds.
+    #[serde(default)]
+    pub flash_crowds: Vec<FlashCrowdSpec>,
+}
+
+fn default_rate() -> f64 {
+    1000.0
+}
+
+impl RegionSpec {
+    /// Checks one region at `path`.
+    pub fn check(&self, path: &str) -> Checked {
+        check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
+        check::within(&format!("{path}.lon"), self.lon, -180.0, 180.0)?;
+        check::within(&format!("{path}.share"), self.share, 0.0, 1.0)?;
+        check::within(&format!("{path}.utc_offset_hours"), self.utc_offset_hours, -12.0, 14.0)?;
+        check::within(&format!("{path}.diurnal.amplitude"), self.diurnal.amplitude, 0.0, 0.99)?;
+        check::within(&format!("{path}.diurnal.peak_hour"), self.diurnal.peak_hour, 0.0, 24.0)
+    }
+}
+
+impl WorkloadSpec {
+    /// Checks the workload; `regions` are the names flash crowds may refer to.
+    pub fn check(&self, regions: &[RegionSpec]) -> Checked {
+        check::positive("workload.rate", self.rate)?;
+        check::within("workload.start_hour_utc", self.start_hour_utc, 0.0, 24.0)?;
+        ensure(!self.classes.is_empty(), || "workload.classes".into(), || {
+            "at least one path class is required".into()
+        })?;
+        for (i, c) in self.classes.iter().enumerate() {
+            let path = format!("workload.classes[{i}]");
+            let earlier = self.classes[..i].iter().map(|c| c.name.as_str());
+            check::unique_name(&format!("{path}.name"), &c.name, earlier)?;
+            c.check(&path)?;
+        }
+        check::shares_sum_to_one("workload.classes[*].share", self.classes.iter().map(|c| c.share))?;
+        let total: u64 = self.classes.iter().map(|c| c.objects).fold(0, u64::saturating_add);
+        ensure(total < 1 << 53, || "workload.classes[*].objects".into(), || {
+            format!("the catalog may hold at most 2^53 objects, got {total}")
+        })?;
+        for (i, f) in self.flash_crowds.iter().enumerate() {
+            let path = format!("workload.flash_crowds[{i}]");
+            check::positive(&format!("{path}.multiplier"), f.multiplier)?;
+            ensure(f.duration.0 > 0, || format!("{path}.duration"), || {
+                "must be longer than zero".into()
+            })?;
+            for (j, r) in f.regions.iter().enumerate() {
+                ensure(regions.iter().any(|x| &x.name == r), || format!("{path}.regions[{j}]"), || {
+                    let known: Vec<_> = regions.iter().map(|x| x.name.as_str()).collect();
+                    format!("no region is named {r:?}; regions are {known:?}")
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ClassSpec {
+    fn check(&self, path: &str) -> Checked {
+        ensure(self.prefix.starts_with('/'), || format!("{path}.prefix"), || {
+            format!("must start with '/', got {:?}", self.prefix)
+        })?;
+        check::within(&format!("{path}.share"), self.share, 0.0, 1.0)?;
+        ensure(self.objects > 0, || format!("{path}.objects"), || "must be at least 1".into())?;
+        check::within(&format!("{path}.zipf_exponent"), self.zipf_exponent, 0.0, 10.0)?;
+        if let Some((key, msg)) = self.size.problem() {
+            return check::fail(format!("{path}.size.{key}"), msg);
+        }
+        ensure(self.max_size.0 > 0, || format!("{path}.max_size"), || "must be larger than 0B".into())?;
+        let weights = self.methods.weights();
+        for (m, w) in Method::ALL.iter().zip(weights) {
+            let key = format!("{path}.methods.{}", format!("{m:?}").to_lowercase());
+            check::within(&key, w, 0.0, 1.0)?;
+        }
+        check::shares_sum_to_one(&format!("{path}.methods"), weights)
+    }
+}
+
+/// One request as the workload produces it. Small and `Copy`: ids, not strings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Arrival {
+    /// When it reaches the edge.
+    pub at: Nanos,
+    /// 0-based position in the arrival sequence.
+    pub index: u64,
+    /// Client region index.
+    pub region: u16,
+    /// Path class index.
+    pub class: u16,
+    /// Requested object.
+    pub object: ObjectId,
+    /// The object's size in bytes.
+    pub size: u64,
+    /// Request method.
+    pub method: Method,
+}
+
+/// The lazy request generator of one run.
+pub struct Workload {
+    rates: RateModel,
+    catalog: Catalog,
+    arrivals: Stream,
+    objects: Stream,
+    methods: Stream,
+    next_index: u64,
+}
+
+impl Workload {
+    /// A generator for a validated workload.
+    pub fn new(spec: &WorkloadSpec, regions: &[RegionSpec], seed: u64) -> Self {
+        Workload {
+            rates: RateModel::new(spec, regions),
+            catalog: Catalog::new(&spec.classes, seed),
+            arrivals: stream(seed, "workload/arrivals"),
+            objects: stream(seed, "workload/objects"),
+            methods: stream(seed, "workload/methods"),
+            next_index: 0,
+        }
+    }
+
+    /// The catalog requests draw from.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The next request, strictly after the previous one's time or at it.
+    pub fn next_arrival(&mut self) -> Arrival {
+        let (at, region, focus) = self.rates.next(&mut self.arrivals);
+        let (class, object) = self.catalog.draw(&mut self.objects, focus);
+        let method = self.catalog.method(class, &mut self.methods);
+        let index = self.next_index;
+        self.next_index += 1;
+        Arrival {
+            at,
+            index,
+            region,
+            class,
+            object,
+            size: self.catalog.size_of(class, object),
+            method,
+        }
+    }
+}
