@@ -5,3 +5,8 @@ pub mod units;
 pub mod check;
 pub mod protocol;
 pub mod workload;
+pub mod topology;
+pub mod origin;
+pub mod stats;
+pub mod scenario;
+pub mod sim;

@@ -4,15 +4,16 @@ use crate::units::Nanos;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+/// `key` is the time in the high 64 bits and the sequence number in the low 64, so one
+/// integer comparison orders by time and then by scheduling order.
 struct Entry<E> {
-    at: Nanos,
-    seq: u64,
+    key: u128,
     event: E,
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
+        self.key == other.key
     }
 }
 
@@ -27,7 +28,7 @@ impl<E> PartialOrd for Entry<E> {
 impl<E> Ord for Entry<E> {
     // Reversed so that the max-heap pops the earliest (time, seq) first.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.at, other.seq).cmp(&(self.at, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -57,17 +58,18 @@ impl<E> EventQueue<E> {
     pub fn schedule(&mut self, at: Nanos, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry { at, seq, event });
+        let key = (u128::from(at) << 64) | u128::from(seq);
+        self.heap.push(Entry { key, event });
     }
 
     /// The time of the earliest pending event.
     pub fn peek_time(&self) -> Option<Nanos> {
-        self.heap.peek().map(|e| e.at)
+        self.heap.peek().map(|e| (e.key >> 64) as Nanos)
     }
 
     /// Removes and returns the earliest pending event with its time.
     pub fn pop(&mut self) -> Option<(Nanos, E)> {
-        self.heap.pop().map(|e| (e.at, e.event))
+        self.heap.pop().map(|e| ((e.key >> 64) as Nanos, e.event))
     }
 
     /// How many events are pending.

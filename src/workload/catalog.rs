@@ -35,6 +35,7 @@ pub struct Catalog {
     /// Cumulative class shares.
     shares: Vec<f64>,
     size_seed: u64,
+    mean_size: u64,
 }
 
 impl Catalog {
@@ -43,6 +44,9 @@ impl Catalog {
         let mut offset = 0;
         let mut cumulative = 0.0;
         let mut shares = Vec::with_capacity(specs.len());
+        // A heavy tail without a mean still needs a typical size; its scale will do.
+        let typical = |c: &ClassSpec| c.size.mean().unwrap_or_else(|| c.size.scale()).min(c.max_size.0 as f64);
+        let mean_size = specs.iter().map(|c| c.share * typical(c)).sum::<f64>().max(1.0) as u64;
         let classes = specs
             .iter()
             .map(|c| {
@@ -73,7 +77,13 @@ impl Catalog {
             classes,
             shares,
             size_seed: stream(seed, "workload/sizes").random(),
+            mean_size,
         }
+    }
+
+    /// The mean object size over requests, roughly; it sizes cache indexes up front.
+    pub fn mean_size_hint(&self) -> u64 {
+        self.mean_size
     }
 
     /// Total number of objects.

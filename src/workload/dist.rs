@@ -87,6 +87,14 @@ impl<Q: Quantity> Dist<Q> {
         }
     }
 
+    /// The distribution's scale parameter in base units: its value, mean, median or minimum.
+    pub fn scale(&self) -> f64 {
+        match *self {
+            Dist::Constant { value: q } | Dist::Exponential { mean: q } => q.base(),
+            Dist::Lognormal { median: q, .. } | Dist::Pareto { min: q, .. } => q.base(),
+        }
+    }
+
     /// A sampler; the parameters must have passed [`Dist::problem`].
     pub fn sampler(&self) -> Sampler {
         match *self {

@@ -155,6 +155,14 @@ fn default_rate() -> f64 {
 }
 
 impl RegionSpec {
+    /// The region's position.
+    pub fn location(&self) -> crate::topology::geo::LatLon {
+        crate::topology::geo::LatLon {
+            lat: self.lat,
+            lon: self.lon,
+        }
+    }
+
     /// Checks one region at `path`.
     pub fn check(&self, path: &str) -> Checked {
         check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
@@ -236,8 +244,6 @@ pub struct Arrival {
     pub class: u16,
     /// Requested object.
     pub object: ObjectId,
-    /// The object's size in bytes.
-    pub size: u64,
     /// Request method.
     pub method: Method,
 }
@@ -283,7 +289,6 @@ impl Workload {
             region,
             class,
             object,
-            size: self.catalog.size_of(class, object),
             method,
         }
     }

@@ -1,0 +1,110 @@
+//! Validation rules, error messages and the resolved form.
+
+use super::*;
+
+const MINIMAL: &str = r#"
+name = "t"
+duration = "10s"
+
+[workload]
+[[workload.classes]]
+name = "all"
+prefix = "/"
+share = 1.0
+objects = 1000
+
+[[regions]]
+name = "r"
+lat = 0.0
+lon = 0.0
+share = 1.0
+
+[[pops]]
+code = "P"
+lat = 0.0
+lon = 0.0
+cache_capacity = "1GiB"
+
+[[origins]]
+name = "o"
+lat = 0.0
+lon = 0.0
+"#;
+
+fn err(overrides: &[&str]) -> String {
+    let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    load_str(MINIMAL, "t.toml", &o).unwrap_err().to_string()
+}
+
+#[test]
+fn minimal_scenario_resolves_its_defaults() {
+    let s = load_str(MINIMAL, "t.toml", &[]).unwrap();
+    assert_eq!(s.spec().default_behavior.origin.as_deref(), Some("o"));
+    assert_eq!(s.spec().seed, 1);
+    assert_eq!(s.target_origin(), 0);
+    // The resolved form reloads to the same scenario.
+    let again = load_str(&s.resolved_toml(), "resolved.toml", &[]).unwrap();
+    assert_eq!(again, s);
+}
+
+#[test]
+fn errors_name_the_key_path_and_line() {
+    let e = err(&["pops[0].cache_capacity=0B"]);
+    assert_eq!(e, "t.toml:22: pops[0].cache_capacity: must be larger than 0B");
+    let e = err(&["pops[0].cache_capacity=12XB"]);
+    assert!(e.starts_with("t.toml:22: pops[0].cache_capacity: invalid value \"12XB\""), "{e}");
+    let e = err(&["regions[0].share=0.5"]);
+    assert!(e.starts_with("t.toml:12: regions[*].share: shares must sum to 1"), "{e}");
+    let e = err(&["default_behavior.origin=nope"]);
+    assert!(e.contains("default_behavior.origin: no origin is named \"nope\""), "{e}");
+}
+
+#[test]
+fn unknown_keys_and_bad_toml_are_reported_with_lines() {
+    let text = MINIMAL.replace("objects = 1000", "objects = 1000\nobject = 5");
+    let e = load_str(&text, "t.toml", &[]).unwrap_err().to_string();
+    assert!(e.starts_with("t.toml:"), "{e}");
+    assert!(e.contains("workload.classes[0]"), "{e}");
+    assert!(e.contains("unknown field `object`"), "{e}");
+    let e = load_str("name = \"x\"\nseed = [", "bad.toml", &[]).unwrap_err().to_string();
+    assert!(e.starts_with("bad.toml:2: "), "{e}");
+    assert!(!e.contains('\n'), "{e}");
+}
+
+#[test]
+fn zero_and_negative_lengths_are_refused() {
+    assert!(err(&["duration=0s"]).contains("duration: must be longer than zero"));
+    assert!(err(&["duration=-5s"]).contains("duration: invalid value \"-5s\""));
+    assert!(err(&["interval=0s"]).contains("interval: must be longer than zero"));
+    assert!(err(&["warmup=20s"]).contains("warmup: must be shorter than duration"));
+    assert!(err(&["workload.classes[0].objects=0"]).contains("objects: must be at least 1"));
+    assert!(err(&["workload.classes[0].objects=-3"]).contains("workload.classes[0].objects"));
+    assert!(err(&["origins[0].concurrency=0"]).contains("origins[0].concurrency: must be at least 1"));
+    assert!(err(&["workload.rate=-1"]).contains("workload.rate: must be a number greater than zero"));
+}
+
+#[test]
+fn references_must_exist() {
+    let text = format!("{MINIMAL}\n[[faults]]\nkind = \"pop_outage\"\npop = \"XYZ\"\nstart = \"1s\"\nduration = \"1s\"\n");
+    let e = load_str(&text, "t.toml", &[]).unwrap_err().to_string();
+    assert!(e.contains("faults[0].pop: no POP has code \"XYZ\"; POPs are [\"P\"]"), "{e}");
+    let text = format!("{MINIMAL}\n[[workload.flash_crowds]]\nstart = \"1s\"\nduration = \"1s\"\nmultiplier = 2.0\nregions = [\"mars\"]\n");
+    let e = load_str(&text, "t.toml", &[]).unwrap_err().to_string();
+    assert!(e.contains("workload.flash_crowds[0].regions[0]: no region is named \"mars\""), "{e}");
+}
+
+#[test]
+fn run_length_needs_exactly_one_of_duration_and_requests() {
+    assert!(err(&["requests=100"]).contains("set exactly one of"));
+    let s = load_str(&MINIMAL.replace("duration = \"10s\"", "requests = 5"), "t.toml", &[]).unwrap();
+    assert_eq!(s.spec().requests, Some(5));
+}
+
+#[test]
+fn warmup_is_a_time_or_a_count() {
+    let s = load_str(MINIMAL, "t", &["warmup=2s".into()]).unwrap();
+    assert_eq!(s.spec().warmup, Warmup::Time(Duration(2_000_000_000)));
+    let s = load_str(MINIMAL, "t", &["warmup=500".into()]).unwrap();
+    assert_eq!(s.spec().warmup, Warmup::Requests(500));
+    assert!(err(&["warmup=soon"]).contains("warmup: invalid value \"soon\": expected a duration"));
+}

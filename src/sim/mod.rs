@@ -1,0 +1,244 @@
+//! One simulation run: wires workload, topology, caches and origins to the event loop.
+//!
+//! A request's journey: the workload says when it reaches the edge; routing picks a POP
+//! (nearest that is up and has capacity); the POP answers from cache, joins an in-flight
+//! fetch of the same object (collapsing), or fetches from the origin. Legs without
+//! contention are added as sampled delays; events exist only where things interleave:
+//! the origin queue and the return of a fetch, which fills the cache and answers every
+//! request that waited for it. Viewer latency is the client's time to first byte:
+//! its round trip to the POP plus everything the POP waited for.
+
+mod edge;
+
+use crate::engine::{stream, EventQueue, Stream};
+use crate::origin::{Origin, OriginStats};
+use crate::scenario::{Scenario, Warmup};
+use crate::stats::{Collector, Metrics};
+use crate::topology::Topology;
+use crate::units::Nanos;
+use crate::workload::{Arrival, Workload};
+use edge::Edge;
+use rand_distr::{Distribution, Exp1};
+
+/// What happens in the simulation besides arrivals, which the workload supplies in order.
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    /// An edge's request for `fetch` reaches its origin. Scheduled by the edge when it
+    /// forwards a miss; handled by the origin, which serves it or queues it.
+    OriginReached { fetch: u32 },
+    /// The origin finished the response for `fetch`. Scheduled when a server takes the
+    /// request; handled by the origin, which frees the server for the next in its queue,
+    /// and the response heads back to the edge.
+    OriginResponded { fetch: u32 },
+    /// The response for `fetch` arrived at the edge. Scheduled on `OriginResponded`;
+    /// handled by the edge, which fills its cache and answers every waiting request.
+    ResponseArrived { fetch: u32 },
+}
+
+/// How far a run has got, for progress displays.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Simulated time now.
+    pub now: Nanos,
+    /// Requests generated so far, warm-up included.
+    pub arrivals: u64,
+    /// Where the run ends: simulated time (duration runs) ...
+    pub end_time: Option<Nanos>,
+    /// ... or counted requests (request-count runs).
+    pub end_requests: Option<u64>,
+    /// Counted requests so far.
+    pub counted: u64,
+}
+
+/// Receives what a run reports while it runs. Every method has a default that ignores it.
+pub trait Observer {
+    /// Called every few tens of thousands of requests.
+    fn progress(&mut self, _p: &Progress) {}
+    /// Called for each POP when a time-series interval closes, in time then POP order.
+    fn interval(&mut self, _start: Nanos, _pop: usize, _m: &Metrics) {}
+}
+
+/// An observer that ignores everything.
+pub struct Quiet;
+
+impl Observer for Quiet {}
+
+/// Everything a finished run measured.
+pub struct RunResult {
+    /// The whole run.
+    pub summary: Metrics,
+    /// Per POP, in scenario order.
+    pub pops: Vec<Metrics>,
+    /// Per client region, in scenario order.
+    pub regions: Vec<Metrics>,
+    /// Per origin, in scenario order.
+    pub origins: Vec<OriginStats>,
+    /// Simulated time from the first counted arrival to the last answer.
+    pub measured_span: Nanos,
+    /// Simulated time when the last request was answered.
+    pub end: Nanos,
+    /// Requests generated, warm-up included.
+    pub arrivals: u64,
+}
+
+const PROGRESS_EVERY: u64 = 1 << 16;
+
+/// Runs `scenario` to completion, reporting to `observer`.
+pub fn run(scenario: &Scenario, observer: &mut dyn Observer) -> RunResult {
+    Sim::new(scenario).run(observer)
+}
+
+struct Sim<'a> {
+    scenario: &'a Scenario,
+    now: Nanos,
+    queue: EventQueue<Event>,
+    workload: Workload,
+    topology: Topology,
+    edge: Edge,
+    origins: Vec<Origin>,
+    stats: Collector,
+    /// Per region: fixed last-mile RTT and mean jitter in ns.
+    last_mile: Vec<(Nanos, f64)>,
+    jitter: Stream,
+    first_counted: Option<Nanos>,
+    counted: u64,
+    arrivals: u64,
+}
+
+impl<'a> Sim<'a> {
+    fn new(scenario: &'a Scenario) -> Self {
+        let s = scenario.spec();
+        let regions: Vec<_> = s.regions.iter().map(|r| r.location()).collect();
+        let workload = Workload::new(&s.workload, &s.regions, s.seed);
+        let mean_size = workload.catalog().mean_size_hint();
+        Sim {
+            scenario,
+            now: 0,
+            queue: EventQueue::new(),
+            topology: Topology::new(&s.network, &s.pops, &regions, &scenario.pop_outages()),
+            edge: Edge::new(scenario, mean_size),
+            workload,
+            origins: s.origins.iter().map(|o| Origin::new(o, s.seed)).collect(),
+            stats: Collector::new(s.pops.len(), s.regions.len(), s.interval.0),
+            last_mile: s.regions.iter().map(|r| (r.last_mile.0, r.jitter.0 as f64)).collect(),
+            jitter: stream(s.seed, "network/jitter"),
+            first_counted: None,
+            counted: 0,
+            arrivals: 0,
+        }
+    }
+
+    /// Whether arrival `a` is past the end of the run.
+    fn past_end(&self, a: &Arrival) -> bool {
+        let s = self.scenario.spec();
+        match (s.duration, s.requests) {
+            (Some(d), _) => a.at >= d.0,
+            (None, Some(n)) => self.counted >= n,
+            (None, None) => unreachable!("validated: duration or requests"),
+        }
+    }
+
+    fn counts(&self, a: &Arrival) -> bool {
+        match self.scenario.spec().warmup {
+            Warmup::Time(w) => a.at >= w.0,
+            Warmup::Requests(n) => a.index >= n,
+        }
+    }
+
+    fn run(mut self, observer: &mut dyn Observer) -> RunResult {
+        let mut next = Some(self.workload.next_arrival());
+        loop {
+            let arrival_first = match (&next, self.queue.peek_time()) {
+                (Some(a), Some(t)) => a.at <= t,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if arrival_first {
+                let a = next.take().expect("checked above");
+                self.now = a.at;
+                self.arrive(a, observer);
+                if a.index % PROGRESS_EVERY == 0 {
+                    observer.progress(&self.progress(a.index + 1));
+                }
+                let following = self.workload.next_arrival();
+                if !self.past_end(&following) {
+                    next = Some(following);
+                }
+            } else {
+                let (at, event) = self.queue.pop().expect("checked above");
+                self.now = at;
+                self.handle(event, observer);
+            }
+        }
+        let arrivals = self.arrivals;
+        let mut sink = |t, p, m: &Metrics| observer.interval(t, p, m);
+        self.stats.finish(&mut sink);
+        observer.progress(&self.progress(arrivals));
+        RunResult {
+            summary: self.stats.summary,
+            pops: self.stats.pops,
+            regions: self.stats.regions,
+            origins: self.origins.into_iter().map(|o| o.stats).collect(),
+            measured_span: self.first_counted.map_or(0, |t| self.now - t),
+            end: self.now,
+            arrivals,
+        }
+    }
+
+    fn progress(&self, arrivals: u64) -> Progress {
+        let s = self.scenario.spec();
+        Progress {
+            now: self.now,
+            arrivals,
+            end_time: s.duration.map(|d| d.0),
+            end_requests: s.requests,
+            counted: self.counted,
+        }
+    }
+
+    fn arrive(&mut self, a: Arrival, observer: &mut dyn Observer) {
+        self.arrivals += 1;
+        let counted = self.counts(&a);
+        if counted {
+            self.counted += 1;
+            self.first_counted.get_or_insert(a.at);
+        }
+        let route = self.topology.route(a.region, a.at);
+        let (last_mile, jitter_mean) = self.last_mile[a.region as usize];
+        let jitter: f64 = Exp1.sample(&mut self.jitter);
+        let viewer_rtt = route.rtt + last_mile + (jitter * jitter_mean) as Nanos;
+        let mut sink = |t, p, m: &Metrics| observer.interval(t, p, m);
+        self.edge.request(
+            edge::Request::new(a, route, viewer_rtt, counted),
+            self.workload.catalog(),
+            &mut self.queue,
+            &mut self.stats,
+            &mut sink,
+        );
+    }
+
+    fn handle(&mut self, event: Event, observer: &mut dyn Observer) {
+        match event {
+            Event::OriginReached { fetch } => {
+                let (origin, counted) = self.edge.fetch_origin(fetch);
+                if let Some(done) = self.origins[origin].arrive(fetch, self.now, counted) {
+                    self.queue.schedule(done, Event::OriginResponded { fetch });
+                }
+            }
+            Event::OriginResponded { fetch } => {
+                let (origin, counted) = self.edge.fetch_origin(fetch);
+                let bytes = self.edge.fetch_bytes(fetch);
+                if let Some((next, done)) = self.origins[origin].finish(self.now, bytes, counted) {
+                    self.queue.schedule(done, Event::OriginResponded { fetch: next });
+                }
+                let back = self.now + self.edge.half_origin_rtt(fetch);
+                self.queue.schedule(back, Event::ResponseArrived { fetch });
+            }
+            Event::ResponseArrived { fetch } => {
+                let mut sink = |t, p, m: &Metrics| observer.interval(t, p, m);
+                self.edge.respond(fetch, self.now, &mut self.stats, &mut sink);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Routes each finished request into the views that count it: run, POP, region, interval.
+//!
+//! Intervals are keyed by the simulated time at which the edge finished the request (as
+//! CloudFront's log timestamps are), which only moves forward. So at most one interval
+//! is open at a time; when time passes its end, its rows are handed to a sink and its
+//! memory is reused, and a long run holds no more than a short one.
+
+use super::{Metrics, Outcome, Precision};
+use crate::units::Nanos;
+
+/// Everything the statistics need to know about one finished request.
+#[derive(Clone, Copy, Debug)]
+pub struct Record {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Whether its method is cacheable.
+    pub cacheable: bool,
+    /// Body bytes sent to the viewer.
+    pub bytes: u64,
+    /// Body bytes it fetched from an origin, if it caused an origin request.
+    pub origin_bytes: Option<u64>,
+    /// Whether routing passed over a closer POP.
+    pub shed: bool,
+    /// Viewer-observed latency.
+    pub latency: Nanos,
+    /// The POP it is accounted to.
+    pub pop: u16,
+    /// Its client region.
+    pub region: u16,
+}
+
+/// A receiver of closed intervals: (interval start, POP index, that POP's metrics).
+pub type IntervalSink<'a> = dyn FnMut(Nanos, usize, &Metrics) + 'a;
+
+/// The statistics of one run while it runs.
+pub struct Collector {
+    /// The whole run.
+    pub summary: Metrics,
+    /// Per POP, in scenario order.
+    pub pops: Vec<Metrics>,
+    /// Per client region, in scenario order.
+    pub regions: Vec<Metrics>,
+    interval: Nanos,
+    /// Index of the open interval; `None` before the first counted request.
+    open: Option<u64>,
+    series: Vec<Metrics>,
+}
+
+impl Collector {
+    /// Empty statistics for `pops` POPs and `regions` regions, with time series rows
+    /// every `interval` nanoseconds.
+    pub fn new(pops: usize, regions: usize, interval: Nanos) -> Self {
+        Collector {
+            summary: Metrics::new(Precision::Fine),
+            pops: (0..pops).map(|_| Metrics::new(Precision::Fine)).collect(),
+            regions: (0..regions).map(|_| Metrics::new(Precision::Fine)).collect(),
+            interval,
+            open: None,
+            series: (0..pops).map(|_| Metrics::new(Precision::Coarse)).collect(),
+        }
+    }
+
+    /// Counts `r`, which the edge finished at `now`. `now` never decreases between calls.
+    #[inline]
+    pub fn record(&mut self, now: Nanos, r: &Record, sink: &mut IntervalSink<'_>) {
+        let idx = now / self.interval;
+        match self.open {
+            None => self.open = Some(idx),
+            Some(open) if idx > open => self.advance(idx, sink),
+            Some(_) => {}
+        }
+        self.summary.record(r);
+        self.pops[r.pop as usize].record(r);
+        self.regions[r.region as usize].record(r);
+        self.series[r.pop as usize].record(r);
+    }
+
+    /// Emits the open interval and any empty ones up to `idx`, then opens `idx`.
+    fn advance(&mut self, idx: u64, sink: &mut IntervalSink<'_>) {
+        let open = self.open.expect("advance follows the first record");
+        for i in open..idx {
+            for (pop, m) in self.series.iter_mut().enumerate() {
+                m.seal();
+                sink(i * self.interval, pop, m);
+                m.reset();
+            }
+        }
+        self.open = Some(idx);
+    }
+
+    /// Emits the last open interval and seals the run-level views. Call once, after
+    /// the last record.
+    pub fn finish(&mut self, sink: &mut IntervalSink<'_>) {
+        if let Some(open) = self.open {
+            self.advance(open + 1, sink);
+        }
+        self.summary.seal();
+        self.pops.iter_mut().chain(&mut self.regions).for_each(Metrics::seal);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(pop: u16, outcome: Outcome) -> Record {
+        Record {
+            outcome,
+            cacheable: true,
+            bytes: 100,
+            origin_bytes: (outcome == Outcome::Miss).then_some(100),
+            shed: false,
+            latency: 5_000_000,
+            pop,
+            region: 0,
+        }
+    }
+
+    #[test]
+    fn intervals_are_emitted_densely_in_order() {
+        let mut c = Collector::new(2, 1, 10);
+        let mut rows = Vec::new();
+        let mut sink = |t: Nanos, pop: usize, m: &Metrics| rows.push((t, pop, m.counts.requests));
+        c.record(12, &rec(0, Outcome::Hit), &mut sink);
+        c.record(15, &rec(1, Outcome::Miss), &mut sink);
+        c.record(41, &rec(0, Outcome::Hit), &mut sink);
+        c.finish(&mut sink);
+        assert_eq!(
+            rows,
+            vec![
+                (10, 0, 1),
+                (10, 1, 1),
+                (20, 0, 0),
+                (20, 1, 0),
+                (30, 0, 0),
+                (30, 1, 0),
+                (40, 0, 1),
+                (40, 1, 0)
+            ]
+        );
+        assert_eq!(c.summary.counts.requests, 3);
+        assert_eq!(c.summary.hit_ratio(), 2.0 / 3.0);
+        assert_eq!(c.pops[1].counts.origin_requests, 1);
+    }
+}

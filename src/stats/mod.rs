@@ -1,0 +1,248 @@
+//! Run statistics: outcome counters, byte counters and HDR latency histograms.
+//!
+//! [`Metrics`] is one bag of numbers that every view shares: the whole run, one POP, one
+//! region, one interval of one POP. It merges, so results of several runs add up. The
+//! columns that CSV files (and later charts) show are listed once, in [`columns`].
+
+pub mod columns;
+mod collector;
+
+pub use collector::{Collector, IntervalSink, Record};
+
+use hdrhistogram::Histogram;
+
+/// How a request ended. Every request ends in exactly one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Outcome {
+    /// Served from the POP's cache.
+    Hit,
+    /// Arrived while the same object was already being fetched, and was answered by that
+    /// fetch (CloudFront logs these as `Hit`; cloudfront.md §2.5).
+    CollapsedHit,
+    /// Forwarded to the origin: a cache miss, or a method that is never cached.
+    Miss,
+    /// Every POP was down or over its request-rate capacity: 503 (cloudfront.md §6).
+    CapacityExceeded,
+}
+
+impl Outcome {
+    /// Number of outcomes.
+    pub const COUNT: usize = 4;
+
+    /// Every outcome, in column order.
+    pub const ALL: [Outcome; Outcome::COUNT] = [
+        Outcome::Hit,
+        Outcome::CollapsedHit,
+        Outcome::Miss,
+        Outcome::CapacityExceeded,
+    ];
+
+    /// snake_case name used in column names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Hit => "hit",
+            Outcome::CollapsedHit => "collapsed_hit",
+            Outcome::Miss => "miss",
+            Outcome::CapacityExceeded => "capacity_exceeded",
+        }
+    }
+
+    /// Whether the response came from a cache rather than the origin.
+    pub fn from_cache(self) -> bool {
+        matches!(self, Outcome::Hit | Outcome::CollapsedHit)
+    }
+}
+
+/// Histogram precision: 3 significant digits for run-level views (0.1% error), 2 for
+/// per-interval views, which are many and only drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    /// Three significant digits.
+    Fine,
+    /// Two significant digits.
+    Coarse,
+}
+
+/// Latencies are recorded in microseconds up to one hour; longer ones count as one hour.
+const LATENCY_MAX_US: u64 = 3_600_000_000;
+
+fn histogram(p: Precision) -> Histogram<u64> {
+    let digits = match p {
+        Precision::Fine => 3,
+        Precision::Coarse => 2,
+    };
+    Histogram::new_with_bounds(1, LATENCY_MAX_US, digits).expect("static histogram bounds")
+}
+
+/// The plain counters of one view of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Requests counted.
+    pub requests: u64,
+    /// Requests per outcome, indexed by `Outcome as usize`.
+    pub outcomes: [u64; Outcome::COUNT],
+    /// Requests whose method is cacheable (GET, HEAD) and that reached a POP.
+    pub cacheable: u64,
+    /// Body bytes of cacheable requests sent to viewers.
+    pub cacheable_bytes: u64,
+    /// Body bytes sent to viewers.
+    pub bytes_served: u64,
+    /// Body bytes sent to viewers from a cache.
+    pub bytes_from_cache: u64,
+    /// Requests sent to an origin.
+    pub origin_requests: u64,
+    /// Body bytes fetched from an origin.
+    pub origin_bytes: u64,
+    /// Requests that a closer POP passed on because it was down or full.
+    pub shed: u64,
+}
+
+impl Counts {
+    fn merge(&mut self, o: &Counts) {
+        self.requests += o.requests;
+        for (a, b) in self.outcomes.iter_mut().zip(o.outcomes) {
+            *a += b;
+        }
+        self.cacheable += o.cacheable;
+        self.cacheable_bytes += o.cacheable_bytes;
+        self.bytes_served += o.bytes_served;
+        self.bytes_from_cache += o.bytes_from_cache;
+        self.origin_requests += o.origin_requests;
+        self.origin_bytes += o.origin_bytes;
+        self.shed += o.shed;
+    }
+}
+
+/// Counters and latency distributions for one view of a run.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    /// The counters.
+    pub counts: Counts,
+    /// Viewer-observed latency, microseconds. Filled from the per-outcome histograms
+    /// by [`Metrics::seal`], so each request is recorded once, not twice.
+    pub latency: Histogram<u64>,
+    /// Latency per outcome, indexed by `Outcome as usize`.
+    pub latency_by_outcome: [Histogram<u64>; Outcome::COUNT],
+}
+
+impl Metrics {
+    /// Empty metrics.
+    pub fn new(p: Precision) -> Self {
+        Metrics {
+            counts: Counts::default(),
+            latency: histogram(p),
+            latency_by_outcome: std::array::from_fn(|_| histogram(p)),
+        }
+    }
+
+    /// Counts one finished request.
+    #[inline]
+    pub fn record(&mut self, r: &Record) {
+        let c = &mut self.counts;
+        c.requests += 1;
+        c.outcomes[r.outcome as usize] += 1;
+        if r.cacheable {
+            c.cacheable += 1;
+            c.cacheable_bytes += r.bytes;
+        }
+        c.bytes_served += r.bytes;
+        if r.outcome.from_cache() {
+            c.bytes_from_cache += r.bytes;
+        }
+        if let Some(bytes) = r.origin_bytes {
+            c.origin_requests += 1;
+            c.origin_bytes += bytes;
+        }
+        c.shed += u64::from(r.shed);
+        let us = (r.latency / 1000).clamp(1, LATENCY_MAX_US);
+        self.latency_by_outcome[r.outcome as usize].saturating_record(us);
+    }
+
+    /// Adds `other` into `self`.
+    pub fn merge(&mut self, other: &Metrics) {
+        self.counts.merge(&other.counts);
+        // Every histogram here shares the same bounds, so adding cannot fail.
+        let _ = self.latency.add(&other.latency);
+        for (a, b) in self.latency_by_outcome.iter_mut().zip(&other.latency_by_outcome) {
+            let _ = a.add(b);
+        }
+    }
+
+    /// Rebuilds the overall latency histogram from the per-outcome ones. Call before
+    /// reading `latency` after recording.
+    pub fn seal(&mut self) {
+        self.latency.reset();
+        for h in &self.latency_by_outcome {
+            // Every histogram here shares the same bounds, so adding cannot fail.
+            let _ = self.latency.add(h);
+        }
+    }
+
+    /// Clears everything, keeping the histograms' memory.
+    pub fn reset(&mut self) {
+        self.counts = Counts::default();
+        self.latency.reset();
+        self.latency_by_outcome.iter_mut().for_each(Histogram::reset);
+    }
+
+    /// Requests that ended in `o`.
+    pub fn count(&self, o: Outcome) -> u64 {
+        self.counts.outcomes[o as usize]
+    }
+
+    /// Cache hits, collapsed hits included, as CloudFront counts them.
+    pub fn hits(&self) -> u64 {
+        self.count(Outcome::Hit) + self.count(Outcome::CollapsedHit)
+    }
+
+    /// Hits over cacheable requests: CloudFront's `CacheHitRate` definition, in which
+    /// methods that are never cached, and errors, are not in the denominator.
+    pub fn hit_ratio(&self) -> f64 {
+        ratio(self.hits(), self.counts.cacheable)
+    }
+
+    /// Bytes served from cache over bytes served for cacheable requests.
+    pub fn byte_hit_ratio(&self) -> f64 {
+        ratio(self.counts.bytes_from_cache, self.counts.cacheable_bytes)
+    }
+
+    /// Share of served bytes that did not come from an origin.
+    pub fn origin_offload(&self) -> f64 {
+        if self.counts.bytes_served == 0 {
+            return 0.0;
+        }
+        1.0 - self.counts.origin_bytes as f64 / self.counts.bytes_served as f64
+    }
+
+    /// Latency at quantile `q` (0–1) in milliseconds, or 0 with no requests.
+    pub fn latency_ms(&self, q: f64) -> f64 {
+        quantile_ms(&self.latency, q)
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new(Precision::Fine)
+    }
+}
+
+/// `a / b`, or 0 when `b` is 0.
+pub fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// A histogram's quantile in milliseconds; 0 for an empty one.
+pub fn quantile_ms(h: &Histogram<u64>, q: f64) -> f64 {
+    if h.is_empty() {
+        0.0
+    } else if q >= 1.0 {
+        h.max() as f64 / 1000.0
+    } else {
+        h.value_at_quantile(q) as f64 / 1000.0
+    }
+}

@@ -1,0 +1,250 @@
+//! Edge POPs, their request-rate limits and outages, and latency-based routing.
+//!
+//! Each client region ranks every POP by round-trip time once, at start. A request goes
+//! to the first POP in its region's ranking that is up and has capacity, as latency-based
+//! DNS would send it; passing over a closer POP is counted as load shed. A POP's rate
+//! limit is a token bucket refilled at `capacity_rps` that holds at most a tenth of a
+//! second of requests, so short bursts pass and sustained overload is shed.
+
+pub mod geo;
+
+use crate::cache::PolicyKind;
+use crate::check::{self, ensure, Checked};
+use crate::units::{Bytes, Duration, Nanos, SEC};
+use geo::{LatLon, NetworkSpec};
+use serde::{Deserialize, Serialize};
+
+/// An edge location.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopSpec {
+    /// Unique code, conventionally the metro's airport code (`IAD`).
+    pub code: String,
+    /// Latitude in degrees.
+    pub lat: f64,
+    /// Longitude in degrees.
+    pub lon: f64,
+    /// Bytes of cache.
+    pub cache_capacity: Bytes,
+    /// Eviction policy of the cache.
+    #[serde(default = "default_policy")]
+    pub cache_policy: PolicyKind,
+    /// Requests per second the POP can take before shedding; absent means no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_rps: Option<f64>,
+}
+
+fn default_policy() -> PolicyKind {
+    PolicyKind::Lru
+}
+
+/// A window in which a POP answers nothing, so routing passes it over.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopOutageSpec {
+    /// The POP's code.
+    pub pop: String,
+    /// When it goes down, from the beginning of the run.
+    pub start: Duration,
+    /// How long it stays down.
+    pub duration: Duration,
+}
+
+impl PopSpec {
+    /// The POP's position.
+    pub fn location(&self) -> LatLon {
+        LatLon {
+            lat: self.lat,
+            lon: self.lon,
+        }
+    }
+
+    /// Checks one POP at `path`.
+    pub fn check(&self, path: &str) -> Checked {
+        check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
+        check::within(&format!("{path}.lon"), self.lon, -180.0, 180.0)?;
+        ensure(self.cache_capacity.0 > 0, || format!("{path}.cache_capacity"), || {
+            "must be larger than 0B".into()
+        })?;
+        if let Some(rps) = self.capacity_rps {
+            check::positive(&format!("{path}.capacity_rps"), rps)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where routing sent a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// The POP that takes it, or `None` when every POP is down or full.
+    pub pop: Option<u16>,
+    /// The POP the request is accounted to: the serving POP, or the nearest one.
+    pub accounted_pop: u16,
+    /// Round trip between the region and the accounted POP.
+    pub rtt: Nanos,
+    /// Whether a closer POP was passed over.
+    pub shed: bool,
+}
+
+struct PopState {
+    /// Requests per nanosecond, or infinite.
+    refill_per_ns: f64,
+    burst: f64,
+    tokens: f64,
+    last_refill: Nanos,
+    outages: Vec<(Nanos, Nanos)>,
+}
+
+impl PopState {
+    fn up(&self, now: Nanos) -> bool {
+        !self.outages.iter().any(|&(s, e)| s <= now && now < e)
+    }
+
+    fn take_token(&mut self, now: Nanos) -> bool {
+        if self.refill_per_ns.is_infinite() {
+            return true;
+        }
+        let elapsed = now.saturating_sub(self.last_refill) as f64;
+        self.tokens = (self.tokens + elapsed * self.refill_per_ns).min(self.burst);
+        self.last_refill = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The POPs of one run and how each region reaches them.
+pub struct Topology {
+    pops: Vec<PopState>,
+    /// Per region: POP indices with their RTTs, nearest first.
+    rankings: Vec<Vec<(u16, Nanos)>>,
+}
+
+impl Topology {
+    /// Builds the rankings for regions at `regions`.
+    pub fn new(net: &NetworkSpec, pops: &[PopSpec], regions: &[LatLon], outages: &[PopOutageSpec]) -> Self {
+        let states = pops
+            .iter()
+            .map(|p| {
+                let rps = p.capacity_rps.unwrap_or(f64::INFINITY);
+                let burst = (rps / 10.0).max(1.0);
+                PopState {
+                    refill_per_ns: rps / SEC as f64,
+                    burst,
+                    tokens: burst,
+                    last_refill: 0,
+                    outages: outages
+                        .iter()
+                        .filter(|o| o.pop == p.code)
+                        .map(|o| (o.start.0, o.start.0.saturating_add(o.duration.0)))
+                        .collect(),
+                }
+            })
+            .collect();
+        let rankings = regions
+            .iter()
+            .map(|&r| {
+                let mut ranked: Vec<(u16, Nanos)> = pops
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (i as u16, net.rtt(r, p.location())))
+                    .collect();
+                // Stable sort: equal RTTs keep file order, so ties are deterministic.
+                ranked.sort_by_key(|&(_, rtt)| rtt);
+                ranked
+            })
+            .collect();
+        Topology {
+            pops: states,
+            rankings,
+        }
+    }
+
+    /// The POPs of `region`, nearest first, with their RTTs.
+    pub fn ranking(&self, region: u16) -> &[(u16, Nanos)] {
+        &self.rankings[region as usize]
+    }
+
+    /// Routes one request from `region` at time `now`, taking a unit of the POP's capacity.
+    #[inline]
+    pub fn route(&mut self, region: u16, now: Nanos) -> Route {
+        let ranking = &self.rankings[region as usize];
+        for (n, &(pop, rtt)) in ranking.iter().enumerate() {
+            let state = &mut self.pops[pop as usize];
+            if state.up(now) && state.take_token(now) {
+                return Route {
+                    pop: Some(pop),
+                    accounted_pop: pop,
+                    rtt,
+                    shed: n > 0,
+                };
+            }
+        }
+        let (nearest, rtt) = ranking[0];
+        Route {
+            pop: None,
+            accounted_pop: nearest,
+            rtt,
+            shed: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pop(code: &str, lon: f64, rps: Option<f64>) -> PopSpec {
+        PopSpec {
+            code: code.into(),
+            lat: 0.0,
+            lon,
+            cache_capacity: Bytes(1 << 20),
+            cache_policy: PolicyKind::Lru,
+            capacity_rps: rps,
+        }
+    }
+
+    fn topo(pops: &[PopSpec], outages: &[PopOutageSpec]) -> Topology {
+        let region = LatLon { lat: 0.0, lon: 0.0 };
+        Topology::new(&NetworkSpec::default(), pops, &[region], outages)
+    }
+
+    #[test]
+    fn nearest_pop_wins() {
+        let mut t = topo(&[pop("FAR", 40.0, None), pop("NEAR", 1.0, None)], &[]);
+        let r = t.route(0, 0);
+        assert_eq!((r.pop, r.shed), (Some(1), false));
+    }
+
+    #[test]
+    fn a_full_pop_sheds_to_the_next_and_refills() {
+        let mut t = topo(&[pop("NEAR", 1.0, Some(100.0)), pop("FAR", 40.0, None)], &[]);
+        // The bucket holds 10 requests (a tenth of a second at 100/s).
+        let served: Vec<_> = (0..12).map(|_| t.route(0, 0).pop).collect();
+        assert_eq!(served.iter().filter(|p| **p == Some(0)).count(), 10);
+        assert!(t.route(0, 0).shed);
+        // 50 ms later, 5 tokens have come back.
+        let back = (0..6).filter(|_| t.route(0, 50_000_000).pop == Some(0)).count();
+        assert_eq!(back, 5);
+    }
+
+    #[test]
+    fn a_pop_in_outage_is_passed_over_and_none_left_means_no_pop() {
+        let outage = |p: &str| PopOutageSpec {
+            pop: p.into(),
+            start: Duration(10),
+            duration: Duration(10),
+        };
+        let mut t = topo(&[pop("A", 1.0, None), pop("B", 2.0, None)], &[outage("A")]);
+        assert_eq!(t.route(0, 5).pop, Some(0));
+        assert_eq!(t.route(0, 15).pop, Some(1));
+        assert_eq!(t.route(0, 20).pop, Some(0));
+        let mut t = topo(&[pop("A", 1.0, None)], &[outage("A")]);
+        let r = t.route(0, 15);
+        assert_eq!((r.pop, r.accounted_pop), (None, 0));
+    }
+}
