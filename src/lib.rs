@@ -10,3 +10,4 @@ pub mod origin;
 pub mod stats;
 pub mod scenario;
 pub mod sim;
+pub mod report;

@@ -1,3 +1,7 @@
+//! The `edgesim` binary: everything lives in the library and the `cli` module.
+
+mod cli;
+
 fn main() {
-    println!("Hello, world!");
+    std::process::exit(cli::main());
 }

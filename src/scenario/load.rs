@@ -31,8 +31,8 @@ pub enum ScenarioError {
         /// What is wrong.
         message: String,
     },
-    /// A `--set` argument could not be applied.
-    #[error("--set {arg}: {message}")]
+    /// A command-line override could not be applied.
+    #[error("{arg}: {message}")]
     Override {
         /// The argument.
         arg: String,
@@ -64,8 +64,60 @@ impl fmt::Display for PathPrefix<'_> {
     }
 }
 
+/// Changes to a scenario given on the command line, applied after the file is read:
+/// first every `--set`, then `--seed`, `--duration` and `--requests`, which win.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `KEY.PATH=VALUE` settings.
+    pub sets: Vec<String>,
+    /// A new seed.
+    pub seed: Option<u64>,
+    /// A run length in simulated time; replaces `requests`.
+    pub duration: Option<String>,
+    /// A run length in counted requests; replaces `duration`.
+    pub requests: Option<u64>,
+}
+
+impl Overrides {
+    /// Only `--set` settings.
+    pub fn sets<S: ToString>(sets: &[S]) -> Self {
+        Overrides {
+            sets: sets.iter().map(|s| s.to_string()).collect(),
+            ..Overrides::default()
+        }
+    }
+
+    fn apply(&self, doc: &mut Value) -> Result<(), ScenarioError> {
+        let failed = |arg: String| move |message| ScenarioError::Override { arg: arg.clone(), message };
+        for arg in &self.sets {
+            apply_override(doc, arg).map_err(failed(format!("--set {arg}")))?;
+        }
+        let table = doc.as_table_mut().expect("a parsed document is a table");
+        if let Some(seed) = self.seed {
+            let seed = i64::try_from(seed).map_err(|_| ScenarioError::Override {
+                arg: format!("--seed {seed}"),
+                message: format!("must be between 0 and {}", i64::MAX),
+            })?;
+            table.insert("seed".into(), Value::Integer(seed));
+        }
+        if let Some(d) = &self.duration {
+            table.remove("requests");
+            table.insert("duration".into(), Value::String(d.clone()));
+        }
+        if let Some(n) = self.requests {
+            let n = i64::try_from(n).map_err(|_| ScenarioError::Override {
+                arg: format!("--requests {n}"),
+                message: format!("must be at most {}", i64::MAX),
+            })?;
+            table.remove("duration");
+            table.insert("requests".into(), Value::Integer(n));
+        }
+        Ok(())
+    }
+}
+
 /// Reads, overrides and validates the scenario file at `path`.
-pub fn load_file(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+pub fn load_file(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
         file: file.clone(),
@@ -75,7 +127,7 @@ pub fn load_file(path: &Path, overrides: &[String]) -> Result<Scenario, Scenario
 }
 
 /// Parses, overrides and validates scenario `text`; `file` names it in errors.
-pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+pub fn load_str(text: &str, file: &str, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
     let parse_error = |line, path: &str, message: String| ScenarioError::Parse {
         file: file.to_string(),
         line,
@@ -87,12 +139,7 @@ pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario
         parse_error(line, "", one_line(e.message()))
     })?;
     let mut doc = Value::Table(table);
-    for arg in overrides {
-        apply_override(&mut doc, arg).map_err(|message| ScenarioError::Override {
-            arg: arg.clone(),
-            message,
-        })?;
-    }
+    overrides.apply(&mut doc)?;
     let spec: ScenarioSpec = serde_path_to_error::deserialize(doc).map_err(|e| {
         let path = e.path().to_string();
         parse_error(line_of(text, &path), &path, one_line(e.inner().message()))

@@ -10,7 +10,7 @@
 mod load;
 mod overrides;
 
-pub use load::{load_file, load_str, ScenarioError};
+pub use load::{load_file, load_str, Overrides, ScenarioError};
 pub use overrides::apply_override;
 
 use crate::check::{self, ensure, Checked, Invalid};

@@ -32,18 +32,17 @@ lon = 0.0
 "#;
 
 fn err(overrides: &[&str]) -> String {
-    let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    load_str(MINIMAL, "t.toml", &o).unwrap_err().to_string()
+    load_str(MINIMAL, "t.toml", &Overrides::sets(overrides)).unwrap_err().to_string()
 }
 
 #[test]
 fn minimal_scenario_resolves_its_defaults() {
-    let s = load_str(MINIMAL, "t.toml", &[]).unwrap();
+    let s = load_str(MINIMAL, "t.toml", &Overrides::default()).unwrap();
     assert_eq!(s.spec().default_behavior.origin.as_deref(), Some("o"));
     assert_eq!(s.spec().seed, 1);
     assert_eq!(s.target_origin(), 0);
     // The resolved form reloads to the same scenario.
-    let again = load_str(&s.resolved_toml(), "resolved.toml", &[]).unwrap();
+    let again = load_str(&s.resolved_toml(), "resolved.toml", &Overrides::default()).unwrap();
     assert_eq!(again, s);
 }
 
@@ -62,11 +61,11 @@ fn errors_name_the_key_path_and_line() {
 #[test]
 fn unknown_keys_and_bad_toml_are_reported_with_lines() {
     let text = MINIMAL.replace("objects = 1000", "objects = 1000\nobject = 5");
-    let e = load_str(&text, "t.toml", &[]).unwrap_err().to_string();
+    let e = load_str(&text, "t.toml", &Overrides::default()).unwrap_err().to_string();
     assert!(e.starts_with("t.toml:"), "{e}");
     assert!(e.contains("workload.classes[0]"), "{e}");
     assert!(e.contains("unknown field `object`"), "{e}");
-    let e = load_str("name = \"x\"\nseed = [", "bad.toml", &[]).unwrap_err().to_string();
+    let e = load_str("name = \"x\"\nseed = [", "bad.toml", &Overrides::default()).unwrap_err().to_string();
     assert!(e.starts_with("bad.toml:2: "), "{e}");
     assert!(!e.contains('\n'), "{e}");
 }
@@ -86,25 +85,40 @@ fn zero_and_negative_lengths_are_refused() {
 #[test]
 fn references_must_exist() {
     let text = format!("{MINIMAL}\n[[faults]]\nkind = \"pop_outage\"\npop = \"XYZ\"\nstart = \"1s\"\nduration = \"1s\"\n");
-    let e = load_str(&text, "t.toml", &[]).unwrap_err().to_string();
+    let e = load_str(&text, "t.toml", &Overrides::default()).unwrap_err().to_string();
     assert!(e.contains("faults[0].pop: no POP has code \"XYZ\"; POPs are [\"P\"]"), "{e}");
     let text = format!("{MINIMAL}\n[[workload.flash_crowds]]\nstart = \"1s\"\nduration = \"1s\"\nmultiplier = 2.0\nregions = [\"mars\"]\n");
-    let e = load_str(&text, "t.toml", &[]).unwrap_err().to_string();
+    let e = load_str(&text, "t.toml", &Overrides::default()).unwrap_err().to_string();
     assert!(e.contains("workload.flash_crowds[0].regions[0]: no region is named \"mars\""), "{e}");
 }
 
 #[test]
 fn run_length_needs_exactly_one_of_duration_and_requests() {
     assert!(err(&["requests=100"]).contains("set exactly one of"));
-    let s = load_str(&MINIMAL.replace("duration = \"10s\"", "requests = 5"), "t.toml", &[]).unwrap();
+    let s = load_str(&MINIMAL.replace("duration = \"10s\"", "requests = 5"), "t.toml", &Overrides::default()).unwrap();
     assert_eq!(s.spec().requests, Some(5));
 }
 
 #[test]
+fn command_line_run_length_replaces_the_file_s() {
+    let o = Overrides { requests: Some(7), seed: Some(9), ..Overrides::default() };
+    let s = load_str(MINIMAL, "t", &o).unwrap();
+    assert_eq!((s.spec().requests, s.spec().duration, s.spec().seed), (Some(7), None, 9));
+    let o = Overrides { duration: Some("2m".into()), requests: None, ..o };
+    let s = load_str(MINIMAL, "t", &o).unwrap();
+    assert_eq!((s.spec().requests, s.spec().duration), (None, Some(Duration(120_000_000_000))));
+    let o = Overrides { seed: Some(u64::MAX), ..Overrides::default() };
+    let e = load_str(MINIMAL, "t", &o).unwrap_err().to_string();
+    assert!(e.starts_with("--seed 18446744073709551615: must be between 0 and"), "{e}");
+    let e = load_str(MINIMAL, "t", &Overrides::sets(&["nope"])).unwrap_err().to_string();
+    assert!(e.starts_with("--set nope: expected KEY.PATH=VALUE"), "{e}");
+}
+
+#[test]
 fn warmup_is_a_time_or_a_count() {
-    let s = load_str(MINIMAL, "t", &["warmup=2s".into()]).unwrap();
+    let s = load_str(MINIMAL, "t", &Overrides::sets(&["warmup=2s"])).unwrap();
     assert_eq!(s.spec().warmup, Warmup::Time(Duration(2_000_000_000)));
-    let s = load_str(MINIMAL, "t", &["warmup=500".into()]).unwrap();
+    let s = load_str(MINIMAL, "t", &Overrides::sets(&["warmup=500"])).unwrap();
     assert_eq!(s.spec().warmup, Warmup::Requests(500));
     assert!(err(&["warmup=soon"]).contains("warmup: invalid value \"soon\": expected a duration"));
 }

@@ -72,9 +72,9 @@ pub const METRICS: &[Column<Metrics>] = &[
 ];
 
 /// One origin's row: its statistics and what utilisation is measured against.
-pub struct OriginRow<'a> {
+pub struct OriginRow {
     /// The statistics.
-    pub stats: &'a OriginStats,
+    pub stats: OriginStats,
     /// Its server count.
     pub concurrency: u32,
     /// Length of the measured part of the run.
@@ -82,7 +82,7 @@ pub struct OriginRow<'a> {
 }
 
 /// The columns of `origins.csv`, after `origin`.
-pub const ORIGINS: &[Column<OriginRow<'_>>] = &[
+pub const ORIGINS: &[Column<OriginRow>] = &[
     Column { name: "requests", doc: "responses the origin sent", get: |o| Cell::Count(o.stats.requests) },
     Column { name: "bytes", doc: "body bytes the origin sent", get: |o| Cell::Count(o.stats.bytes) },
     Column { name: "queued", doc: "requests that found every server busy", get: |o| Cell::Count(o.stats.queued) },

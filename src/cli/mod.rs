@@ -1,0 +1,129 @@
+//! The `edgesim` command line: parse, call the library, print, exit with a documented code.
+
+mod bench;
+mod run;
+
+use clap::{Args, Parser, Subcommand};
+use edgesim::scenario::{self, Overrides, Scenario, ScenarioError, DEFAULT_SCENARIO};
+use std::path::PathBuf;
+
+/// Exit code: a bad command line or scenario (missing, malformed or invalid).
+pub const EXIT_BAD_INPUT: i32 = 2;
+/// Exit code: the run could not finish, e.g. results could not be written.
+pub const EXIT_FAILED: i32 = 1;
+
+#[derive(Parser)]
+#[command(name = "edgesim", version, about = "Simulate CDN edge request routing, modelled on Amazon CloudFront")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and write its results (the built-in default when FILE is omitted).
+    Run(run::RunArgs),
+    /// Check a scenario file without running it.
+    Validate {
+        /// Scenario file.
+        file: PathBuf,
+        #[command(flatten)]
+        overrides: OverrideArgs,
+    },
+    /// Measure simulated requests per second and peak memory.
+    Bench(bench::BenchArgs),
+}
+
+/// Settings that change the scenario from the command line.
+#[derive(Args, Clone, Debug, Default)]
+struct OverrideArgs {
+    /// Seed of every random stream.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Run length as a count of counted requests (replaces the file's `duration`).
+    #[arg(long, conflicts_with = "duration")]
+    requests: Option<u64>,
+    /// Run length in simulated time, e.g. 90s, 5m, 1h (replaces the file's `requests`).
+    #[arg(long)]
+    duration: Option<String>,
+    /// Change any setting: KEY.PATH=VALUE, e.g. pops[0].cache_capacity=16GiB (repeatable).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    sets: Vec<String>,
+}
+
+impl OverrideArgs {
+    fn to_overrides(&self) -> Overrides {
+        Overrides {
+            sets: self.sets.clone(),
+            seed: self.seed,
+            duration: self.duration.clone(),
+            requests: self.requests,
+        }
+    }
+}
+
+/// Why a command failed, which decides the exit code.
+pub enum Failure {
+    /// The input was wrong: exit 2.
+    BadInput(anyhow::Error),
+    /// Something else went wrong: exit 1.
+    Failed(anyhow::Error),
+}
+
+impl From<ScenarioError> for Failure {
+    fn from(e: ScenarioError) -> Self {
+        Failure::BadInput(e.into())
+    }
+}
+
+/// Loads `file`, or the embedded default scenario when it is `None`.
+fn load(file: Option<&PathBuf>, overrides: &OverrideArgs) -> Result<Scenario, Failure> {
+    let o = overrides.to_overrides();
+    Ok(match file {
+        Some(path) => scenario::load_file(path, &o)?,
+        None => scenario::load_str(DEFAULT_SCENARIO, "scenarios/default.toml (built in)", &o)?,
+    })
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with code 0, usage errors with code 2.
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_BAD_INPUT } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate { file, overrides } => validate(&file, &overrides),
+        Command::Bench(args) => bench::bench(args),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(Failure::BadInput(e)) => {
+            eprintln!("edgesim: error: {e:#}");
+            EXIT_BAD_INPUT
+        }
+        Err(Failure::Failed(e)) => {
+            eprintln!("edgesim: error: {e:#}");
+            EXIT_FAILED
+        }
+    }
+}
+
+fn validate(file: &PathBuf, overrides: &OverrideArgs) -> Result<(), Failure> {
+    let s = load(Some(file), overrides)?;
+    let spec = s.spec();
+    println!(
+        "{}: valid: scenario {:?}, {} regions, {} POPs, {} origins, {} path classes",
+        file.display(),
+        spec.name,
+        spec.regions.len(),
+        spec.pops.len(),
+        spec.origins.len(),
+        spec.workload.classes.len()
+    );
+    Ok(())
+}

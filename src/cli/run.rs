@@ -1,0 +1,135 @@
+//! `edgesim run`: run one scenario with a progress bar, write its results, print a table.
+
+use super::{load, Failure, OverrideArgs};
+use anyhow::Context;
+use clap::Args;
+use edgesim::report::{self, TimeseriesCsv};
+use edgesim::sim::{self, Observer, Progress, RunResult};
+use edgesim::stats::Metrics;
+use edgesim::units::{Duration, Nanos, SEC};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Arguments of `edgesim run`.
+#[derive(Args)]
+pub struct RunArgs {
+    /// Scenario file; the built-in default scenario when omitted.
+    file: Option<PathBuf>,
+    /// Results folder [default: output/<scenario name>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    overrides: OverrideArgs,
+}
+
+/// Shows progress on a terminal and streams time-series rows to their file.
+struct CliObserver {
+    bar: Option<ProgressBar>,
+    series: TimeseriesCsv,
+    started: Instant,
+}
+
+impl Observer for CliObserver {
+    fn progress(&mut self, p: &Progress) {
+        let Some(bar) = &self.bar else { return };
+        match (p.end_time, p.end_requests) {
+            (Some(end), _) => {
+                bar.set_length(end / 1_000_000);
+                bar.set_position(p.now.min(end) / 1_000_000);
+            }
+            (None, Some(n)) => {
+                bar.set_length(n);
+                bar.set_position(p.counted);
+            }
+            (None, None) => {}
+        }
+        let rate = p.arrivals as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
+        bar.set_message(format!(
+            "{} simulated · {} requests · {} req/s",
+            Duration(p.now / SEC * SEC),
+            thousands(p.arrivals),
+            thousands(rate as u64)
+        ));
+    }
+
+    fn interval(&mut self, start: Nanos, pop: usize, m: &Metrics) {
+        self.series.row(start, pop, m);
+    }
+}
+
+pub fn run(args: RunArgs) -> Result<(), Failure> {
+    let scenario = load(args.file.as_ref(), &args.overrides)?;
+    let spec = scenario.spec();
+    let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&spec.name));
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("{}: cannot create the results folder", out.display()))
+        .map_err(Failure::BadInput)?;
+    let pops = spec.pops.iter().map(|p| p.code.clone()).collect();
+    let series = TimeseriesCsv::create(&out, pops)
+        .with_context(|| format!("{}: cannot write results", out.display()))
+        .map_err(Failure::Failed)?;
+    let show_bar = !args.quiet && std::io::stderr().is_terminal();
+    let bar = show_bar.then(|| {
+        let bar = ProgressBar::new(1);
+        let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {msg}")
+            .expect("static template");
+        bar.set_style(style);
+        bar
+    });
+    let mut observer = CliObserver {
+        bar,
+        series,
+        started: Instant::now(),
+    };
+    let result = sim::run(&scenario, &mut observer);
+    let wall = observer.started.elapsed().as_secs_f64();
+    if let Some(bar) = &observer.bar {
+        bar.finish_and_clear();
+    }
+    let written = observer
+        .series
+        .commit()
+        .and_then(|()| report::write_results(&out, &scenario, &result));
+    written
+        .with_context(|| format!("{}: cannot write results", out.display()))
+        .map_err(Failure::Failed)?;
+    if !args.quiet {
+        print_table(&spec.name, spec.seed, &result, wall, &out);
+    }
+    Ok(())
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn print_table(name: &str, seed: u64, r: &RunResult, wall: f64, out: &Path) {
+    let m = &r.summary;
+    let gb = m.counts.origin_bytes as f64 / 1e9;
+    println!(
+        "{name} (seed {seed}): {} requests counted, {} simulated, {wall:.1} s wall",
+        thousands(m.counts.requests),
+        Duration(r.end / 1_000_000 * 1_000_000)
+    );
+    println!("  hit ratio         {:>9.2} %", m.hit_ratio() * 100.0);
+    println!("  byte hit ratio    {:>9.2} %", m.byte_hit_ratio() * 100.0);
+    println!("  latency p50       {:>9.1} ms", m.latency_ms(0.5));
+    println!("  latency p99       {:>9.1} ms", m.latency_ms(0.99));
+    println!("  origin requests   {:>9} ({gb:.2} GB)", thousands(m.counts.origin_requests));
+    println!("results: {}", out.display());
+}
+

@@ -1,0 +1,192 @@
+//! Result files: CSV tables and the resolved scenario, each written to a temporary name
+//! and renamed into place, so an interrupted run never leaves a half-written file under
+//! a final name.
+
+use crate::scenario::Scenario;
+use crate::sim::RunResult;
+use crate::stats::columns::{Column, OriginRow, METRICS, ORIGINS};
+use crate::stats::Metrics;
+use crate::units::{Nanos, SEC};
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// The files every run writes, in the order they are written.
+pub const RUN_FILES: &[&str] = &[
+    "timeseries.csv",
+    "summary.csv",
+    "pops.csv",
+    "regions.csv",
+    "origins.csv",
+    "scenario.resolved.toml",
+];
+
+/// Columns of `summary.csv` before the shared metric columns.
+pub const SUMMARY_KEYS: &[(&str, &str)] = &[
+    ("scenario", "scenario name"),
+    ("seed", "seed of the run"),
+    ("measured_s", "simulated seconds from the first counted arrival to the last answer"),
+];
+
+/// A file being written under a temporary name in the same folder.
+struct Pending {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+impl Pending {
+    fn new(dir: &Path, name: &str) -> Pending {
+        Pending {
+            tmp: dir.join(format!(".{name}.tmp")),
+            target: dir.join(name),
+        }
+    }
+
+    fn commit(self) -> io::Result<()> {
+        fs::rename(&self.tmp, &self.target)
+    }
+}
+
+/// Writes `contents` to `dir/name` atomically.
+fn write_atomic(dir: &Path, name: &str, contents: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let pending = Pending::new(dir, name);
+    let result = (|| {
+        let mut w = BufWriter::new(File::create(&pending.tmp)?);
+        contents(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
+    })();
+    match result {
+        Ok(()) => pending.commit(),
+        Err(e) => {
+            let _ = fs::remove_file(&pending.tmp);
+            Err(e)
+        }
+    }
+}
+
+fn csv_error(e: csv::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+fn header<T>(keys: &[&str], columns: &[Column<T>]) -> Vec<String> {
+    keys.iter()
+        .map(|k| k.to_string())
+        .chain(columns.iter().map(|c| c.name.to_string()))
+        .collect()
+}
+
+fn row<T>(keys: Vec<String>, columns: &[Column<T>], item: &T) -> Vec<String> {
+    keys.into_iter()
+        .chain(columns.iter().map(|c| (c.get)(item).to_string()))
+        .collect()
+}
+
+fn seconds(n: Nanos) -> String {
+    format!("{:.3}", n as f64 / SEC as f64)
+}
+
+/// Writes a table of `(key, metrics)` rows with a leading key column.
+fn write_table(dir: &Path, name: &str, key: &str, rows: &[(String, &Metrics)]) -> io::Result<()> {
+    write_atomic(dir, name, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(header(&[key], METRICS)).map_err(csv_error)?;
+        for (k, m) in rows {
+            out.write_record(row(vec![k.clone()], METRICS, *m)).map_err(csv_error)?;
+        }
+        out.flush()
+    })
+}
+
+/// Writes every result file of a finished run into `dir`, which must exist.
+/// `timeseries.csv` is written while the run runs, by [`TimeseriesCsv`].
+pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io::Result<()> {
+    let s = scenario.spec();
+    let keys: Vec<&str> = SUMMARY_KEYS.iter().map(|(k, _)| *k).collect();
+    write_atomic(dir, "summary.csv", |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(header(&keys, METRICS)).map_err(csv_error)?;
+        let lead = vec![s.name.clone(), s.seed.to_string(), seconds(result.measured_span)];
+        out.write_record(row(lead, METRICS, &result.summary)).map_err(csv_error)?;
+        out.flush()
+    })?;
+    let pops: Vec<_> = s.pops.iter().map(|p| p.code.clone()).zip(&result.pops).collect();
+    write_table(dir, "pops.csv", "pop", &pops)?;
+    let regions: Vec<_> = s.regions.iter().map(|r| r.name.clone()).zip(&result.regions).collect();
+    write_table(dir, "regions.csv", "region", &regions)?;
+    write_atomic(dir, "origins.csv", |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(header(&["origin"], ORIGINS)).map_err(csv_error)?;
+        for (spec, stats) in s.origins.iter().zip(&result.origins) {
+            let origin = OriginRow {
+                stats: stats.clone(),
+                concurrency: spec.concurrency,
+                span: result.measured_span,
+            };
+            out.write_record(row(vec![spec.name.clone()], ORIGINS, &origin)).map_err(csv_error)?;
+        }
+        out.flush()
+    })?;
+    write_atomic(dir, "scenario.resolved.toml", |w| {
+        writeln!(w, "# The fully resolved scenario of this run: `edgesim run` on this file repeats it.")?;
+        w.write_all(scenario.resolved_toml().as_bytes())
+    })
+}
+
+/// `timeseries.csv`, written row by row as intervals close, under a temporary name until
+/// [`TimeseriesCsv::commit`].
+pub struct TimeseriesCsv {
+    out: csv::Writer<BufWriter<File>>,
+    pending: Pending,
+    pops: Vec<String>,
+    error: Option<io::Error>,
+}
+
+impl TimeseriesCsv {
+    /// Starts the file in `dir` for POPs named `pops`.
+    pub fn create(dir: &Path, pops: Vec<String>) -> io::Result<Self> {
+        let pending = Pending::new(dir, "timeseries.csv");
+        let mut out = csv::Writer::from_writer(BufWriter::new(File::create(&pending.tmp)?));
+        out.write_record(header(&["interval_start_s", "pop"], METRICS)).map_err(csv_error)?;
+        Ok(TimeseriesCsv {
+            out,
+            pending,
+            pops,
+            error: None,
+        })
+    }
+
+    /// Adds the row of one POP in one interval. The first error is kept for `commit`.
+    pub fn row(&mut self, start: Nanos, pop: usize, m: &Metrics) {
+        if self.error.is_some() {
+            return;
+        }
+        let record = row(vec![seconds(start), self.pops[pop].clone()], METRICS, m);
+        if let Err(e) = self.out.write_record(record) {
+            self.error = Some(csv_error(e));
+        }
+    }
+
+    /// Finishes the file and moves it to its final name, or removes it on error.
+    pub fn commit(mut self) -> io::Result<()> {
+        let flushed = match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        };
+        let result = flushed.and_then(|()| {
+            let file = self.out.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+            file.into_inner().map_err(|e| e.into_error())?.sync_all()
+        });
+        match result {
+            Ok(()) => self.pending.commit(),
+            Err(e) => {
+                let _ = fs::remove_file(&self.pending.tmp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Abandons the file, removing its temporary.
+    pub fn discard(self) {
+        let _ = fs::remove_file(&self.pending.tmp);
+    }
+}

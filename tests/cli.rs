@@ -1,0 +1,182 @@
+//! The real binary in a temporary folder: files written, exit codes and error text.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn edgesim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn small() -> String {
+    common::data("small.toml").display().to_string()
+}
+
+/// Writes `text` as a scenario in `dir` and returns its name.
+fn scenario_file(dir: &Path, name: &str, text: &str) -> String {
+    std::fs::write(dir.join(name), text).unwrap();
+    name.to_string()
+}
+
+/// Asserts a bad-input failure: exit 2, one line on stderr containing `want`, no panic.
+fn assert_bad_input(o: &Output, want: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
+    assert!(err.contains(want), "{want:?} not in {err:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn run_writes_every_result_file_and_prints_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = edgesim(dir.path(), &["run", &small(), "--out", "res"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for line in ["hit ratio", "byte hit ratio", "latency p50", "latency p99", "origin requests"] {
+        assert!(stdout.contains(line), "{line} missing from {stdout}");
+    }
+    for f in edgesim::report::RUN_FILES {
+        assert!(dir.path().join("res").join(f).is_file(), "{f} missing");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("res"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let summary = std::fs::read_to_string(dir.path().join("res/summary.csv")).unwrap();
+    let header = summary.lines().next().unwrap();
+    let required = "scenario,seed,requests,hits,misses,hit_ratio,byte_hit_ratio,origin_requests,origin_bytes,latency_p50_ms,latency_p90_ms,latency_p99_ms,latency_p999_ms";
+    for col in required.split(',') {
+        assert!(header.split(',').any(|h| h == col), "summary lacks {col}");
+    }
+    assert_eq!(summary.lines().count(), 2, "one row per run");
+}
+
+#[test]
+fn default_scenario_runs_from_any_folder_into_output_default() {
+    let dir = tempfile::tempdir().unwrap();
+    // Shortened with flags so the test stays quick; the scenario itself is the built-in one.
+    let o = edgesim(dir.path(), &["run", "--requests", "20000", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("output/default/summary.csv").is_file());
+    let resolved = std::fs::read_to_string(dir.path().join("output/default/scenario.resolved.toml")).unwrap();
+    assert!(resolved.contains("requests = 20000"), "{resolved}");
+}
+
+#[test]
+fn the_resolved_scenario_reproduces_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = edgesim(dir.path(), &["run", &small(), "--out", "a", "--set", "workload.rate=3000", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = edgesim(dir.path(), &["run", "a/scenario.resolved.toml", "--out", "b", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["summary.csv", "pops.csv", "timeseries.csv"] {
+        let a = std::fs::read(dir.path().join("a").join(f)).unwrap();
+        let b = std::fs::read(dir.path().join("b").join(f)).unwrap();
+        assert!(a == b, "{f} differs");
+    }
+}
+
+#[test]
+fn validate_accepts_good_files_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = edgesim(dir.path(), &["validate", &small()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("valid"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_missing_file_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = edgesim(dir.path(), &["run", "nope.toml"]);
+    assert_bad_input(&o, "nope.toml: cannot read the scenario");
+    assert!(!dir.path().join("output").exists(), "nothing written");
+}
+
+#[test]
+fn malformed_toml_and_unknown_keys_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::data("small.toml")).unwrap();
+    let f = scenario_file(dir.path(), "broken.toml", &text.replace("rate = 4000.0", "rate = = 4000.0"));
+    assert_bad_input(&edgesim(dir.path(), &["validate", &f]), "broken.toml:10:");
+    let f = scenario_file(dir.path(), "typo.toml", &text.replace("cache_policy = \"fifo\"", "cache_polcy = \"fifo\""));
+    let o = edgesim(dir.path(), &["run", &f]);
+    assert_bad_input(&o, "typo.toml:67: pops[1].cache_polcy: unknown field `cache_polcy`, expected one of `code`");
+    assert!(!dir.path().join("output").exists(), "nothing written");
+}
+
+#[test]
+fn zero_and_negative_values_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = small();
+    let cases = [
+        ("requests=0", "requests: must be at least 1"),
+        ("interval=0s", "interval: must be longer than zero"),
+        ("pops[0].cache_capacity=0B", "pops[0].cache_capacity: must be larger than 0B"),
+        ("pops[0].cache_capacity=-4GiB", "pops[0].cache_capacity: invalid value \"-4GiB\""),
+        ("workload.classes[0].size.min=0B", "workload.classes[0].size.min: must be greater than zero"),
+        ("origins[0].service.mean=-1ms", "small.toml:81: origins[0].service: invalid value \"-1ms\": expected a duration"),
+        ("regions[0].share=0.9", "regions[*].share: shares must sum to 1 (they are not normalised), but they sum to 1.4"),
+        ("workload.classes[1].share=0.5", "workload.classes[*].share: shares must sum to 1"),
+    ];
+    for (set, want) in cases {
+        assert_bad_input(&edgesim(dir.path(), &["validate", &s, "--set", set]), want);
+    }
+    assert_bad_input(&edgesim(dir.path(), &["run", &s, "--duration", "0s"]), "duration: must be longer than zero");
+}
+
+#[test]
+fn references_to_missing_pops_regions_and_origins_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = small();
+    let cases = [
+        ("faults[0].pop=XYZ", "faults[0].pop: no POP has code \"XYZ\"; POPs are [\"IAD\", \"FRA\", \"NRT\"]"),
+        ("default_behavior.origin=backup", "default_behavior.origin: no origin is named \"backup\"; origins are [\"origin\"]"),
+        ("workload.flash_crowds[0].regions[0]=mars", "workload.flash_crowds[0].regions[0]: no region is named \"mars\""),
+    ];
+    for (set, want) in cases {
+        assert_bad_input(&edgesim(dir.path(), &["run", &s, "--set", set]), want);
+    }
+}
+
+#[test]
+fn bad_command_lines_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = edgesim(dir.path(), &["run", &small(), "--requests", "5", "--duration", "5s"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = edgesim(dir.path(), &["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_bad_input(&edgesim(dir.path(), &["run", &small(), "--set", "pops[9].code=X"]), "pops has 3 entries");
+    assert_bad_input(&edgesim(dir.path(), &["run", &small(), "--set", "seed"]), "--set seed: expected KEY.PATH=VALUE");
+}
+
+#[test]
+fn an_unwritable_results_folder_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("file"), "").unwrap();
+    let o = edgesim(dir.path(), &["run", &small(), "--out", "file/sub"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("file/sub: cannot create the results folder"), "{}", stderr(&o));
+}
+
+#[test]
+fn bench_reports_rate_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = edgesim(dir.path(), &["bench", "--requests", "20000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("requests counted    20,000"), "{out}");
+    assert!(out.contains("simulated req/s") && out.contains("peak memory"), "{out}");
+}

@@ -1,0 +1,40 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use edgesim::scenario::{load_file, load_str, Overrides, Scenario, DEFAULT_SCENARIO};
+use edgesim::sim::{self, Observer, RunResult};
+use edgesim::stats::Metrics;
+use edgesim::units::Nanos;
+use std::path::{Path, PathBuf};
+
+/// A file under `tests/data`.
+pub fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+/// Loads `tests/data/<name>` with `--set` overrides.
+pub fn scenario(name: &str, sets: &[&str]) -> Scenario {
+    load_file(&data(name), &Overrides::sets(sets)).expect("test scenario is valid")
+}
+
+/// The built-in default scenario with `--set` overrides.
+pub fn default_scenario(sets: &[&str]) -> Scenario {
+    load_str(DEFAULT_SCENARIO, "default", &Overrides::sets(sets)).expect("default is valid")
+}
+
+/// Keeps every time-series row.
+#[derive(Default)]
+pub struct Rows(pub Vec<(Nanos, usize, Metrics)>);
+
+impl Observer for Rows {
+    fn interval(&mut self, start: Nanos, pop: usize, m: &Metrics) {
+        self.0.push((start, pop, m.clone()));
+    }
+}
+
+/// Runs a scenario, keeping its time series.
+pub fn run(s: &Scenario) -> (RunResult, Vec<(Nanos, usize, Metrics)>) {
+    let mut rows = Rows::default();
+    let r = sim::run(s, &mut rows);
+    (r, rows.0)
+}
