@@ -32,7 +32,11 @@ pub fn fail(path: impl Into<String>, message: impl Into<String>) -> Checked {
 }
 
 /// Requires `cond`, failing at `path` with `message` otherwise.
-pub fn ensure(cond: bool, path: impl FnOnce() -> String, message: impl FnOnce() -> String) -> Checked {
+pub fn ensure(
+    cond: bool,
+    path: impl FnOnce() -> String,
+    message: impl FnOnce() -> String,
+) -> Checked {
     if cond {
         Ok(())
     } else {
@@ -42,30 +46,48 @@ pub fn ensure(cond: bool, path: impl FnOnce() -> String, message: impl FnOnce() 
 
 /// Requires a finite value greater than zero.
 pub fn positive(path: &str, value: f64) -> Checked {
-    ensure(value > 0.0 && value.is_finite(), || path.into(), || {
-        format!("must be a number greater than zero, got {value}")
-    })
+    ensure(
+        value > 0.0 && value.is_finite(),
+        || path.into(),
+        || format!("must be a number greater than zero, got {value}"),
+    )
 }
 
 /// Requires a value within `lo..=hi`.
 pub fn within(path: &str, value: f64, lo: f64, hi: f64) -> Checked {
-    ensure((lo..=hi).contains(&value), || path.into(), || {
-        format!("must be between {lo} and {hi}, got {value}")
-    })
+    ensure(
+        (lo..=hi).contains(&value),
+        || path.into(),
+        || format!("must be between {lo} and {hi}, got {value}"),
+    )
 }
 
 /// Requires shares that sum to 1. edgesim rejects rather than normalises, so that a
 /// typo in one share cannot silently rescale all the others.
 pub fn shares_sum_to_one(path: &str, shares: impl IntoIterator<Item = f64>) -> Checked {
     let sum: f64 = shares.into_iter().sum();
-    ensure((sum - 1.0).abs() <= 1e-6, || path.into(), || {
-        format!("shares must sum to 1 (they are not normalised), but they sum to {sum}")
-    })
+    ensure(
+        (sum - 1.0).abs() <= 1e-6,
+        || path.into(),
+        || format!("shares must sum to 1 (they are not normalised), but they sum to {sum}"),
+    )
 }
 
 /// Requires a non-empty name not used before in `names`.
-pub fn unique_name<'a>(path: &str, name: &str, earlier: impl IntoIterator<Item = &'a str>) -> Checked {
-    ensure(!name.is_empty(), || path.into(), || "must not be empty".into())?;
+pub fn unique_name<'a>(
+    path: &str,
+    name: &str,
+    earlier: impl IntoIterator<Item = &'a str>,
+) -> Checked {
+    ensure(
+        !name.is_empty(),
+        || path.into(),
+        || "must not be empty".into(),
+    )?;
     let clash = earlier.into_iter().any(|n| n == name);
-    ensure(!clash, || path.into(), || format!("{name:?} is used twice; names must be unique"))
+    ensure(
+        !clash,
+        || path.into(),
+        || format!("{name:?} is used twice; names must be unique"),
+    )
 }

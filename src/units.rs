@@ -20,13 +20,18 @@ pub fn nanos_to_ms(n: Nanos) -> f64 {
     n as f64 / MS as f64
 }
 
-/// Converts fractional seconds to nanoseconds, rounding to the nearest and saturating.
+/// Converts fractional seconds to nanoseconds, rounding to the nearest and saturating
+/// (negative and NaN give 0).
+#[inline]
 pub fn secs_to_nanos(s: f64) -> Nanos {
-    if s <= 0.0 || s.is_nan() {
-        0
-    } else {
-        (s * SEC as f64).round().min(u64::MAX as f64) as Nanos
-    }
+    round_to_u64(s * SEC as f64)
+}
+
+/// Rounds a non-negative value to the nearest integer. `as` saturates (NaN and negatives
+/// give 0), and adding one half avoids a libm call on the hot path.
+#[inline]
+pub fn round_to_u64(v: f64) -> u64 {
+    (v + 0.5) as u64
 }
 
 /// A non-negative span of simulated time, written in scenario files as `"90s"`.

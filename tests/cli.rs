@@ -42,7 +42,13 @@ fn run_writes_every_result_file_and_prints_the_table() {
     let o = edgesim(dir.path(), &["run", &small(), "--out", "res"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    for line in ["hit ratio", "byte hit ratio", "latency p50", "latency p99", "origin requests"] {
+    for line in [
+        "hit ratio",
+        "byte hit ratio",
+        "latency p50",
+        "latency p99",
+        "origin requests",
+    ] {
         assert!(stdout.contains(line), "{line} missing from {stdout}");
     }
     for f in edgesim::report::RUN_FILES {
@@ -70,16 +76,31 @@ fn default_scenario_runs_from_any_folder_into_output_default() {
     let o = edgesim(dir.path(), &["run", "--requests", "20000", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dir.path().join("output/default/summary.csv").is_file());
-    let resolved = std::fs::read_to_string(dir.path().join("output/default/scenario.resolved.toml")).unwrap();
+    let resolved =
+        std::fs::read_to_string(dir.path().join("output/default/scenario.resolved.toml")).unwrap();
     assert!(resolved.contains("requests = 20000"), "{resolved}");
 }
 
 #[test]
 fn the_resolved_scenario_reproduces_the_run() {
     let dir = tempfile::tempdir().unwrap();
-    let o = edgesim(dir.path(), &["run", &small(), "--out", "a", "--set", "workload.rate=3000", "-q"]);
+    let o = edgesim(
+        dir.path(),
+        &[
+            "run",
+            &small(),
+            "--out",
+            "a",
+            "--set",
+            "workload.rate=3000",
+            "-q",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = edgesim(dir.path(), &["run", "a/scenario.resolved.toml", "--out", "b", "-q"]);
+    let o = edgesim(
+        dir.path(),
+        &["run", "a/scenario.resolved.toml", "--out", "b", "-q"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     for f in ["summary.csv", "pops.csv", "timeseries.csv"] {
         let a = std::fs::read(dir.path().join("a").join(f)).unwrap();
@@ -109,11 +130,22 @@ fn a_missing_file_is_bad_input() {
 fn malformed_toml_and_unknown_keys_are_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(common::data("small.toml")).unwrap();
-    let f = scenario_file(dir.path(), "broken.toml", &text.replace("rate = 4000.0", "rate = = 4000.0"));
+    let f = scenario_file(
+        dir.path(),
+        "broken.toml",
+        &text.replace("rate = 4000.0", "rate = = 4000.0"),
+    );
     assert_bad_input(&edgesim(dir.path(), &["validate", &f]), "broken.toml:10:");
-    let f = scenario_file(dir.path(), "typo.toml", &text.replace("cache_policy = \"fifo\"", "cache_polcy = \"fifo\""));
+    let f = scenario_file(
+        dir.path(),
+        "typo.toml",
+        &text.replace("cache_policy = \"fifo\"", "cache_polcy = \"fifo\""),
+    );
     let o = edgesim(dir.path(), &["run", &f]);
-    assert_bad_input(&o, "typo.toml:67: pops[1].cache_polcy: unknown field `cache_polcy`, expected one of `code`");
+    assert_bad_input(
+        &o,
+        "typo.toml:67: pops[1].cache_polcy: unknown field `cache_polcy`, expected one of `code`",
+    );
     assert!(!dir.path().join("output").exists(), "nothing written");
 }
 
@@ -124,17 +156,38 @@ fn zero_and_negative_values_are_bad_input() {
     let cases = [
         ("requests=0", "requests: must be at least 1"),
         ("interval=0s", "interval: must be longer than zero"),
-        ("pops[0].cache_capacity=0B", "pops[0].cache_capacity: must be larger than 0B"),
-        ("pops[0].cache_capacity=-4GiB", "pops[0].cache_capacity: invalid value \"-4GiB\""),
-        ("workload.classes[0].size.min=0B", "workload.classes[0].size.min: must be greater than zero"),
-        ("origins[0].service.mean=-1ms", "small.toml:81: origins[0].service: invalid value \"-1ms\": expected a duration"),
-        ("regions[0].share=0.9", "regions[*].share: shares must sum to 1 (they are not normalised), but they sum to 1.4"),
-        ("workload.classes[1].share=0.5", "workload.classes[*].share: shares must sum to 1"),
+        (
+            "pops[0].cache_capacity=0B",
+            "pops[0].cache_capacity: must be larger than 0B",
+        ),
+        (
+            "pops[0].cache_capacity=-4GiB",
+            "pops[0].cache_capacity: invalid value \"-4GiB\"",
+        ),
+        (
+            "workload.classes[0].size.min=0B",
+            "workload.classes[0].size.min: must be greater than zero",
+        ),
+        (
+            "origins[0].service.mean=-1ms",
+            "small.toml:81: origins[0].service: invalid value \"-1ms\": expected a duration",
+        ),
+        (
+            "regions[0].share=0.9",
+            "regions[*].share: shares must sum to 1 (they are not normalised), but they sum to 1.4",
+        ),
+        (
+            "workload.classes[1].share=0.5",
+            "workload.classes[*].share: shares must sum to 1",
+        ),
     ];
     for (set, want) in cases {
         assert_bad_input(&edgesim(dir.path(), &["validate", &s, "--set", set]), want);
     }
-    assert_bad_input(&edgesim(dir.path(), &["run", &s, "--duration", "0s"]), "duration: must be longer than zero");
+    assert_bad_input(
+        &edgesim(dir.path(), &["run", &s, "--duration", "0s"]),
+        "duration: must be longer than zero",
+    );
 }
 
 #[test]
@@ -142,9 +195,18 @@ fn references_to_missing_pops_regions_and_origins_are_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let s = small();
     let cases = [
-        ("faults[0].pop=XYZ", "faults[0].pop: no POP has code \"XYZ\"; POPs are [\"IAD\", \"FRA\", \"NRT\"]"),
-        ("default_behavior.origin=backup", "default_behavior.origin: no origin is named \"backup\"; origins are [\"origin\"]"),
-        ("workload.flash_crowds[0].regions[0]=mars", "workload.flash_crowds[0].regions[0]: no region is named \"mars\""),
+        (
+            "faults[0].pop=XYZ",
+            "faults[0].pop: no POP has code \"XYZ\"; POPs are [\"IAD\", \"FRA\", \"NRT\"]",
+        ),
+        (
+            "default_behavior.origin=backup",
+            "default_behavior.origin: no origin is named \"backup\"; origins are [\"origin\"]",
+        ),
+        (
+            "workload.flash_crowds[0].regions[0]=mars",
+            "workload.flash_crowds[0].regions[0]: no region is named \"mars\"",
+        ),
     ];
     for (set, want) in cases {
         assert_bad_input(&edgesim(dir.path(), &["run", &s, "--set", set]), want);
@@ -154,12 +216,21 @@ fn references_to_missing_pops_regions_and_origins_are_bad_input() {
 #[test]
 fn bad_command_lines_are_bad_input() {
     let dir = tempfile::tempdir().unwrap();
-    let o = edgesim(dir.path(), &["run", &small(), "--requests", "5", "--duration", "5s"]);
+    let o = edgesim(
+        dir.path(),
+        &["run", &small(), "--requests", "5", "--duration", "5s"],
+    );
     assert_eq!(o.status.code(), Some(2));
     let o = edgesim(dir.path(), &["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
-    assert_bad_input(&edgesim(dir.path(), &["run", &small(), "--set", "pops[9].code=X"]), "pops has 3 entries");
-    assert_bad_input(&edgesim(dir.path(), &["run", &small(), "--set", "seed"]), "--set seed: expected KEY.PATH=VALUE");
+    assert_bad_input(
+        &edgesim(dir.path(), &["run", &small(), "--set", "pops[9].code=X"]),
+        "pops has 3 entries",
+    );
+    assert_bad_input(
+        &edgesim(dir.path(), &["run", &small(), "--set", "seed"]),
+        "--set seed: expected KEY.PATH=VALUE",
+    );
 }
 
 #[test]
@@ -168,7 +239,11 @@ fn an_unwritable_results_folder_fails_cleanly() {
     std::fs::write(dir.path().join("file"), "").unwrap();
     let o = edgesim(dir.path(), &["run", &small(), "--out", "file/sub"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("file/sub: cannot create the results folder"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("file/sub: cannot create the results folder"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -178,5 +253,8 @@ fn bench_reports_rate_and_memory() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("requests counted    20,000"), "{out}");
-    assert!(out.contains("simulated req/s") && out.contains("peak memory"), "{out}");
+    assert!(
+        out.contains("simulated req/s") && out.contains("peak memory"),
+        "{out}"
+    );
 }

@@ -12,7 +12,11 @@ fn assert_conserved(name: &str, sets: &[&str]) {
     let s = common::scenario(name, sets);
     let (r, rows) = common::run(&s);
     let total = r.summary.counts.requests;
-    assert_eq!(total, s.spec().requests.unwrap(), "every counted request is reported");
+    assert_eq!(
+        total,
+        s.spec().requests.unwrap(),
+        "every counted request is reported"
+    );
     assert_eq!(outcome_sum(&r.summary), total);
     for (i, m) in r.pops.iter().chain(&r.regions).enumerate() {
         assert_eq!(outcome_sum(m), m.counts.requests, "view {i}");
@@ -27,8 +31,14 @@ fn assert_conserved(name: &str, sets: &[&str]) {
     let origin: u64 = rows.iter().map(|(_, _, m)| m.counts.origin_requests).sum();
     assert_eq!(origin, r.summary.counts.origin_requests);
     // Each miss is one origin request, and the origin answered each of them.
-    assert_eq!(r.summary.count(Outcome::Miss), r.summary.counts.origin_requests);
-    assert_eq!(r.origins.iter().map(|o| o.requests).sum::<u64>(), r.summary.counts.origin_requests);
+    assert_eq!(
+        r.summary.count(Outcome::Miss),
+        r.summary.counts.origin_requests
+    );
+    assert_eq!(
+        r.origins.iter().map(|o| o.requests).sum::<u64>(),
+        r.summary.counts.origin_requests
+    );
     // The latency histograms hold one value per request.
     assert_eq!(r.summary.latency.len(), total);
 }
@@ -41,7 +51,11 @@ fn outcomes_add_up_per_pop_region_interval_and_overall() {
 #[test]
 fn outcomes_add_up_when_every_pop_refuses_some_requests() {
     // Tiny rate limits everywhere: many requests end as CapacityExceeded.
-    let sets = ["pops[0].capacity_rps=500", "pops[1].capacity_rps=500", "pops[2].capacity_rps=300"];
+    let sets = [
+        "pops[0].capacity_rps=500",
+        "pops[1].capacity_rps=500",
+        "pops[2].capacity_rps=300",
+    ];
     assert_conserved("small.toml", &sets);
     let s = common::scenario("small.toml", &sets);
     let (r, _) = common::run(&s);
@@ -53,7 +67,10 @@ fn outcomes_add_up_when_every_pop_refuses_some_requests() {
 fn the_small_scenario_exercises_collapsing_shedding_and_both_policies() {
     let s = common::scenario("small.toml", &[]);
     let (r, _) = common::run(&s);
-    assert!(r.summary.count(Outcome::CollapsedHit) > 100, "collapsing happens");
+    assert!(
+        r.summary.count(Outcome::CollapsedHit) > 100,
+        "collapsing happens"
+    );
     assert!(r.summary.counts.shed > 100, "shedding happens");
     let hit_ratio = r.summary.hit_ratio();
     assert!((0.5..0.99).contains(&hit_ratio), "{hit_ratio}");

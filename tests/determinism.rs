@@ -26,7 +26,10 @@ fn same_seed_gives_byte_identical_results() {
     run(dir.path(), "a", &[]);
     run(dir.path(), "b", &[]);
     for file in edgesim::report::RUN_FILES {
-        assert!(read(dir.path(), "a", file) == read(dir.path(), "b", file), "{file} differs");
+        assert!(
+            read(dir.path(), "a", file) == read(dir.path(), "b", file),
+            "{file} differs"
+        );
     }
 }
 

@@ -38,13 +38,23 @@ fn check(seed: u64, c: u32, rate: f64, mean_service_ms: f64) {
     let measured_wq_ms = o.wait_total as f64 / 1e6 / o.requests as f64;
     let measured_p_wait = o.queued as f64 / o.requests as f64;
     let utilisation = o.busy_total as f64 / (f64::from(c) * r.measured_span as f64);
-    assert!(o.requests > 350_000, "nearly every request reached the origin: {}", o.requests);
+    assert!(
+        o.requests > 350_000,
+        "nearly every request reached the origin: {}",
+        o.requests
+    );
     assert!(
         (measured_wq_ms / wq_ms - 1.0).abs() < 0.05,
         "mean queueing delay {measured_wq_ms:.4} ms vs Erlang C {wq_ms:.4} ms"
     );
-    assert!((measured_p_wait / p_wait - 1.0).abs() < 0.04, "P(wait) {measured_p_wait:.4} vs {p_wait:.4}");
-    assert!((utilisation / (a / f64::from(c)) - 1.0).abs() < 0.02, "utilisation {utilisation:.4}");
+    assert!(
+        (measured_p_wait / p_wait - 1.0).abs() < 0.04,
+        "P(wait) {measured_p_wait:.4} vs {p_wait:.4}"
+    );
+    assert!(
+        (utilisation / (a / f64::from(c)) - 1.0).abs() < 0.02,
+        "utilisation {utilisation:.4}"
+    );
 }
 
 #[test]

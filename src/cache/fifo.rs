@@ -8,19 +8,18 @@
 //! improve on. With variable sizes it evicts oldest-first until the object fits.
 
 use super::list::OrderedSet;
-use super::{Cache, ObjectId};
+use super::{Cache, ObjectId, Sizing};
 
 /// First-in, first-out eviction.
-#[derive(Default)]
 pub struct Fifo {
     order: OrderedSet,
 }
 
 impl Fifo {
-    /// An empty FIFO with room for `hint` objects before its index grows.
-    pub fn with_capacity(hint: usize) -> Self {
+    /// An empty FIFO laid out for `sizing`.
+    pub fn new(sizing: Sizing) -> Self {
         Fifo {
-            order: OrderedSet::with_capacity(hint),
+            order: OrderedSet::new(sizing),
         }
     }
 }

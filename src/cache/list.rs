@@ -1,13 +1,91 @@
-//! An ordered set of cached objects: a hash index over a slab-backed doubly linked list.
+//! An ordered set of cached objects: an id index over a slab-backed doubly linked list.
 //!
 //! LRU and FIFO differ only in whether a hit moves an entry to the front, so both are
 //! this list plus a few lines. Slots are recycled through a free list, so once a cache
 //! has filled, inserting and evicting allocate nothing.
+//!
+//! When object ids are dense (a synthetic catalog numbers its objects 0..n), the index is
+//! a plain array from id to slot: one memory access per lookup instead of a hash probe's
+//! two, which is most of the cost of a lookup in a large cache. Sparse ids (hashed trace
+//! keys) use a hash map.
 
-use super::ObjectId;
+use super::{ObjectId, Sizing};
 use rustc_hash::FxHashMap;
 
 const NIL: u32 = u32::MAX;
+
+/// Object id to slot.
+enum Index {
+    /// `slots[id]` is the slot, or `NIL` when absent. The whole array is written at
+    /// construction, so its memory is resident from the start rather than growing as a
+    /// run touches more ids.
+    Dense { slots: Vec<u32>, len: usize },
+    /// A hash map for ids without a small bound.
+    Hashed(FxHashMap<ObjectId, u32>),
+}
+
+impl Index {
+    fn new(sizing: Sizing) -> Self {
+        match sizing.dense_ids {
+            Some(n) => Index::Dense {
+                slots: vec![NIL; n as usize],
+                len: 0,
+            },
+            None => {
+                let mut map = FxHashMap::default();
+                map.reserve(sizing.objects_hint);
+                Index::Hashed(map)
+            }
+        }
+    }
+
+    #[inline]
+    fn get(&self, id: ObjectId) -> Option<u32> {
+        match self {
+            Index::Dense { slots, .. } => slots.get(id as usize).copied().filter(|&s| s != NIL),
+            Index::Hashed(map) => map.get(&id).copied(),
+        }
+    }
+
+    /// Records `id` at `slot`; the caller guarantees `id` is absent.
+    #[inline]
+    fn insert(&mut self, id: ObjectId, slot: u32) {
+        match self {
+            Index::Dense { slots, len } => {
+                let i = id as usize;
+                if i >= slots.len() {
+                    // Ids past the announced bound still work; the array just grows.
+                    slots.resize(i + 1, NIL);
+                }
+                slots[i] = slot;
+                *len += 1;
+            }
+            Index::Hashed(map) => {
+                map.insert(id, slot);
+            }
+        }
+    }
+
+    #[inline]
+    fn remove(&mut self, id: ObjectId) -> Option<u32> {
+        match self {
+            Index::Dense { slots, len } => {
+                let s = slots.get_mut(id as usize).filter(|s| **s != NIL)?;
+                let slot = std::mem::replace(s, NIL);
+                *len -= 1;
+                Some(slot)
+            }
+            Index::Hashed(map) => map.remove(&id),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Index::Dense { len, .. } => *len,
+            Index::Hashed(map) => map.len(),
+        }
+    }
+}
 
 #[derive(Clone, Copy)]
 struct Node {
@@ -18,9 +96,8 @@ struct Node {
 }
 
 /// Entries ordered from front (most recently placed) to back (next victim).
-#[derive(Default)]
 pub struct OrderedSet {
-    index: FxHashMap<ObjectId, u32>,
+    index: Index,
     nodes: Vec<Node>,
     free: Vec<u32>,
     head: u32,
@@ -28,13 +105,23 @@ pub struct OrderedSet {
 }
 
 impl OrderedSet {
-    /// An empty set with room for `hint` entries before it first grows.
-    pub fn with_capacity(hint: usize) -> Self {
-        let mut index = FxHashMap::default();
-        index.reserve(hint);
+    /// An empty set laid out for `sizing`.
+    pub fn new(sizing: Sizing) -> Self {
+        // Room for a quarter more objects than expected, written once now so that a
+        // filling cache neither reallocates nor grows its resident memory mid-run.
+        let mut nodes = Vec::with_capacity(sizing.objects_hint + sizing.objects_hint / 4);
+        let empty = Node {
+            id: 0,
+            size: 0,
+            prev: NIL,
+            next: NIL,
+        };
+        nodes.spare_capacity_mut().iter_mut().for_each(|n| {
+            n.write(empty);
+        });
         OrderedSet {
-            index,
-            nodes: Vec::with_capacity(hint),
+            index: Index::new(sizing),
+            nodes,
             free: Vec::new(),
             head: NIL,
             tail: NIL,
@@ -43,7 +130,9 @@ impl OrderedSet {
 
     /// The size of `id` if present.
     pub fn get(&self, id: ObjectId) -> Option<u64> {
-        self.index.get(&id).map(|&slot| self.nodes[slot as usize].size)
+        self.index
+            .get(id)
+            .map(|slot| self.nodes[slot as usize].size)
     }
 
     /// Number of entries.
@@ -75,7 +164,7 @@ impl OrderedSet {
 
     /// Moves `id` to the front; returns its size, or `None` when absent.
     pub fn touch(&mut self, id: ObjectId) -> Option<u64> {
-        let slot = *self.index.get(&id)?;
+        let slot = self.index.get(id)?;
         if self.head != slot {
             self.unlink(slot);
             self.link_front(slot);
@@ -90,7 +179,7 @@ impl OrderedSet {
 
     /// Removes `id`; returns its size, or `None` when absent.
     pub fn remove(&mut self, id: ObjectId) -> Option<u64> {
-        let slot = self.index.remove(&id)?;
+        let slot = self.index.remove(id)?;
         self.unlink(slot);
         self.free.push(slot);
         Some(self.nodes[slot as usize].size)

@@ -9,19 +9,18 @@
 //! object fits, which is the usual byte-capacity generalisation.
 
 use super::list::OrderedSet;
-use super::{Cache, ObjectId};
+use super::{Cache, ObjectId, Sizing};
 
 /// Least-recently-used eviction.
-#[derive(Default)]
 pub struct Lru {
     order: OrderedSet,
 }
 
 impl Lru {
-    /// An empty LRU with room for `hint` objects before its index grows.
-    pub fn with_capacity(hint: usize) -> Self {
+    /// An empty LRU laid out for `sizing`.
+    pub fn new(sizing: Sizing) -> Self {
         Lru {
-            order: OrderedSet::with_capacity(hint),
+            order: OrderedSet::new(sizing),
         }
     }
 }

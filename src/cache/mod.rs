@@ -68,11 +68,34 @@ impl PolicyKind {
         }
     }
 
-    /// A new, empty policy sized for about `objects_hint` entries.
-    pub fn build(self, objects_hint: usize) -> Box<dyn Cache> {
+    /// A new, empty policy laid out for `sizing`.
+    pub fn build(self, sizing: Sizing) -> Box<dyn Cache> {
         match self {
-            PolicyKind::Lru => Box::new(Lru::with_capacity(objects_hint)),
-            PolicyKind::Fifo => Box::new(Fifo::with_capacity(objects_hint)),
+            PolicyKind::Lru => Box::new(Lru::new(sizing)),
+            PolicyKind::Fifo => Box::new(Fifo::new(sizing)),
+        }
+    }
+}
+
+/// How a policy should lay out its index. It changes speed and memory, never results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sizing {
+    /// About how many objects the cache will hold.
+    pub objects_hint: usize,
+    /// `Some(n)` when every id is below `n` and an array of `n` entries is affordable.
+    pub dense_ids: Option<u64>,
+}
+
+impl Sizing {
+    /// A dense array index costs 4 bytes per possible id; above this many ids, hash.
+    pub const DENSE_LIMIT: u64 = 1 << 24;
+
+    /// The layout for a cache of `capacity` bytes holding objects of about
+    /// `mean_object_size` bytes, whose ids are all below `id_bound` when it is known.
+    pub fn new(capacity: u64, mean_object_size: u64, id_bound: Option<u64>) -> Self {
+        Sizing {
+            objects_hint: (capacity / mean_object_size.max(1)).min(1 << 24) as usize,
+            dense_ids: id_bound.filter(|&n| n <= Self::DENSE_LIMIT),
         }
     }
 }
@@ -96,12 +119,10 @@ pub struct BoundedCache {
 }
 
 impl BoundedCache {
-    /// An empty cache of `capacity` bytes. `mean_object_size` only sizes the index up
-    /// front, so that a filling cache does not rehash in the middle of a run.
-    pub fn new(kind: PolicyKind, capacity: u64, mean_object_size: u64) -> Self {
-        let hint = (capacity / mean_object_size.max(1)).min(1 << 24) as usize;
+    /// An empty cache of `capacity` bytes whose index is laid out for `sizing`.
+    pub fn new(kind: PolicyKind, capacity: u64, sizing: Sizing) -> Self {
         BoundedCache {
-            policy: kind.build(hint),
+            policy: kind.build(sizing),
             capacity,
             used: 0,
         }

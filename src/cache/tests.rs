@@ -3,6 +3,13 @@
 use super::*;
 use proptest::prelude::*;
 
+/// Both index layouts, which must behave identically.
+const LAYOUTS: [Option<u64>; 2] = [None, Some(64)];
+
+fn cache(kind: PolicyKind, capacity: u64, dense: Option<u64>) -> BoundedCache {
+    BoundedCache::new(kind, capacity, Sizing::new(capacity, 10, dense))
+}
+
 /// A fixed size per object, as the simulator derives sizes from ids.
 fn size_of(id: ObjectId) -> u64 {
     1 + (id * 7 + 3) % 40
@@ -54,7 +61,7 @@ fn stored_bytes(cache: &BoundedCache, universe: u64) -> u64 {
 #[test]
 fn every_policy_refuses_an_object_larger_than_the_cache() {
     for &kind in PolicyKind::ALL {
-        let mut cache = BoundedCache::new(kind, 100, 10);
+        let mut cache = cache(kind, 100, None);
         assert_eq!(cache.admit(1, 101), Admission::TooLarge, "{}", kind.name());
         assert_eq!(cache.peek(1), None);
         assert_eq!(cache.admit(2, 100), Admission::Stored { evicted: 0 });
@@ -67,7 +74,7 @@ fn every_policy_peek_has_no_side_effects() {
     for &kind in PolicyKind::ALL {
         // Fill with 1, 2, 3; peek at 1 many times; then force one eviction.
         // If peek counted as a use, LRU would evict 2 instead of 1.
-        let mut cache = BoundedCache::new(kind, 30, 10);
+        let mut cache = cache(kind, 30, None);
         for id in 1..=3 {
             cache.admit(id, 10);
         }
@@ -75,15 +82,28 @@ fn every_policy_peek_has_no_side_effects() {
             assert_eq!(cache.peek(1), Some(10));
         }
         assert_eq!(cache.admit(4, 10), Admission::Stored { evicted: 1 });
-        assert_eq!(cache.peek(1), None, "{} evicted the wrong object", kind.name());
+        assert_eq!(
+            cache.peek(1),
+            None,
+            "{} evicted the wrong object",
+            kind.name()
+        );
         assert_eq!(cache.peek(2), Some(10));
     }
 }
 
 #[test]
+fn a_dense_index_takes_ids_past_its_bound() {
+    let mut c = cache(PolicyKind::Lru, 100, Some(4));
+    assert_eq!(c.admit(1000, 10), Admission::Stored { evicted: 0 });
+    assert_eq!(c.peek(1000), Some(10));
+    assert_eq!(c.peek(5000), None);
+}
+
+#[test]
 fn admitting_a_present_object_changes_nothing() {
     for &kind in PolicyKind::ALL {
-        let mut cache = BoundedCache::new(kind, 30, 10);
+        let mut cache = cache(kind, 30, None);
         cache.admit(1, 10);
         assert_eq!(cache.admit(1, 10), Admission::Present);
         assert_eq!((cache.used(), cache.len()), (10, 1));
@@ -93,8 +113,8 @@ fn admitting_a_present_object_changes_nothing() {
 #[test]
 fn lru_keeps_what_was_used_and_fifo_does_not() {
     let ids = [1, 2, 3, 1, 4, 1];
-    let mut lru = BoundedCache::new(PolicyKind::Lru, 30, 10);
-    let mut fifo = BoundedCache::new(PolicyKind::Fifo, 30, 10);
+    let mut lru = cache(PolicyKind::Lru, 30, None);
+    let mut fifo = cache(PolicyKind::Fifo, 30, None);
     let sized = |c: &mut BoundedCache| {
         ids.iter()
             .map(|&id| {
@@ -117,8 +137,8 @@ proptest! {
         capacity in 1u64..120,
         ids in proptest::collection::vec(0u64..24, 1..300),
     ) {
-        for &kind in PolicyKind::ALL {
-            let mut cache = BoundedCache::new(kind, capacity, 20);
+        for (&kind, dense) in PolicyKind::ALL.iter().flat_map(|k| LAYOUTS.map(|l| (k, l))) {
+            let mut cache = cache(kind, capacity, dense);
             let hits = replay(&mut cache, &ids);
             let expected = reference(capacity, &ids, kind == PolicyKind::Lru);
             prop_assert_eq!(&hits, &expected, "{} disagrees with its model", kind.name());
@@ -132,8 +152,8 @@ proptest! {
         capacity in 1u64..200,
         ids in proptest::collection::vec(0u64..64, 1..200),
     ) {
-        for &kind in PolicyKind::ALL {
-            let mut cache = BoundedCache::new(kind, capacity, 20);
+        for (&kind, dense) in PolicyKind::ALL.iter().flat_map(|k| LAYOUTS.map(|l| (k, l))) {
+            let mut cache = cache(kind, capacity, dense);
             for &id in &ids {
                 if cache.access(id).is_none() {
                     cache.admit(id, size_of(id));

@@ -34,9 +34,15 @@ pub fn bench(mut args: BenchArgs) -> Result<(), Failure> {
     let counted = result.summary.counts.requests;
     println!("scenario            {}", scenario.spec().name);
     println!("requests counted    {}", thousands(counted));
-    println!("requests simulated  {} (warm-up included)", thousands(result.arrivals));
+    println!(
+        "requests simulated  {} (warm-up included)",
+        thousands(result.arrivals)
+    );
     println!("wall time           {wall:.3} s");
-    println!("simulated req/s     {}", thousands((result.arrivals as f64 / wall) as u64));
+    println!(
+        "simulated req/s     {}",
+        thousands((result.arrivals as f64 / wall) as u64)
+    );
     match peak_rss_kib() {
         Some(kib) => println!("peak memory         {:.1} MiB", kib as f64 / 1024.0),
         None => println!("peak memory         unknown (needs Linux /proc)"),

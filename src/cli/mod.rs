@@ -13,7 +13,11 @@ pub const EXIT_BAD_INPUT: i32 = 2;
 pub const EXIT_FAILED: i32 = 1;
 
 #[derive(Parser)]
-#[command(name = "edgesim", version, about = "Simulate CDN edge request routing, modelled on Amazon CloudFront")]
+#[command(
+    name = "edgesim",
+    version,
+    about = "Simulate CDN edge request routing, modelled on Amazon CloudFront"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -65,7 +65,10 @@ impl Observer for CliObserver {
 pub fn run(args: RunArgs) -> Result<(), Failure> {
     let scenario = load(args.file.as_ref(), &args.overrides)?;
     let spec = scenario.spec();
-    let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(&spec.name));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&spec.name));
     std::fs::create_dir_all(&out)
         .with_context(|| format!("{}: cannot create the results folder", out.display()))
         .map_err(Failure::BadInput)?;
@@ -129,7 +132,9 @@ fn print_table(name: &str, seed: u64, r: &RunResult, wall: f64, out: &Path) {
     println!("  byte hit ratio    {:>9.2} %", m.byte_hit_ratio() * 100.0);
     println!("  latency p50       {:>9.1} ms", m.latency_ms(0.5));
     println!("  latency p99       {:>9.1} ms", m.latency_ms(0.99));
-    println!("  origin requests   {:>9} ({gb:.2} GB)", thousands(m.counts.origin_requests));
+    println!(
+        "  origin requests   {:>9} ({gb:.2} GB)",
+        thousands(m.counts.origin_requests)
+    );
     println!("results: {}", out.display());
 }
-

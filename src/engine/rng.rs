@@ -56,6 +56,9 @@ mod tests {
         // instead of silently changing every published result.
         // The FNV-1a value was checked against an independent implementation.
         assert_eq!(fnv1a("arrivals"), 0xb10b_c22c_a203_cc53);
-        assert_eq!(stream(42, "arrivals").random::<u64>(), 11_533_502_178_895_892_800);
+        assert_eq!(
+            stream(42, "arrivals").random::<u64>(),
+            11_533_502_178_895_892_800
+        );
     }
 }

@@ -53,9 +53,11 @@ impl OriginSpec {
     pub fn check(&self, path: &str) -> Checked {
         check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
         check::within(&format!("{path}.lon"), self.lon, -180.0, 180.0)?;
-        ensure(self.concurrency > 0, || format!("{path}.concurrency"), || {
-            "must be at least 1".into()
-        })?;
+        ensure(
+            self.concurrency > 0,
+            || format!("{path}.concurrency"),
+            || "must be at least 1".into(),
+        )?;
         match self.service.problem() {
             Some((key, msg)) => check::fail(format!("{path}.service.{key}"), msg),
             None => Ok(()),
@@ -179,7 +181,9 @@ mod tests {
             lat: 0.0,
             lon: 0.0,
             concurrency: c,
-            service: Dist::Constant { value: Duration(100) },
+            service: Dist::Constant {
+                value: Duration(100),
+            },
         };
         Origin::new(&spec, 1)
     }

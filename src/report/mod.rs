@@ -25,7 +25,10 @@ pub const RUN_FILES: &[&str] = &[
 pub const SUMMARY_KEYS: &[(&str, &str)] = &[
     ("scenario", "scenario name"),
     ("seed", "seed of the run"),
-    ("measured_s", "simulated seconds from the first counted arrival to the last answer"),
+    (
+        "measured_s",
+        "simulated seconds from the first counted arrival to the last answer",
+    ),
 ];
 
 /// A file being written under a temporary name in the same folder.
@@ -48,7 +51,11 @@ impl Pending {
 }
 
 /// Writes `contents` to `dir/name` atomically.
-fn write_atomic(dir: &Path, name: &str, contents: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+fn write_atomic(
+    dir: &Path,
+    name: &str,
+    contents: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let pending = Pending::new(dir, name);
     let result = (|| {
         let mut w = BufWriter::new(File::create(&pending.tmp)?);
@@ -89,9 +96,11 @@ fn seconds(n: Nanos) -> String {
 fn write_table(dir: &Path, name: &str, key: &str, rows: &[(String, &Metrics)]) -> io::Result<()> {
     write_atomic(dir, name, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(header(&[key], METRICS)).map_err(csv_error)?;
+        out.write_record(header(&[key], METRICS))
+            .map_err(csv_error)?;
         for (k, m) in rows {
-            out.write_record(row(vec![k.clone()], METRICS, *m)).map_err(csv_error)?;
+            out.write_record(row(vec![k.clone()], METRICS, *m))
+                .map_err(csv_error)?;
         }
         out.flush()
     })
@@ -104,30 +113,51 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
     let keys: Vec<&str> = SUMMARY_KEYS.iter().map(|(k, _)| *k).collect();
     write_atomic(dir, "summary.csv", |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(header(&keys, METRICS)).map_err(csv_error)?;
-        let lead = vec![s.name.clone(), s.seed.to_string(), seconds(result.measured_span)];
-        out.write_record(row(lead, METRICS, &result.summary)).map_err(csv_error)?;
+        out.write_record(header(&keys, METRICS))
+            .map_err(csv_error)?;
+        let lead = vec![
+            s.name.clone(),
+            s.seed.to_string(),
+            seconds(result.measured_span),
+        ];
+        out.write_record(row(lead, METRICS, &result.summary))
+            .map_err(csv_error)?;
         out.flush()
     })?;
-    let pops: Vec<_> = s.pops.iter().map(|p| p.code.clone()).zip(&result.pops).collect();
+    let pops: Vec<_> = s
+        .pops
+        .iter()
+        .map(|p| p.code.clone())
+        .zip(&result.pops)
+        .collect();
     write_table(dir, "pops.csv", "pop", &pops)?;
-    let regions: Vec<_> = s.regions.iter().map(|r| r.name.clone()).zip(&result.regions).collect();
+    let regions: Vec<_> = s
+        .regions
+        .iter()
+        .map(|r| r.name.clone())
+        .zip(&result.regions)
+        .collect();
     write_table(dir, "regions.csv", "region", &regions)?;
     write_atomic(dir, "origins.csv", |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(header(&["origin"], ORIGINS)).map_err(csv_error)?;
+        out.write_record(header(&["origin"], ORIGINS))
+            .map_err(csv_error)?;
         for (spec, stats) in s.origins.iter().zip(&result.origins) {
             let origin = OriginRow {
                 stats: stats.clone(),
                 concurrency: spec.concurrency,
                 span: result.measured_span,
             };
-            out.write_record(row(vec![spec.name.clone()], ORIGINS, &origin)).map_err(csv_error)?;
+            out.write_record(row(vec![spec.name.clone()], ORIGINS, &origin))
+                .map_err(csv_error)?;
         }
         out.flush()
     })?;
     write_atomic(dir, "scenario.resolved.toml", |w| {
-        writeln!(w, "# The fully resolved scenario of this run: `edgesim run` on this file repeats it.")?;
+        writeln!(
+            w,
+            "# The fully resolved scenario of this run: `edgesim run` on this file repeats it."
+        )?;
         w.write_all(scenario.resolved_toml().as_bytes())
     })
 }
@@ -146,7 +176,8 @@ impl TimeseriesCsv {
     pub fn create(dir: &Path, pops: Vec<String>) -> io::Result<Self> {
         let pending = Pending::new(dir, "timeseries.csv");
         let mut out = csv::Writer::from_writer(BufWriter::new(File::create(&pending.tmp)?));
-        out.write_record(header(&["interval_start_s", "pop"], METRICS)).map_err(csv_error)?;
+        out.write_record(header(&["interval_start_s", "pop"], METRICS))
+            .map_err(csv_error)?;
         Ok(TimeseriesCsv {
             out,
             pending,
@@ -173,7 +204,10 @@ impl TimeseriesCsv {
             None => self.out.flush(),
         };
         let result = flushed.and_then(|()| {
-            let file = self.out.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+            let file = self
+                .out
+                .into_inner()
+                .map_err(|e| io::Error::other(e.to_string()))?;
             file.into_inner().map_err(|e| e.into_error())?.sync_all()
         });
         match result {

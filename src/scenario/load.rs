@@ -88,7 +88,12 @@ impl Overrides {
     }
 
     fn apply(&self, doc: &mut Value) -> Result<(), ScenarioError> {
-        let failed = |arg: String| move |message| ScenarioError::Override { arg: arg.clone(), message };
+        let failed = |arg: String| {
+            move |message| ScenarioError::Override {
+                arg: arg.clone(),
+                message,
+            }
+        };
         for arg in &self.sets {
             apply_override(doc, arg).map_err(failed(format!("--set {arg}")))?;
         }
@@ -144,9 +149,8 @@ pub fn load_str(text: &str, file: &str, overrides: &Overrides) -> Result<Scenari
         let path = e.path().to_string();
         parse_error(line_of(text, &path), &path, one_line(e.inner().message()))
     })?;
-    Scenario::new(spec).map_err(|Invalid { path, message }| {
-        parse_error(line_of(text, &path), &path, message)
-    })
+    Scenario::new(spec)
+        .map_err(|Invalid { path, message }| parse_error(line_of(text, &path), &path, message))
 }
 
 fn one_line(message: &str) -> String {
@@ -155,7 +159,11 @@ fn one_line(message: &str) -> String {
 
 /// 1-based line of byte offset `at`.
 fn line_at(text: &str, at: usize) -> usize {
-    text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    text[..at.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The line where the deepest existing part of `path` is written, if the file has it.

@@ -96,12 +96,17 @@ impl<'de> Deserialize<'de> for Warmup {
             Count(u64),
             Text(String),
         }
-        let expected = || format!("expected {} or a request count", crate::units::DURATION_HELP);
+        let expected = || {
+            format!(
+                "expected {} or a request count",
+                crate::units::DURATION_HELP
+            )
+        };
         match Raw::deserialize(d).map_err(|_| serde::de::Error::custom(expected()))? {
             Raw::Count(n) => Ok(Warmup::Requests(n)),
-            Raw::Text(t) => Duration::parse(&t)
-                .map(Warmup::Time)
-                .ok_or_else(|| serde::de::Error::custom(format!("invalid value {t:?}: {}", expected()))),
+            Raw::Text(t) => Duration::parse(&t).map(Warmup::Time).ok_or_else(|| {
+                serde::de::Error::custom(format!("invalid value {t:?}: {}", expected()))
+            }),
         }
     }
 }
@@ -138,8 +143,15 @@ impl Scenario {
             .default_behavior
             .origin
             .get_or_insert_with(|| spec.origins[0].name.clone());
-        let target_origin = spec.origins.iter().position(|o| &o.name == target).expect("validated");
-        Ok(Scenario { spec, target_origin })
+        let target_origin = spec
+            .origins
+            .iter()
+            .position(|o| &o.name == target)
+            .expect("validated");
+        Ok(Scenario {
+            spec,
+            target_origin,
+        })
     }
 
     /// The validated settings.
@@ -175,54 +187,123 @@ fn names<'a, T>(items: &'a [T], name: impl Fn(&'a T) -> &'a str) -> Vec<&'a str>
 
 /// Every rule that serde cannot express.
 fn validate(s: &ScenarioSpec) -> Checked {
-    ensure(!s.name.is_empty(), || "name".into(), || "must not be empty".into())?;
+    ensure(
+        !s.name.is_empty(),
+        || "name".into(),
+        || "must not be empty".into(),
+    )?;
     ensure(
         !s.name.contains(['/', '\\']) && s.name != "." && s.name != "..",
         || "name".into(),
-        || format!("is used as a folder name, so it must not contain '/' or '\\', got {:?}", s.name),
+        || {
+            format!(
+                "is used as a folder name, so it must not contain '/' or '\\', got {:?}",
+                s.name
+            )
+        },
     )?;
-    ensure(s.seed <= i64::MAX as u64, || "seed".into(), || {
-        format!("must be between 0 and {} (TOML integers are signed 64-bit)", i64::MAX)
-    })?;
+    ensure(
+        s.seed <= i64::MAX as u64,
+        || "seed".into(),
+        || {
+            format!(
+                "must be between 0 and {} (TOML integers are signed 64-bit)",
+                i64::MAX
+            )
+        },
+    )?;
     validate_length(s)?;
-    ensure(s.interval.0 > 0, || "interval".into(), || "must be longer than zero".into())?;
+    ensure(
+        s.interval.0 > 0,
+        || "interval".into(),
+        || "must be longer than zero".into(),
+    )?;
     s.network.check()?;
-    ensure(!s.regions.is_empty(), || "regions".into(), || "at least one region is required".into())?;
+    ensure(
+        !s.regions.is_empty(),
+        || "regions".into(),
+        || "at least one region is required".into(),
+    )?;
     for (i, r) in s.regions.iter().enumerate() {
         let path = format!("regions[{i}]");
-        check::unique_name(&format!("{path}.name"), &r.name, names(&s.regions[..i], |r| &r.name))?;
+        check::unique_name(
+            &format!("{path}.name"),
+            &r.name,
+            names(&s.regions[..i], |r| &r.name),
+        )?;
         r.check(&path)?;
     }
     check::shares_sum_to_one("regions[*].share", s.regions.iter().map(|r| r.share))?;
-    ensure(s.regions.len() <= u16::MAX as usize, || "regions".into(), || "at most 65535 regions".into())?;
-    ensure(!s.pops.is_empty(), || "pops".into(), || "at least one POP is required".into())?;
-    ensure(s.pops.len() <= u16::MAX as usize, || "pops".into(), || "at most 65535 POPs".into())?;
+    ensure(
+        s.regions.len() <= u16::MAX as usize,
+        || "regions".into(),
+        || "at most 65535 regions".into(),
+    )?;
+    ensure(
+        !s.pops.is_empty(),
+        || "pops".into(),
+        || "at least one POP is required".into(),
+    )?;
+    ensure(
+        s.pops.len() <= u16::MAX as usize,
+        || "pops".into(),
+        || "at most 65535 POPs".into(),
+    )?;
     for (i, p) in s.pops.iter().enumerate() {
         let path = format!("pops[{i}]");
-        check::unique_name(&format!("{path}.code"), &p.code, names(&s.pops[..i], |p| &p.code))?;
+        check::unique_name(
+            &format!("{path}.code"),
+            &p.code,
+            names(&s.pops[..i], |p| &p.code),
+        )?;
         p.check(&path)?;
     }
-    ensure(!s.origins.is_empty(), || "origins".into(), || "at least one origin is required".into())?;
+    ensure(
+        !s.origins.is_empty(),
+        || "origins".into(),
+        || "at least one origin is required".into(),
+    )?;
     for (i, o) in s.origins.iter().enumerate() {
         let path = format!("origins[{i}]");
-        check::unique_name(&format!("{path}.name"), &o.name, names(&s.origins[..i], |o| &o.name))?;
+        check::unique_name(
+            &format!("{path}.name"),
+            &o.name,
+            names(&s.origins[..i], |o| &o.name),
+        )?;
         o.check(&path)?;
     }
     if let Some(target) = &s.default_behavior.origin {
-        ensure(s.origins.iter().any(|o| &o.name == target), || "default_behavior.origin".into(), || {
-            format!("no origin is named {target:?}; origins are {:?}", names(&s.origins, |o| &o.name))
-        })?;
+        ensure(
+            s.origins.iter().any(|o| &o.name == target),
+            || "default_behavior.origin".into(),
+            || {
+                format!(
+                    "no origin is named {target:?}; origins are {:?}",
+                    names(&s.origins, |o| &o.name)
+                )
+            },
+        )?;
     }
     s.workload.check(&s.regions)?;
     for (i, f) in s.faults.iter().enumerate() {
         match f {
             FaultSpec::PopOutage(o) => {
-                ensure(s.pops.iter().any(|p| p.code == o.pop), || format!("faults[{i}].pop"), || {
-                    format!("no POP has code {:?}; POPs are {:?}", o.pop, names(&s.pops, |p| &p.code))
-                })?;
-                ensure(o.duration.0 > 0, || format!("faults[{i}].duration"), || {
-                    "must be longer than zero".into()
-                })?;
+                ensure(
+                    s.pops.iter().any(|p| p.code == o.pop),
+                    || format!("faults[{i}].pop"),
+                    || {
+                        format!(
+                            "no POP has code {:?}; POPs are {:?}",
+                            o.pop,
+                            names(&s.pops, |p| &p.code)
+                        )
+                    },
+                )?;
+                ensure(
+                    o.duration.0 > 0,
+                    || format!("faults[{i}].duration"),
+                    || "must be longer than zero".into(),
+                )?;
             }
         }
     }
@@ -236,11 +317,17 @@ fn validate_length(s: &ScenarioSpec) -> Checked {
             "set exactly one of `duration` (simulated time, e.g. \"10m\") or `requests` (a count)",
         ),
         (Some(d), None) => {
-            ensure(d.0 > 0, || "duration".into(), || "must be longer than zero".into())?;
+            ensure(
+                d.0 > 0,
+                || "duration".into(),
+                || "must be longer than zero".into(),
+            )?;
             match s.warmup {
-                Warmup::Time(w) => ensure(w < d, || "warmup".into(), || {
-                    format!("must be shorter than duration ({d}), got {w}")
-                }),
+                Warmup::Time(w) => ensure(
+                    w < d,
+                    || "warmup".into(),
+                    || format!("must be shorter than duration ({d}), got {w}"),
+                ),
                 Warmup::Requests(_) => Ok(()),
             }
         }

@@ -20,7 +20,11 @@ pub fn parse_path(path: &str) -> Option<Vec<Segment>> {
     let mut out = Vec::new();
     for part in path.split('.') {
         let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             return None;
         }
         out.push(Segment::Key(key.to_string()));
@@ -48,9 +52,9 @@ fn parse_value(text: &str) -> Value {
 /// Applies one `KEY.PATH=VALUE` to `doc`. Missing tables on the way are created, so
 /// a defaulted key can be set; array elements must exist. Returns what is wrong otherwise.
 pub fn apply_override(doc: &mut Value, arg: &str) -> Result<(), String> {
-    let (path, value) = arg
-        .split_once('=')
-        .ok_or_else(|| "expected KEY.PATH=VALUE, e.g. --set pops[0].cache_capacity=8GiB".to_string())?;
+    let (path, value) = arg.split_once('=').ok_or_else(|| {
+        "expected KEY.PATH=VALUE, e.g. --set pops[0].cache_capacity=8GiB".to_string()
+    })?;
     let segments = parse_path(path.trim()).ok_or_else(|| {
         format!("{path:?} is not a key path such as network.path_inflation or pops[0].code")
     })?;
@@ -61,10 +65,17 @@ pub fn apply_override(doc: &mut Value, arg: &str) -> Result<(), String> {
     set(doc, &segments, value, &mut String::new())
 }
 
-fn set(node: &mut Value, segments: &[Segment], value: Value, walked: &mut String) -> Result<(), String> {
+fn set(
+    node: &mut Value,
+    segments: &[Segment],
+    value: Value,
+    walked: &mut String,
+) -> Result<(), String> {
     let Some((first, rest)) = segments.split_first() else {
         if matches!(node, Value::Table(_) | Value::Array(_)) {
-            return Err(format!("{walked} is a table or an array; --set changes only scalars"));
+            return Err(format!(
+                "{walked} is a table or an array; --set changes only scalars"
+            ));
         }
         *node = value;
         return Ok(());
@@ -79,11 +90,13 @@ fn set(node: &mut Value, segments: &[Segment], value: Value, walked: &mut String
                 walked.push('.');
             }
             walked.push_str(key);
-            let child = table.entry(key.clone()).or_insert_with(|| match rest.first() {
-                Some(Segment::Index(_)) => Value::Array(Vec::new()),
-                Some(Segment::Key(_)) => Value::Table(Table::new()),
-                None => Value::Boolean(false),
-            });
+            let child = table
+                .entry(key.clone())
+                .or_insert_with(|| match rest.first() {
+                    Some(Segment::Index(_)) => Value::Array(Vec::new()),
+                    Some(Segment::Key(_)) => Value::Table(Table::new()),
+                    None => Value::Boolean(false),
+                });
             set(child, rest, value, walked)
         }
         Segment::Index(i) => {
@@ -118,9 +131,16 @@ mod tests {
         use Segment::*;
         assert_eq!(
             parse_path("pops[2].cache_capacity"),
-            Some(vec![Key("pops".into()), Index(2), Key("cache_capacity".into())])
+            Some(vec![
+                Key("pops".into()),
+                Index(2),
+                Key("cache_capacity".into())
+            ])
         );
-        assert_eq!(parse_path("a[1][2]"), Some(vec![Key("a".into()), Index(1), Index(2)]));
+        assert_eq!(
+            parse_path("a[1][2]"),
+            Some(vec![Key("a".into()), Index(1), Index(2)])
+        );
         for bad in ["", "a..b", "a[", "a[x]", "a]b", "[1]", "a[1]b"] {
             assert_eq!(parse_path(bad), None, "{bad:?}");
         }
@@ -147,7 +167,10 @@ mod tests {
         let err = |d: &mut Value, a: &str| apply_override(d, a).unwrap_err();
         assert!(err(&mut d, "seed").contains("KEY.PATH=VALUE"));
         assert!(err(&mut d, "pops[3].code=X").contains("pops has 1 entries"));
-        assert!(err(&mut d, "network=1").contains("only scalars") || err(&mut d, "network=1").contains("table"));
+        assert!(
+            err(&mut d, "network=1").contains("only scalars")
+                || err(&mut d, "network=1").contains("table")
+        );
         assert!(err(&mut d, "seed.x=1").contains("seed is not a table"));
         assert!(err(&mut d, "a..b=1").contains("not a key path"));
     }

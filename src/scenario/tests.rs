@@ -32,7 +32,9 @@ lon = 0.0
 "#;
 
 fn err(overrides: &[&str]) -> String {
-    load_str(MINIMAL, "t.toml", &Overrides::sets(overrides)).unwrap_err().to_string()
+    load_str(MINIMAL, "t.toml", &Overrides::sets(overrides))
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
@@ -49,23 +51,39 @@ fn minimal_scenario_resolves_its_defaults() {
 #[test]
 fn errors_name_the_key_path_and_line() {
     let e = err(&["pops[0].cache_capacity=0B"]);
-    assert_eq!(e, "t.toml:22: pops[0].cache_capacity: must be larger than 0B");
+    assert_eq!(
+        e,
+        "t.toml:22: pops[0].cache_capacity: must be larger than 0B"
+    );
     let e = err(&["pops[0].cache_capacity=12XB"]);
-    assert!(e.starts_with("t.toml:22: pops[0].cache_capacity: invalid value \"12XB\""), "{e}");
+    assert!(
+        e.starts_with("t.toml:22: pops[0].cache_capacity: invalid value \"12XB\""),
+        "{e}"
+    );
     let e = err(&["regions[0].share=0.5"]);
-    assert!(e.starts_with("t.toml:12: regions[*].share: shares must sum to 1"), "{e}");
+    assert!(
+        e.starts_with("t.toml:12: regions[*].share: shares must sum to 1"),
+        "{e}"
+    );
     let e = err(&["default_behavior.origin=nope"]);
-    assert!(e.contains("default_behavior.origin: no origin is named \"nope\""), "{e}");
+    assert!(
+        e.contains("default_behavior.origin: no origin is named \"nope\""),
+        "{e}"
+    );
 }
 
 #[test]
 fn unknown_keys_and_bad_toml_are_reported_with_lines() {
     let text = MINIMAL.replace("objects = 1000", "objects = 1000\nobject = 5");
-    let e = load_str(&text, "t.toml", &Overrides::default()).unwrap_err().to_string();
+    let e = load_str(&text, "t.toml", &Overrides::default())
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("t.toml:"), "{e}");
     assert!(e.contains("workload.classes[0]"), "{e}");
     assert!(e.contains("unknown field `object`"), "{e}");
-    let e = load_str("name = \"x\"\nseed = [", "bad.toml", &Overrides::default()).unwrap_err().to_string();
+    let e = load_str("name = \"x\"\nseed = [", "bad.toml", &Overrides::default())
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("bad.toml:2: "), "{e}");
     assert!(!e.contains('\n'), "{e}");
 }
@@ -78,39 +96,80 @@ fn zero_and_negative_lengths_are_refused() {
     assert!(err(&["warmup=20s"]).contains("warmup: must be shorter than duration"));
     assert!(err(&["workload.classes[0].objects=0"]).contains("objects: must be at least 1"));
     assert!(err(&["workload.classes[0].objects=-3"]).contains("workload.classes[0].objects"));
-    assert!(err(&["origins[0].concurrency=0"]).contains("origins[0].concurrency: must be at least 1"));
-    assert!(err(&["workload.rate=-1"]).contains("workload.rate: must be a number greater than zero"));
+    assert!(
+        err(&["origins[0].concurrency=0"]).contains("origins[0].concurrency: must be at least 1")
+    );
+    assert!(
+        err(&["workload.rate=-1"]).contains("workload.rate: must be a number greater than zero")
+    );
 }
 
 #[test]
 fn references_must_exist() {
     let text = format!("{MINIMAL}\n[[faults]]\nkind = \"pop_outage\"\npop = \"XYZ\"\nstart = \"1s\"\nduration = \"1s\"\n");
-    let e = load_str(&text, "t.toml", &Overrides::default()).unwrap_err().to_string();
-    assert!(e.contains("faults[0].pop: no POP has code \"XYZ\"; POPs are [\"P\"]"), "{e}");
+    let e = load_str(&text, "t.toml", &Overrides::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("faults[0].pop: no POP has code \"XYZ\"; POPs are [\"P\"]"),
+        "{e}"
+    );
     let text = format!("{MINIMAL}\n[[workload.flash_crowds]]\nstart = \"1s\"\nduration = \"1s\"\nmultiplier = 2.0\nregions = [\"mars\"]\n");
-    let e = load_str(&text, "t.toml", &Overrides::default()).unwrap_err().to_string();
-    assert!(e.contains("workload.flash_crowds[0].regions[0]: no region is named \"mars\""), "{e}");
+    let e = load_str(&text, "t.toml", &Overrides::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("workload.flash_crowds[0].regions[0]: no region is named \"mars\""),
+        "{e}"
+    );
 }
 
 #[test]
 fn run_length_needs_exactly_one_of_duration_and_requests() {
     assert!(err(&["requests=100"]).contains("set exactly one of"));
-    let s = load_str(&MINIMAL.replace("duration = \"10s\"", "requests = 5"), "t.toml", &Overrides::default()).unwrap();
+    let s = load_str(
+        &MINIMAL.replace("duration = \"10s\"", "requests = 5"),
+        "t.toml",
+        &Overrides::default(),
+    )
+    .unwrap();
     assert_eq!(s.spec().requests, Some(5));
 }
 
 #[test]
 fn command_line_run_length_replaces_the_file_s() {
-    let o = Overrides { requests: Some(7), seed: Some(9), ..Overrides::default() };
+    let o = Overrides {
+        requests: Some(7),
+        seed: Some(9),
+        ..Overrides::default()
+    };
     let s = load_str(MINIMAL, "t", &o).unwrap();
-    assert_eq!((s.spec().requests, s.spec().duration, s.spec().seed), (Some(7), None, 9));
-    let o = Overrides { duration: Some("2m".into()), requests: None, ..o };
+    assert_eq!(
+        (s.spec().requests, s.spec().duration, s.spec().seed),
+        (Some(7), None, 9)
+    );
+    let o = Overrides {
+        duration: Some("2m".into()),
+        requests: None,
+        ..o
+    };
     let s = load_str(MINIMAL, "t", &o).unwrap();
-    assert_eq!((s.spec().requests, s.spec().duration), (None, Some(Duration(120_000_000_000))));
-    let o = Overrides { seed: Some(u64::MAX), ..Overrides::default() };
+    assert_eq!(
+        (s.spec().requests, s.spec().duration),
+        (None, Some(Duration(120_000_000_000)))
+    );
+    let o = Overrides {
+        seed: Some(u64::MAX),
+        ..Overrides::default()
+    };
     let e = load_str(MINIMAL, "t", &o).unwrap_err().to_string();
-    assert!(e.starts_with("--seed 18446744073709551615: must be between 0 and"), "{e}");
-    let e = load_str(MINIMAL, "t", &Overrides::sets(&["nope"])).unwrap_err().to_string();
+    assert!(
+        e.starts_with("--seed 18446744073709551615: must be between 0 and"),
+        "{e}"
+    );
+    let e = load_str(MINIMAL, "t", &Overrides::sets(&["nope"]))
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("--set nope: expected KEY.PATH=VALUE"), "{e}");
 }
 

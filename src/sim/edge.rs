@@ -7,7 +7,7 @@
 //! the cache when its response reaches the POP, not when the miss happens.
 
 use super::Event;
-use crate::cache::{BoundedCache, ObjectId};
+use crate::cache::{BoundedCache, ObjectId, Sizing};
 use crate::engine::EventQueue;
 use crate::protocol::Method;
 use crate::scenario::Scenario;
@@ -77,13 +77,21 @@ pub(super) struct Edge {
 }
 
 impl Edge {
-    pub(super) fn new(scenario: &Scenario, mean_object_size: u64) -> Self {
+    pub(super) fn new(scenario: &Scenario, catalog: &Catalog) -> Self {
         let s = scenario.spec();
+        let sizing =
+            |capacity| Sizing::new(capacity, catalog.mean_size_hint(), Some(catalog.objects()));
         Edge {
             caches: s
                 .pops
                 .iter()
-                .map(|p| BoundedCache::new(p.cache_policy, p.cache_capacity.0, mean_object_size))
+                .map(|p| {
+                    BoundedCache::new(
+                        p.cache_policy,
+                        p.cache_capacity.0,
+                        sizing(p.cache_capacity.0),
+                    )
+                })
                 .collect(),
             inflight: s.pops.iter().map(|_| FxHashMap::default()).collect(),
             fetches: Vec::new(),
@@ -92,7 +100,9 @@ impl Edge {
                 .pops
                 .iter()
                 .map(|p| {
-                    let rtt = |o: &crate::origin::OriginSpec| s.network.rtt(p.location(), o.location()) / 2;
+                    let rtt = |o: &crate::origin::OriginSpec| {
+                        s.network.rtt(p.location(), o.location()) / 2
+                    };
                     s.origins.iter().map(rtt).collect()
                 })
                 .collect(),
@@ -113,7 +123,16 @@ impl Edge {
         let now = req.at;
         let Some(pop) = req.pop else {
             let latency = req.viewer_rtt + self.processing;
-            return finish(stats, sink, now, &req, Outcome::CapacityExceeded, latency, 0, None);
+            return finish(
+                stats,
+                sink,
+                now,
+                &req,
+                Outcome::CapacityExceeded,
+                latency,
+                0,
+                None,
+            );
         };
         let cacheable = req.method.cacheable();
         if cacheable {
@@ -171,7 +190,13 @@ impl Edge {
 
     /// The origin's response for fetch `f` reached its POP at `now`: fill the cache and
     /// answer everyone who waited.
-    pub(super) fn respond(&mut self, f: u32, now: Nanos, stats: &mut Collector, sink: &mut IntervalSink<'_>) {
+    pub(super) fn respond(
+        &mut self,
+        f: u32,
+        now: Nanos,
+        stats: &mut Collector,
+        sink: &mut IntervalSink<'_>,
+    ) {
         let fetch = &mut self.fetches[f as usize];
         let mut waiters = std::mem::take(&mut fetch.waiters);
         let (pop, object, size) = (fetch.pop as usize, fetch.object, fetch.size);
@@ -213,7 +238,11 @@ fn finish(
     let record = Record {
         outcome,
         cacheable: served && req.method.cacheable(),
-        bytes: if served && req.method.has_body() { size } else { 0 },
+        bytes: if served && req.method.has_body() {
+            size
+        } else {
+            0
+        },
         origin_bytes,
         shed: req.shed,
         latency,

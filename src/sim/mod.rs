@@ -110,17 +110,20 @@ impl<'a> Sim<'a> {
         let s = scenario.spec();
         let regions: Vec<_> = s.regions.iter().map(|r| r.location()).collect();
         let workload = Workload::new(&s.workload, &s.regions, s.seed);
-        let mean_size = workload.catalog().mean_size_hint();
         Sim {
             scenario,
             now: 0,
             queue: EventQueue::new(),
             topology: Topology::new(&s.network, &s.pops, &regions, &scenario.pop_outages()),
-            edge: Edge::new(scenario, mean_size),
+            edge: Edge::new(scenario, workload.catalog()),
             workload,
             origins: s.origins.iter().map(|o| Origin::new(o, s.seed)).collect(),
             stats: Collector::new(s.pops.len(), s.regions.len(), s.interval.0),
-            last_mile: s.regions.iter().map(|r| (r.last_mile.0, r.jitter.0 as f64)).collect(),
+            last_mile: s
+                .regions
+                .iter()
+                .map(|r| (r.last_mile.0, r.jitter.0 as f64))
+                .collect(),
             jitter: stream(s.seed, "network/jitter"),
             first_counted: None,
             counted: 0,
@@ -230,14 +233,16 @@ impl<'a> Sim<'a> {
                 let (origin, counted) = self.edge.fetch_origin(fetch);
                 let bytes = self.edge.fetch_bytes(fetch);
                 if let Some((next, done)) = self.origins[origin].finish(self.now, bytes, counted) {
-                    self.queue.schedule(done, Event::OriginResponded { fetch: next });
+                    self.queue
+                        .schedule(done, Event::OriginResponded { fetch: next });
                 }
                 let back = self.now + self.edge.half_origin_rtt(fetch);
                 self.queue.schedule(back, Event::ResponseArrived { fetch });
             }
             Event::ResponseArrived { fetch } => {
                 let mut sink = |t, p, m: &Metrics| observer.interval(t, p, m);
-                self.edge.respond(fetch, self.now, &mut self.stats, &mut sink);
+                self.edge
+                    .respond(fetch, self.now, &mut self.stats, &mut sink);
             }
         }
     }

@@ -53,7 +53,9 @@ impl Collector {
         Collector {
             summary: Metrics::new(Precision::Fine),
             pops: (0..pops).map(|_| Metrics::new(Precision::Fine)).collect(),
-            regions: (0..regions).map(|_| Metrics::new(Precision::Fine)).collect(),
+            regions: (0..regions)
+                .map(|_| Metrics::new(Precision::Fine))
+                .collect(),
             interval,
             open: None,
             series: (0..pops).map(|_| Metrics::new(Precision::Coarse)).collect(),
@@ -95,7 +97,10 @@ impl Collector {
             self.advance(open + 1, sink);
         }
         self.summary.seal();
-        self.pops.iter_mut().chain(&mut self.regions).for_each(Metrics::seal);
+        self.pops
+            .iter_mut()
+            .chain(&mut self.regions)
+            .for_each(Metrics::seal);
     }
 }
 

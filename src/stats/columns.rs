@@ -43,32 +43,143 @@ fn by_outcome(m: &Metrics, o: Outcome, q: f64) -> Cell {
 
 /// The metric columns shared by summary, POP, region and interval rows.
 pub const METRICS: &[Column<Metrics>] = &[
-    Column { name: "requests", doc: "requests counted (warm-up excluded)", get: |m| Cell::Count(m.counts.requests) },
-    Column { name: "hits", doc: "requests served from cache, collapsed hits included (CloudFront logs both as Hit)", get: |m| Cell::Count(m.hits()) },
-    Column { name: "collapsed", doc: "hits that waited for another request's fetch of the same object", get: |m| Cell::Count(m.count(Outcome::CollapsedHit)) },
-    Column { name: "misses", doc: "requests forwarded to the origin", get: |m| Cell::Count(m.count(Outcome::Miss)) },
-    Column { name: "capacity_exceeded", doc: "requests refused with 503 because every POP was down or full", get: |m| Cell::Count(m.count(Outcome::CapacityExceeded)) },
-    Column { name: "shed", doc: "requests served by a POP other than the nearest because a closer one was down or full", get: |m| Cell::Count(m.counts.shed) },
-    Column { name: "cacheable_requests", doc: "GET and HEAD requests that reached a POP: the hit ratio's denominator", get: |m| Cell::Count(m.counts.cacheable) },
-    Column { name: "hit_ratio", doc: "hits / cacheable_requests", get: |m| Cell::Ratio(m.hit_ratio()) },
-    Column { name: "byte_hit_ratio", doc: "body bytes served from cache / body bytes served for cacheable requests", get: |m| Cell::Ratio(m.byte_hit_ratio()) },
-    Column { name: "bytes_served", doc: "body bytes sent to viewers", get: |m| Cell::Count(m.counts.bytes_served) },
-    Column { name: "origin_requests", doc: "requests sent to an origin", get: |m| Cell::Count(m.counts.origin_requests) },
-    Column { name: "origin_bytes", doc: "body bytes fetched from origins", get: |m| Cell::Count(m.counts.origin_bytes) },
-    Column { name: "origin_offload", doc: "1 - origin_bytes / bytes_served", get: |m| Cell::Ratio(m.origin_offload()) },
-    Column { name: "latency_p50_ms", doc: "median viewer latency", get: |m| Cell::Ms(m.latency_ms(0.5)) },
-    Column { name: "latency_p90_ms", doc: "90th percentile latency", get: |m| Cell::Ms(m.latency_ms(0.9)) },
-    Column { name: "latency_p99_ms", doc: "99th percentile latency", get: |m| Cell::Ms(m.latency_ms(0.99)) },
-    Column { name: "latency_p999_ms", doc: "99.9th percentile latency", get: |m| Cell::Ms(m.latency_ms(0.999)) },
-    Column { name: "latency_max_ms", doc: "largest latency", get: |m| Cell::Ms(m.latency_ms(1.0)) },
-    Column { name: "latency_mean_ms", doc: "mean latency", get: |m| Cell::Ms(if m.latency.is_empty() { 0.0 } else { m.latency.mean() / 1000.0 }) },
-    Column { name: "latency_hit_p50_ms", doc: "median latency of hits", get: |m| by_outcome(m, Outcome::Hit, 0.5) },
-    Column { name: "latency_hit_p99_ms", doc: "99th percentile latency of hits", get: |m| by_outcome(m, Outcome::Hit, 0.99) },
-    Column { name: "latency_collapsed_hit_p50_ms", doc: "median latency of collapsed hits", get: |m| by_outcome(m, Outcome::CollapsedHit, 0.5) },
-    Column { name: "latency_collapsed_hit_p99_ms", doc: "99th percentile latency of collapsed hits", get: |m| by_outcome(m, Outcome::CollapsedHit, 0.99) },
-    Column { name: "latency_miss_p50_ms", doc: "median latency of misses", get: |m| by_outcome(m, Outcome::Miss, 0.5) },
-    Column { name: "latency_miss_p99_ms", doc: "99th percentile latency of misses", get: |m| by_outcome(m, Outcome::Miss, 0.99) },
-    Column { name: "latency_capacity_exceeded_p50_ms", doc: "median time to a 503 when every POP was down or full", get: |m| by_outcome(m, Outcome::CapacityExceeded, 0.5) },
+    Column {
+        name: "requests",
+        doc: "requests counted (warm-up excluded)",
+        get: |m| Cell::Count(m.counts.requests),
+    },
+    Column {
+        name: "hits",
+        doc: "requests served from cache, collapsed hits included (CloudFront logs both as Hit)",
+        get: |m| Cell::Count(m.hits()),
+    },
+    Column {
+        name: "collapsed",
+        doc: "hits that waited for another request's fetch of the same object",
+        get: |m| Cell::Count(m.count(Outcome::CollapsedHit)),
+    },
+    Column {
+        name: "misses",
+        doc: "requests forwarded to the origin",
+        get: |m| Cell::Count(m.count(Outcome::Miss)),
+    },
+    Column {
+        name: "capacity_exceeded",
+        doc: "requests refused with 503 because every POP was down or full",
+        get: |m| Cell::Count(m.count(Outcome::CapacityExceeded)),
+    },
+    Column {
+        name: "shed",
+        doc:
+            "requests served by a POP other than the nearest because a closer one was down or full",
+        get: |m| Cell::Count(m.counts.shed),
+    },
+    Column {
+        name: "cacheable_requests",
+        doc: "GET and HEAD requests that reached a POP: the hit ratio's denominator",
+        get: |m| Cell::Count(m.counts.cacheable),
+    },
+    Column {
+        name: "hit_ratio",
+        doc: "hits / cacheable_requests",
+        get: |m| Cell::Ratio(m.hit_ratio()),
+    },
+    Column {
+        name: "byte_hit_ratio",
+        doc: "body bytes served from cache / body bytes served for cacheable requests",
+        get: |m| Cell::Ratio(m.byte_hit_ratio()),
+    },
+    Column {
+        name: "bytes_served",
+        doc: "body bytes sent to viewers",
+        get: |m| Cell::Count(m.counts.bytes_served),
+    },
+    Column {
+        name: "origin_requests",
+        doc: "requests sent to an origin",
+        get: |m| Cell::Count(m.counts.origin_requests),
+    },
+    Column {
+        name: "origin_bytes",
+        doc: "body bytes fetched from origins",
+        get: |m| Cell::Count(m.counts.origin_bytes),
+    },
+    Column {
+        name: "origin_offload",
+        doc: "1 - origin_bytes / bytes_served",
+        get: |m| Cell::Ratio(m.origin_offload()),
+    },
+    Column {
+        name: "latency_p50_ms",
+        doc: "median viewer latency",
+        get: |m| Cell::Ms(m.latency_ms(0.5)),
+    },
+    Column {
+        name: "latency_p90_ms",
+        doc: "90th percentile latency",
+        get: |m| Cell::Ms(m.latency_ms(0.9)),
+    },
+    Column {
+        name: "latency_p99_ms",
+        doc: "99th percentile latency",
+        get: |m| Cell::Ms(m.latency_ms(0.99)),
+    },
+    Column {
+        name: "latency_p999_ms",
+        doc: "99.9th percentile latency",
+        get: |m| Cell::Ms(m.latency_ms(0.999)),
+    },
+    Column {
+        name: "latency_max_ms",
+        doc: "largest latency",
+        get: |m| Cell::Ms(m.latency_ms(1.0)),
+    },
+    Column {
+        name: "latency_mean_ms",
+        doc: "mean latency",
+        get: |m| {
+            Cell::Ms(if m.latency.is_empty() {
+                0.0
+            } else {
+                m.latency.mean() / 1000.0
+            })
+        },
+    },
+    Column {
+        name: "latency_hit_p50_ms",
+        doc: "median latency of hits",
+        get: |m| by_outcome(m, Outcome::Hit, 0.5),
+    },
+    Column {
+        name: "latency_hit_p99_ms",
+        doc: "99th percentile latency of hits",
+        get: |m| by_outcome(m, Outcome::Hit, 0.99),
+    },
+    Column {
+        name: "latency_collapsed_hit_p50_ms",
+        doc: "median latency of collapsed hits",
+        get: |m| by_outcome(m, Outcome::CollapsedHit, 0.5),
+    },
+    Column {
+        name: "latency_collapsed_hit_p99_ms",
+        doc: "99th percentile latency of collapsed hits",
+        get: |m| by_outcome(m, Outcome::CollapsedHit, 0.99),
+    },
+    Column {
+        name: "latency_miss_p50_ms",
+        doc: "median latency of misses",
+        get: |m| by_outcome(m, Outcome::Miss, 0.5),
+    },
+    Column {
+        name: "latency_miss_p99_ms",
+        doc: "99th percentile latency of misses",
+        get: |m| by_outcome(m, Outcome::Miss, 0.99),
+    },
+    Column {
+        name: "latency_capacity_exceeded_p50_ms",
+        doc: "median time to a 503 when every POP was down or full",
+        get: |m| by_outcome(m, Outcome::CapacityExceeded, 0.5),
+    },
 ];
 
 /// One origin's row: its statistics and what utilisation is measured against.
@@ -83,11 +194,51 @@ pub struct OriginRow {
 
 /// The columns of `origins.csv`, after `origin`.
 pub const ORIGINS: &[Column<OriginRow>] = &[
-    Column { name: "requests", doc: "responses the origin sent", get: |o| Cell::Count(o.stats.requests) },
-    Column { name: "bytes", doc: "body bytes the origin sent", get: |o| Cell::Count(o.stats.bytes) },
-    Column { name: "queued", doc: "requests that found every server busy", get: |o| Cell::Count(o.stats.queued) },
-    Column { name: "queue_wait_mean_ms", doc: "mean time a request waited for a server, over all requests", get: |o| Cell::Ms(if o.stats.requests == 0 { 0.0 } else { nanos_to_ms(o.stats.wait_total) / o.stats.requests as f64 }) },
-    Column { name: "queue_wait_max_ms", doc: "longest wait for a server", get: |o| Cell::Ms(nanos_to_ms(o.stats.wait_max)) },
-    Column { name: "queue_max", doc: "most requests waiting at once", get: |o| Cell::Count(o.stats.queue_max) },
-    Column { name: "utilisation", doc: "busy server time / (concurrency x measured time)", get: |o| Cell::Ratio(if o.span == 0 { 0.0 } else { o.stats.busy_total as f64 / (o.concurrency as f64 * o.span as f64) }) },
+    Column {
+        name: "requests",
+        doc: "responses the origin sent",
+        get: |o| Cell::Count(o.stats.requests),
+    },
+    Column {
+        name: "bytes",
+        doc: "body bytes the origin sent",
+        get: |o| Cell::Count(o.stats.bytes),
+    },
+    Column {
+        name: "queued",
+        doc: "requests that found every server busy",
+        get: |o| Cell::Count(o.stats.queued),
+    },
+    Column {
+        name: "queue_wait_mean_ms",
+        doc: "mean time a request waited for a server, over all requests",
+        get: |o| {
+            Cell::Ms(if o.stats.requests == 0 {
+                0.0
+            } else {
+                nanos_to_ms(o.stats.wait_total) / o.stats.requests as f64
+            })
+        },
+    },
+    Column {
+        name: "queue_wait_max_ms",
+        doc: "longest wait for a server",
+        get: |o| Cell::Ms(nanos_to_ms(o.stats.wait_max)),
+    },
+    Column {
+        name: "queue_max",
+        doc: "most requests waiting at once",
+        get: |o| Cell::Count(o.stats.queue_max),
+    },
+    Column {
+        name: "utilisation",
+        doc: "busy server time / (concurrency x measured time)",
+        get: |o| {
+            Cell::Ratio(if o.span == 0 {
+                0.0
+            } else {
+                o.stats.busy_total as f64 / (o.concurrency as f64 * o.span as f64)
+            })
+        },
+    },
 ];

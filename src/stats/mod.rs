@@ -4,8 +4,8 @@
 //! region, one interval of one POP. It merges, so results of several runs add up. The
 //! columns that CSV files (and later charts) show are listed once, in [`columns`].
 
-pub mod columns;
 mod collector;
+pub mod columns;
 
 pub use collector::{Collector, IntervalSink, Record};
 
@@ -164,7 +164,11 @@ impl Metrics {
         self.counts.merge(&other.counts);
         // Every histogram here shares the same bounds, so adding cannot fail.
         let _ = self.latency.add(&other.latency);
-        for (a, b) in self.latency_by_outcome.iter_mut().zip(&other.latency_by_outcome) {
+        for (a, b) in self
+            .latency_by_outcome
+            .iter_mut()
+            .zip(&other.latency_by_outcome)
+        {
             let _ = a.add(b);
         }
     }
@@ -183,7 +187,9 @@ impl Metrics {
     pub fn reset(&mut self) {
         self.counts = Counts::default();
         self.latency.reset();
-        self.latency_by_outcome.iter_mut().for_each(Histogram::reset);
+        self.latency_by_outcome
+            .iter_mut()
+            .for_each(Histogram::reset);
     }
 
     /// Requests that ended in `o`.

@@ -79,13 +79,22 @@ mod tests {
 
     #[test]
     fn known_distances() {
-        let lhr = LatLon { lat: 51.47, lon: -0.45 };
-        let jfk = LatLon { lat: 40.64, lon: -73.78 };
+        let lhr = LatLon {
+            lat: 51.47,
+            lon: -0.45,
+        };
+        let jfk = LatLon {
+            lat: 40.64,
+            lon: -73.78,
+        };
         // London Heathrow to New York JFK is about 5,540 km.
         let d = great_circle_km(lhr, jfk);
         assert!((d - 5540.0).abs() < 30.0, "{d}");
         assert_eq!(great_circle_km(lhr, lhr), 0.0);
-        let antipode = LatLon { lat: -51.47, lon: 179.55 };
+        let antipode = LatLon {
+            lat: -51.47,
+            lon: 179.55,
+        };
         assert!((great_circle_km(lhr, antipode) - 20_015.0).abs() < 5.0);
     }
 
@@ -95,10 +104,16 @@ mod tests {
             path_overhead: Duration(0),
             ..NetworkSpec::default()
         };
-        let here = LatLon { lat: 10.0, lon: 10.0 };
+        let here = LatLon {
+            lat: 10.0,
+            lon: 10.0,
+        };
         assert_eq!(net.rtt(here, here), 1_000_000);
         // 1000 km: 2 × 1000 / 200 × 1.3 = 13 ms.
-        let there = LatLon { lat: 10.0 + 1000.0 / 111.195, lon: 10.0 };
+        let there = LatLon {
+            lat: 10.0 + 1000.0 / 111.195,
+            lon: 10.0,
+        };
         let rtt = net.rtt(here, there);
         assert!((rtt as f64 / 13e6 - 1.0).abs() < 0.001, "{rtt}");
     }

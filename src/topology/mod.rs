@@ -63,9 +63,11 @@ impl PopSpec {
     pub fn check(&self, path: &str) -> Checked {
         check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
         check::within(&format!("{path}.lon"), self.lon, -180.0, 180.0)?;
-        ensure(self.cache_capacity.0 > 0, || format!("{path}.cache_capacity"), || {
-            "must be larger than 0B".into()
-        })?;
+        ensure(
+            self.cache_capacity.0 > 0,
+            || format!("{path}.cache_capacity"),
+            || "must be larger than 0B".into(),
+        )?;
         if let Some(rps) = self.capacity_rps {
             check::positive(&format!("{path}.capacity_rps"), rps)?;
         }
@@ -125,7 +127,12 @@ pub struct Topology {
 
 impl Topology {
     /// Builds the rankings for regions at `regions`.
-    pub fn new(net: &NetworkSpec, pops: &[PopSpec], regions: &[LatLon], outages: &[PopOutageSpec]) -> Self {
+    pub fn new(
+        net: &NetworkSpec,
+        pops: &[PopSpec],
+        regions: &[LatLon],
+        outages: &[PopOutageSpec],
+    ) -> Self {
         let states = pops
             .iter()
             .map(|p| {
@@ -222,13 +229,18 @@ mod tests {
 
     #[test]
     fn a_full_pop_sheds_to_the_next_and_refills() {
-        let mut t = topo(&[pop("NEAR", 1.0, Some(100.0)), pop("FAR", 40.0, None)], &[]);
+        let mut t = topo(
+            &[pop("NEAR", 1.0, Some(100.0)), pop("FAR", 40.0, None)],
+            &[],
+        );
         // The bucket holds 10 requests (a tenth of a second at 100/s).
         let served: Vec<_> = (0..12).map(|_| t.route(0, 0).pop).collect();
         assert_eq!(served.iter().filter(|p| **p == Some(0)).count(), 10);
         assert!(t.route(0, 0).shed);
         // 50 ms later, 5 tokens have come back.
-        let back = (0..6).filter(|_| t.route(0, 50_000_000).pop == Some(0)).count();
+        let back = (0..6)
+            .filter(|_| t.route(0, 50_000_000).pop == Some(0))
+            .count();
         assert_eq!(back, 5);
     }
 

@@ -1,11 +1,14 @@
 //! Arrival times: one Poisson process per region, modulated by a daily curve and flash
 //! crowds, merged into one stream by thinning.
 //!
-//! Each region's rate is `base × diurnal(t) × flash(t)`. Flash multipliers are piecewise
-//! constant, so time is cut into segments at window edges. Within a segment the merged
-//! process draws candidates at the bound `Σ base × (1 + amplitude) × flash`, picks a
-//! region in proportion to its bound, and keeps the candidate with probability
-//! `diurnal(t) / (1 + amplitude)` (Lewis and Shedler's thinning, 1979). A candidate past
+//! Each region's rate is `base × diurnal(t) × flash(t)`. Time is cut into segments at
+//! flash-window edges and at least every minute. Within a segment flash multipliers are
+//! constant and each diurnal factor lies between bounds `lower ≤ diurnal(t) ≤ upper` (the
+//! cosine cannot move faster than its amplitude times its angular speed). The merged
+//! process draws candidates at `Σ base × upper × flash`, picks a region in proportion to
+//! its bound, and keeps the candidate with probability `diurnal(t) / upper` (Lewis and
+//! Shedler's thinning, 1979). A uniform below `lower / upper` accepts without evaluating
+//! the cosine (a squeeze), which is exact and skips almost every cosine. A candidate past
 //! the segment's end restarts at the edge, which is exact because the process is
 //! memoryless.
 
@@ -31,7 +34,13 @@ struct Region {
     amplitude: f64,
     /// Hours to add to simulated hours to get hours from the daily peak.
     phase_hours: f64,
+    /// Bounds of the diurnal factor within the current segment.
+    upper: f64,
+    lower: f64,
 }
+
+/// The longest segment: short enough that the diurnal bounds stay within 0.5% of each other.
+const MAX_SEGMENT: Nanos = 60 * SEC;
 
 struct Window {
     start: Nanos,
@@ -64,6 +73,8 @@ impl RateModel {
                 base: spec.rate * r.share,
                 amplitude: r.diurnal.amplitude,
                 phase_hours: spec.start_hour_utc + r.utc_offset_hours - r.diurnal.peak_hour,
+                upper: 1.0,
+                lower: 1.0,
             })
             .collect();
         let windows: Vec<Window> = spec
@@ -105,9 +116,18 @@ impl RateModel {
     /// Recomputes the bounds for the segment that starts at `t`.
     fn enter_segment(&mut self, t: Nanos) {
         self.now = t;
-        self.segment_end = self.edges.iter().copied().find(|&e| e > t).unwrap_or(Nanos::MAX);
+        let next_edge = self.edges.iter().copied().find(|&e| e > t);
+        self.segment_end = next_edge
+            .unwrap_or(Nanos::MAX)
+            .min(t.saturating_add(MAX_SEGMENT));
+        // Radians the daily cosine turns in one segment; the factor moves at most
+        // amplitude times that.
+        let turn = TAU * MAX_SEGMENT as f64 / (24 * 3600 * SEC) as f64;
         let mut total = 0.0;
-        for (i, r) in self.regions.iter().enumerate() {
+        for (i, r) in self.regions.iter_mut().enumerate() {
+            let now = diurnal_factor(r, t);
+            r.upper = (now + r.amplitude * turn).min(1.0 + r.amplitude);
+            r.lower = (now - r.amplitude * turn).max(0.0);
             let mut multiplier = 1.0;
             let mut focus = Focus::default();
             for w in &self.windows {
@@ -115,13 +135,17 @@ impl RateModel {
                     multiplier *= w.multiplier;
                     if w.top > 0 && w.multiplier > 1.0 {
                         // Overlapping focused crowds share the smallest top set.
-                        let top = if focus.top == 0 { w.top } else { focus.top.min(w.top) };
+                        let top = if focus.top == 0 {
+                            w.top
+                        } else {
+                            focus.top.min(w.top)
+                        };
                         let share = 1.0 - (1.0 - focus.share) / w.multiplier;
                         focus = Focus { share, top };
                     }
                 }
             }
-            total += r.base * (1.0 + r.amplitude) * multiplier;
+            total += r.base * r.upper * multiplier;
             self.cumulative[i] = total;
             self.focus[i] = focus;
         }
@@ -142,7 +166,10 @@ impl RateModel {
     /// The next arrival: its time, region and flash-crowd focus.
     pub fn next(&mut self, rng: &mut Stream) -> (Nanos, u16, Focus) {
         loop {
-            let total = *self.cumulative.last().expect("validated: at least one region");
+            let total = *self
+                .cumulative
+                .last()
+                .expect("validated: at least one region");
             let gap: f64 = Exp1.sample(rng);
             let at = self.now.saturating_add(secs_to_nanos(gap / total));
             if at >= self.segment_end {
@@ -158,7 +185,8 @@ impl RateModel {
                 .position(|&c| pick < c)
                 .unwrap_or(self.regions.len() - 1);
             let r = &self.regions[i];
-            if r.amplitude == 0.0 || rng.random::<f64>() * (1.0 + r.amplitude) < diurnal_factor(r, at) {
+            let u = rng.random::<f64>() * r.upper;
+            if u < r.lower || u < diurnal_factor(r, at) {
                 return (at, i as u16, self.focus[i]);
             }
         }
@@ -174,8 +202,8 @@ fn diurnal_factor(r: &Region, t: Nanos) -> f64 {
 mod tests {
     use super::*;
     use crate::engine::stream;
-    use crate::workload::{Diurnal, FlashCrowdSpec};
     use crate::units::Duration;
+    use crate::workload::{Diurnal, FlashCrowdSpec};
 
     fn region(name: &str, share: f64, amplitude: f64) -> RegionSpec {
         RegionSpec {
@@ -186,7 +214,10 @@ mod tests {
             utc_offset_hours: 0.0,
             last_mile: Duration(0),
             jitter: Duration(0),
-            diurnal: Diurnal { amplitude, peak_hour: 12.0 },
+            diurnal: Diurnal {
+                amplitude,
+                peak_hour: 12.0,
+            },
         }
     }
 
@@ -222,7 +253,10 @@ mod tests {
         // 200 000 expected; a Poisson count's sd is about 450, so 1% is over 4 sd.
         let total: u64 = counts.iter().sum();
         assert!((total as f64 / 200_000.0 - 1.0).abs() < 0.01, "{total}");
-        assert!((counts[0] as f64 / total as f64 - 0.25).abs() < 0.005, "{counts:?}");
+        assert!(
+            (counts[0] as f64 / total as f64 - 0.25).abs() < 0.005,
+            "{counts:?}"
+        );
     }
 
     #[test]
@@ -238,7 +272,10 @@ mod tests {
         let trough = count(&mut m, 0, hour / 2, 1)[0] as f64 * 2.0;
         // Mean rates over those hours are about 149.4 and 50.6 per second.
         assert!((peak / 3600.0 / 149.4 - 1.0).abs() < 0.03, "peak {peak}");
-        assert!((trough / 3600.0 / 50.6 - 1.0).abs() < 0.05, "trough {trough}");
+        assert!(
+            (trough / 3600.0 / 50.6 - 1.0).abs() < 0.05,
+            "trough {trough}"
+        );
     }
 
     #[test]
@@ -255,11 +292,26 @@ mod tests {
         let before = count(&mut m, 50 * SEC, 100 * SEC, 2);
         let mut m = RateModel::new(&workload(1000.0, vec![crowd()]), &regions);
         let during = count(&mut m, 100 * SEC, 150 * SEC, 2);
-        assert!((before[1] as f64 / 25_000.0 - 1.0).abs() < 0.03, "{before:?}");
-        assert!((during[0] as f64 / 25_000.0 - 1.0).abs() < 0.03, "{during:?}");
-        assert!((during[1] as f64 / 100_000.0 - 1.0).abs() < 0.03, "{during:?}");
+        assert!(
+            (before[1] as f64 / 25_000.0 - 1.0).abs() < 0.03,
+            "{before:?}"
+        );
+        assert!(
+            (during[0] as f64 / 25_000.0 - 1.0).abs() < 0.03,
+            "{during:?}"
+        );
+        assert!(
+            (during[1] as f64 / 100_000.0 - 1.0).abs() < 0.03,
+            "{during:?}"
+        );
         m.enter_segment(120 * SEC);
-        assert_eq!(m.focus[1], Focus { share: 0.75, top: 10 });
+        assert_eq!(
+            m.focus[1],
+            Focus {
+                share: 0.75,
+                top: 10
+            }
+        );
         assert_eq!(m.focus[0], Focus::default());
     }
 }

@@ -45,8 +45,17 @@ impl Catalog {
         let mut cumulative = 0.0;
         let mut shares = Vec::with_capacity(specs.len());
         // A heavy tail without a mean still needs a typical size; its scale will do.
-        let typical = |c: &ClassSpec| c.size.mean().unwrap_or_else(|| c.size.scale()).min(c.max_size.0 as f64);
-        let mean_size = specs.iter().map(|c| c.share * typical(c)).sum::<f64>().max(1.0) as u64;
+        let typical = |c: &ClassSpec| {
+            c.size
+                .mean()
+                .unwrap_or_else(|| c.size.scale())
+                .min(c.max_size.0 as f64)
+        };
+        let mean_size = specs
+            .iter()
+            .map(|c| c.share * typical(c))
+            .sum::<f64>()
+            .max(1.0) as u64;
         let classes = specs
             .iter()
             .map(|c| {
@@ -59,7 +68,11 @@ impl Catalog {
                     acc += w;
                     *slot = acc;
                 }
-                let nonzero: Vec<_> = Method::ALL.iter().zip(weights).filter(|(_, w)| *w > 0.0).collect();
+                let nonzero: Vec<_> = Method::ALL
+                    .iter()
+                    .zip(weights)
+                    .filter(|(_, w)| *w > 0.0)
+                    .collect();
                 let class = Class {
                     offset,
                     objects: c.objects,
@@ -95,7 +108,11 @@ impl Catalog {
     #[inline]
     pub fn draw(&self, rng: &mut Stream, focus: Focus) -> (u16, ObjectId) {
         let pick = rng.random::<f64>() * self.shares[self.shares.len() - 1];
-        let k = self.shares.iter().position(|&s| pick < s).unwrap_or(self.shares.len() - 1);
+        let k = self
+            .shares
+            .iter()
+            .position(|&s| pick < s)
+            .unwrap_or(self.shares.len() - 1);
         let class = &self.classes[k];
         let rank0 = if focus.share > 0.0 && rng.random::<f64>() < focus.share {
             rng.random_range(0..focus.top.min(class.objects))
@@ -149,9 +166,16 @@ mod tests {
             share,
             objects,
             zipf_exponent: s,
-            size: Dist::Lognormal { median: Bytes(10_000), sigma: 1.0 },
+            size: Dist::Lognormal {
+                median: Bytes(10_000),
+                sigma: 1.0,
+            },
             max_size: Bytes(1 << 30),
-            methods: MethodMix { get: 0.9, head: 0.1, ..MethodMix::default() },
+            methods: MethodMix {
+                get: 0.9,
+                head: 0.1,
+                ..MethodMix::default()
+            },
         }
     }
 
@@ -165,7 +189,10 @@ mod tests {
             per_class[k as usize] += 1;
             assert_eq!(cat.class_of(id), Some(k));
         }
-        assert!((per_class[0] as f64 / 100_000.0 - 0.6).abs() < 0.01, "{per_class:?}");
+        assert!(
+            (per_class[0] as f64 / 100_000.0 - 0.6).abs() < 0.01,
+            "{per_class:?}"
+        );
         assert_eq!(cat.objects(), 1500);
     }
 
@@ -205,8 +232,13 @@ mod tests {
     fn focus_sends_the_crowd_to_the_top_objects() {
         let cat = Catalog::new(&[class("a", 1.0, 1_000_000, 0.0)], 1);
         let mut rng = stream(3, "t");
-        let focus = Focus { share: 0.5, top: 10 };
-        let in_top = (0..10_000).filter(|_| cat.draw(&mut rng, focus).1 < 10).count();
+        let focus = Focus {
+            share: 0.5,
+            top: 10,
+        };
+        let in_top = (0..10_000)
+            .filter(|_| cat.draw(&mut rng, focus).1 < 10)
+            .count();
         assert!((in_top as f64 / 10_000.0 - 0.5).abs() < 0.02, "{in_top}");
     }
 
@@ -214,7 +246,9 @@ mod tests {
     fn methods_follow_the_mix() {
         let cat = Catalog::new(&[class("a", 1.0, 10, 0.8)], 1);
         let mut rng = stream(4, "t");
-        let heads = (0..50_000).filter(|_| cat.method(0, &mut rng) == Method::Head).count();
+        let heads = (0..50_000)
+            .filter(|_| cat.method(0, &mut rng) == Method::Head)
+            .count();
         assert!((heads as f64 / 50_000.0 - 0.1).abs() < 0.01, "{heads}");
     }
 }

@@ -83,7 +83,9 @@ impl<Q: Quantity> Dist<Q> {
             Dist::Constant { value } => Some(value.base()),
             Dist::Exponential { mean } => Some(mean.base()),
             Dist::Lognormal { median, sigma } => Some(median.base() * (sigma * sigma / 2.0).exp()),
-            Dist::Pareto { min, alpha } => (alpha > 1.0).then(|| alpha * min.base() / (alpha - 1.0)),
+            Dist::Pareto { min, alpha } => {
+                (alpha > 1.0).then(|| alpha * min.base() / (alpha - 1.0))
+            }
         }
     }
 
@@ -135,8 +137,8 @@ impl Sampler {
             Sampler::Lognormal(d) => d.sample(rng),
             Sampler::Pareto(d) => d.sample(rng),
         };
-        // `as` saturates, so an extreme Pareto draw becomes u64::MAX rather than wrapping.
-        v.round() as u64
+        // Saturates, so an extreme Pareto draw becomes u64::MAX rather than wrapping.
+        crate::units::round_to_u64(v)
     }
 }
 
@@ -154,24 +156,45 @@ mod tests {
     #[test]
     fn sample_means_match_the_closed_form_means() {
         let cases = [
-            Dist::Exponential { mean: Duration(1_000_000) },
-            Dist::Lognormal { median: Duration(1_000_000), sigma: 0.5 },
-            Dist::Pareto { min: Duration(1_000_000), alpha: 3.0 },
+            Dist::Exponential {
+                mean: Duration(1_000_000),
+            },
+            Dist::Lognormal {
+                median: Duration(1_000_000),
+                sigma: 0.5,
+            },
+            Dist::Pareto {
+                min: Duration(1_000_000),
+                alpha: 3.0,
+            },
             Dist::Constant { value: Duration(5) },
         ];
         for d in cases {
             let want = d.mean().unwrap();
             let got = sample_mean(d, 200_000);
-            assert!((got / want - 1.0).abs() < 0.02, "{d:?}: mean {got}, want {want}");
+            assert!(
+                (got / want - 1.0).abs() < 0.02,
+                "{d:?}: mean {got}, want {want}"
+            );
         }
     }
 
     #[test]
     fn bad_parameters_are_named() {
-        let d: Dist<Bytes> = Dist::Lognormal { median: Bytes(10), sigma: -1.0 };
+        let d: Dist<Bytes> = Dist::Lognormal {
+            median: Bytes(10),
+            sigma: -1.0,
+        };
         assert_eq!(d.problem().unwrap().0, "sigma");
         let d: Dist<Bytes> = Dist::Exponential { mean: Bytes(0) };
         assert_eq!(d.problem().unwrap().0, "mean");
-        assert_eq!(Dist::Pareto { min: Bytes(1), alpha: 1.0 }.mean(), None);
+        assert_eq!(
+            Dist::Pareto {
+                min: Bytes(1),
+                alpha: 1.0
+            }
+            .mean(),
+            None
+        );
     }
 }

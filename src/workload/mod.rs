@@ -168,9 +168,24 @@ impl RegionSpec {
         check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
         check::within(&format!("{path}.lon"), self.lon, -180.0, 180.0)?;
         check::within(&format!("{path}.share"), self.share, 0.0, 1.0)?;
-        check::within(&format!("{path}.utc_offset_hours"), self.utc_offset_hours, -12.0, 14.0)?;
-        check::within(&format!("{path}.diurnal.amplitude"), self.diurnal.amplitude, 0.0, 0.99)?;
-        check::within(&format!("{path}.diurnal.peak_hour"), self.diurnal.peak_hour, 0.0, 24.0)
+        check::within(
+            &format!("{path}.utc_offset_hours"),
+            self.utc_offset_hours,
+            -12.0,
+            14.0,
+        )?;
+        check::within(
+            &format!("{path}.diurnal.amplitude"),
+            self.diurnal.amplitude,
+            0.0,
+            0.99,
+        )?;
+        check::within(
+            &format!("{path}.diurnal.peak_hour"),
+            self.diurnal.peak_hour,
+            0.0,
+            24.0,
+        )
     }
 }
 
@@ -179,31 +194,48 @@ impl WorkloadSpec {
     pub fn check(&self, regions: &[RegionSpec]) -> Checked {
         check::positive("workload.rate", self.rate)?;
         check::within("workload.start_hour_utc", self.start_hour_utc, 0.0, 24.0)?;
-        ensure(!self.classes.is_empty(), || "workload.classes".into(), || {
-            "at least one path class is required".into()
-        })?;
+        ensure(
+            !self.classes.is_empty(),
+            || "workload.classes".into(),
+            || "at least one path class is required".into(),
+        )?;
         for (i, c) in self.classes.iter().enumerate() {
             let path = format!("workload.classes[{i}]");
             let earlier = self.classes[..i].iter().map(|c| c.name.as_str());
             check::unique_name(&format!("{path}.name"), &c.name, earlier)?;
             c.check(&path)?;
         }
-        check::shares_sum_to_one("workload.classes[*].share", self.classes.iter().map(|c| c.share))?;
-        let total: u64 = self.classes.iter().map(|c| c.objects).fold(0, u64::saturating_add);
-        ensure(total < 1 << 53, || "workload.classes[*].objects".into(), || {
-            format!("the catalog may hold at most 2^53 objects, got {total}")
-        })?;
+        check::shares_sum_to_one(
+            "workload.classes[*].share",
+            self.classes.iter().map(|c| c.share),
+        )?;
+        let total: u64 = self
+            .classes
+            .iter()
+            .map(|c| c.objects)
+            .fold(0, u64::saturating_add);
+        ensure(
+            total < 1 << 53,
+            || "workload.classes[*].objects".into(),
+            || format!("the catalog may hold at most 2^53 objects, got {total}"),
+        )?;
         for (i, f) in self.flash_crowds.iter().enumerate() {
             let path = format!("workload.flash_crowds[{i}]");
             check::positive(&format!("{path}.multiplier"), f.multiplier)?;
-            ensure(f.duration.0 > 0, || format!("{path}.duration"), || {
-                "must be longer than zero".into()
-            })?;
+            ensure(
+                f.duration.0 > 0,
+                || format!("{path}.duration"),
+                || "must be longer than zero".into(),
+            )?;
             for (j, r) in f.regions.iter().enumerate() {
-                ensure(regions.iter().any(|x| &x.name == r), || format!("{path}.regions[{j}]"), || {
-                    let known: Vec<_> = regions.iter().map(|x| x.name.as_str()).collect();
-                    format!("no region is named {r:?}; regions are {known:?}")
-                })?;
+                ensure(
+                    regions.iter().any(|x| &x.name == r),
+                    || format!("{path}.regions[{j}]"),
+                    || {
+                        let known: Vec<_> = regions.iter().map(|x| x.name.as_str()).collect();
+                        format!("no region is named {r:?}; regions are {known:?}")
+                    },
+                )?;
             }
         }
         Ok(())
@@ -212,16 +244,31 @@ impl WorkloadSpec {
 
 impl ClassSpec {
     fn check(&self, path: &str) -> Checked {
-        ensure(self.prefix.starts_with('/'), || format!("{path}.prefix"), || {
-            format!("must start with '/', got {:?}", self.prefix)
-        })?;
+        ensure(
+            self.prefix.starts_with('/'),
+            || format!("{path}.prefix"),
+            || format!("must start with '/', got {:?}", self.prefix),
+        )?;
         check::within(&format!("{path}.share"), self.share, 0.0, 1.0)?;
-        ensure(self.objects > 0, || format!("{path}.objects"), || "must be at least 1".into())?;
-        check::within(&format!("{path}.zipf_exponent"), self.zipf_exponent, 0.0, 10.0)?;
+        ensure(
+            self.objects > 0,
+            || format!("{path}.objects"),
+            || "must be at least 1".into(),
+        )?;
+        check::within(
+            &format!("{path}.zipf_exponent"),
+            self.zipf_exponent,
+            0.0,
+            10.0,
+        )?;
         if let Some((key, msg)) = self.size.problem() {
             return check::fail(format!("{path}.size.{key}"), msg);
         }
-        ensure(self.max_size.0 > 0, || format!("{path}.max_size"), || "must be larger than 0B".into())?;
+        ensure(
+            self.max_size.0 > 0,
+            || format!("{path}.max_size"),
+            || "must be larger than 0B".into(),
+        )?;
         let weights = self.methods.weights();
         for (m, w) in Method::ALL.iter().zip(weights) {
             let key = format!("{path}.methods.{}", format!("{m:?}").to_lowercase());

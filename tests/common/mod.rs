@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 /// A file under `tests/data`.
 pub fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// Loads `tests/data/<name>` with `--set` overrides.
