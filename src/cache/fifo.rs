@@ -48,4 +48,8 @@ impl Cache for Fifo {
     fn len(&self) -> usize {
         self.order.len()
     }
+
+    fn prefetch(&self, id: ObjectId, entry: bool) {
+        self.order.prefetch(id, entry);
+    }
 }

@@ -49,4 +49,8 @@ impl Cache for Lru {
     fn len(&self) -> usize {
         self.order.len()
     }
+
+    fn prefetch(&self, id: ObjectId, entry: bool) {
+        self.order.prefetch(id, entry);
+    }
 }

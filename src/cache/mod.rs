@@ -40,6 +40,12 @@ pub trait Cache: Send {
     /// How many objects are stored.
     fn len(&self) -> usize;
 
+    /// A hint that `id` will be looked up soon: start loading its index entry into the
+    /// CPU cache, or with `entry`, the stored entry the index points to. Must not change
+    /// any state. The default does nothing.
+    #[inline]
+    fn prefetch(&self, _id: ObjectId, _entry: bool) {}
+
     /// Whether nothing is stored.
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -131,6 +137,12 @@ impl BoundedCache {
     /// Looks `id` up as a request does; returns its size on a hit.
     pub fn access(&mut self, id: ObjectId) -> Option<u64> {
         self.policy.access(id)
+    }
+
+    /// Passes a prefetch hint to the policy (see [`Cache::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, id: ObjectId, entry: bool) {
+        self.policy.prefetch(id, entry);
     }
 
     /// Looks `id` up without side effects.

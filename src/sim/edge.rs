@@ -172,6 +172,12 @@ impl Edge {
         slot
     }
 
+    /// Passes a prefetch hint for `object` to POP `pop`'s cache.
+    #[inline]
+    pub(super) fn prefetch(&self, pop: u16, object: ObjectId, entry: bool) {
+        self.caches[pop as usize].prefetch(object, entry);
+    }
+
     /// The origin a fetch goes to, and whether its first request is counted.
     pub(super) fn fetch_origin(&self, f: u32) -> (usize, bool) {
         let fetch = &self.fetches[f as usize];
