@@ -34,6 +34,23 @@ pub fn round_to_u64(v: f64) -> u64 {
     (v + 0.5) as u64
 }
 
+/// A span for people to read: `"850.0ms"`, `"42.5s"`, `"8m59s"`, `"1h02m05s"`.
+pub fn human(n: Nanos) -> String {
+    if n < SEC {
+        return format!("{:.1}ms", nanos_to_ms(n));
+    }
+    if n < 60 * SEC {
+        return format!("{:.1}s", n as f64 / SEC as f64);
+    }
+    let secs = n / SEC;
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h == 0 {
+        format!("{m}m{s:02}s")
+    } else {
+        format!("{h}h{m:02}m{s:02}s")
+    }
+}
+
 /// A non-negative span of simulated time, written in scenario files as `"90s"`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Duration(pub Nanos);
@@ -201,6 +218,14 @@ mod tests {
         assert_eq!(Bytes::parse("0.5MiB"), Some(Bytes(1 << 19)));
         assert_eq!(Bytes::parse("12 XB"), None);
         assert_eq!(Bytes::parse("-1KiB"), None);
+    }
+
+    #[test]
+    fn human_spans_read_naturally() {
+        assert_eq!(human(850 * MS), "850.0ms");
+        assert_eq!(human(42_500 * MS), "42.5s");
+        assert_eq!(human(539 * SEC), "8m59s");
+        assert_eq!(human(3725 * SEC), "1h02m05s");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use clap::Args;
 use edgesim::report::{self, TimeseriesCsv};
 use edgesim::sim::{self, Observer, Progress, RunResult};
 use edgesim::stats::Metrics;
-use edgesim::units::{Duration, Nanos, SEC};
+use edgesim::units::{human, Nanos};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -51,7 +51,7 @@ impl Observer for CliObserver {
         let rate = p.arrivals as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
         bar.set_message(format!(
             "{} simulated · {} requests · {} req/s",
-            Duration(p.now / SEC * SEC),
+            human(p.now),
             thousands(p.arrivals),
             thousands(rate as u64)
         ));
@@ -126,7 +126,7 @@ fn print_table(name: &str, seed: u64, r: &RunResult, wall: f64, out: &Path) {
     println!(
         "{name} (seed {seed}): {} requests counted, {} simulated, {wall:.1} s wall",
         thousands(m.counts.requests),
-        Duration(r.end / 1_000_000 * 1_000_000)
+        human(r.end)
     );
     println!("  hit ratio         {:>9.2} %", m.hit_ratio() * 100.0);
     println!("  byte hit ratio    {:>9.2} %", m.byte_hit_ratio() * 100.0);

@@ -27,8 +27,17 @@ impl Quantity for Duration {
 }
 
 /// A distribution of a size or a time, tagged by `dist` in scenario files.
+///
+/// It is read through [`RawDist`], a plain struct, rather than as an internally tagged
+/// enum: serde buffers tagged content, which would hide the key path of a bad value
+/// (`origins[0].service.mean`) from error messages.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
+#[serde(
+    tag = "dist",
+    rename_all = "lowercase",
+    try_from = "RawDist<Q>",
+    bound(deserialize = "Q: Deserialize<'de> + Quantity")
+)]
 pub enum Dist<Q> {
     /// Always `value`.
     Constant {
@@ -54,6 +63,88 @@ pub enum Dist<Q> {
         /// The shape: smaller is heavier; the mean is infinite for `alpha <= 1`.
         alpha: f64,
     },
+}
+
+/// Which distribution a [`RawDist`] names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DistKind {
+    /// [`Dist::Constant`].
+    Constant,
+    /// [`Dist::Exponential`].
+    Exponential,
+    /// [`Dist::Lognormal`].
+    Lognormal,
+    /// [`Dist::Pareto`].
+    Pareto,
+}
+
+/// A distribution as written: the kind and every parameter any kind takes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDist<Q> {
+    dist: DistKind,
+    value: Option<Q>,
+    mean: Option<Q>,
+    median: Option<Q>,
+    sigma: Option<f64>,
+    min: Option<Q>,
+    alpha: Option<f64>,
+}
+
+impl<Q: Quantity> TryFrom<RawDist<Q>> for Dist<Q> {
+    type Error = String;
+
+    fn try_from(r: RawDist<Q>) -> Result<Self, String> {
+        let given = [
+            ("value", r.value.is_some()),
+            ("mean", r.mean.is_some()),
+            ("median", r.median.is_some()),
+            ("sigma", r.sigma.is_some()),
+            ("min", r.min.is_some()),
+            ("alpha", r.alpha.is_some()),
+        ];
+        let (name, wanted): (&str, &[&str]) = match r.dist {
+            DistKind::Constant => ("constant", &["value"]),
+            DistKind::Exponential => ("exponential", &["mean"]),
+            DistKind::Lognormal => ("lognormal", &["median", "sigma"]),
+            DistKind::Pareto => ("pareto", &["min", "alpha"]),
+        };
+        let takes = wanted
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        for (key, present) in given {
+            if present != wanted.contains(&key) {
+                let problem = if present {
+                    "does not apply"
+                } else {
+                    "is missing"
+                };
+                return Err(format!(
+                    "`{key}` {problem}: dist = \"{name}\" takes {takes}"
+                ));
+            }
+        }
+        let missing = "checked above";
+        Ok(match r.dist {
+            DistKind::Constant => Dist::Constant {
+                value: r.value.expect(missing),
+            },
+            DistKind::Exponential => Dist::Exponential {
+                mean: r.mean.expect(missing),
+            },
+            DistKind::Lognormal => Dist::Lognormal {
+                median: r.median.expect(missing),
+                sigma: r.sigma.expect(missing),
+            },
+            DistKind::Pareto => Dist::Pareto {
+                min: r.min.expect(missing),
+                alpha: r.alpha.expect(missing),
+            },
+        })
+    }
 }
 
 impl<Q: Quantity> Dist<Q> {
@@ -177,6 +268,72 @@ mod tests {
                 "{d:?}: mean {got}, want {want}"
             );
         }
+    }
+
+    fn parse(text: &str) -> Result<Dist<Bytes>, String> {
+        #[derive(Deserialize)]
+        struct Doc {
+            size: Dist<Bytes>,
+        }
+        toml::from_str::<Doc>(text)
+            .map(|d| d.size)
+            .map_err(|e| e.message().to_string())
+    }
+
+    #[test]
+    fn every_kind_reads_and_writes_its_own_keys() {
+        let cases = [
+            (
+                "size = { dist = \"constant\", value = \"1KiB\" }",
+                Dist::Constant { value: Bytes(1024) },
+            ),
+            (
+                "size = { dist = \"exponential\", mean = \"2KiB\" }",
+                Dist::Exponential { mean: Bytes(2048) },
+            ),
+            (
+                "size = { dist = \"lognormal\", median = \"1KiB\", sigma = 0.5 }",
+                Dist::Lognormal {
+                    median: Bytes(1024),
+                    sigma: 0.5,
+                },
+            ),
+            (
+                "size = { dist = \"pareto\", min = \"1KiB\", alpha = 1.5 }",
+                Dist::Pareto {
+                    min: Bytes(1024),
+                    alpha: 1.5,
+                },
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse(text), Ok(want));
+            #[derive(Serialize)]
+            struct Doc {
+                size: Dist<Bytes>,
+            }
+            let written = toml::to_string(&Doc { size: want }).unwrap();
+            assert_eq!(parse(&written), Ok(want), "{written}");
+        }
+    }
+
+    #[test]
+    fn missing_and_foreign_keys_say_what_the_kind_takes() {
+        let e = parse("size = { dist = \"lognormal\", median = \"1KiB\" }").unwrap_err();
+        assert_eq!(
+            e,
+            "`sigma` is missing: dist = \"lognormal\" takes `median` and `sigma`"
+        );
+        let e =
+            parse("size = { dist = \"exponential\", mean = \"1KiB\", sigma = 1.0 }").unwrap_err();
+        assert_eq!(
+            e,
+            "`sigma` does not apply: dist = \"exponential\" takes `mean`"
+        );
+        let e = parse("size = { dist = \"gamma\", mean = \"1KiB\" }").unwrap_err();
+        assert!(e.contains("unknown variant `gamma`"), "{e}");
+        let e = parse("size = { dist = \"constant\", value = \"1KiB\", shape = 2 }").unwrap_err();
+        assert!(e.contains("unknown field `shape`"), "{e}");
     }
 
     #[test]
