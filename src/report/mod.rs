@@ -4,7 +4,7 @@
 
 use crate::scenario::Scenario;
 use crate::sim::RunResult;
-use crate::stats::columns::{Column, OriginRow, METRICS, ORIGINS};
+use crate::stats::columns::{self, Column, OriginRow, ORIGINS};
 use crate::stats::Metrics;
 use crate::units::{Nanos, SEC};
 use std::fs::{self, File};
@@ -75,16 +75,23 @@ fn csv_error(e: csv::Error) -> io::Error {
     io::Error::other(e)
 }
 
-fn header<T>(keys: &[&str], columns: &[Column<T>]) -> Vec<String> {
+fn header<'a, T: 'a>(
+    keys: &[&str],
+    columns: impl IntoIterator<Item = &'a Column<T>>,
+) -> Vec<String> {
     keys.iter()
         .map(|k| k.to_string())
-        .chain(columns.iter().map(|c| c.name.to_string()))
+        .chain(columns.into_iter().map(|c| c.name.to_string()))
         .collect()
 }
 
-fn row<T>(keys: Vec<String>, columns: &[Column<T>], item: &T) -> Vec<String> {
+fn row<'a, T: 'a>(
+    keys: Vec<String>,
+    columns: impl IntoIterator<Item = &'a Column<T>>,
+    item: &T,
+) -> Vec<String> {
     keys.into_iter()
-        .chain(columns.iter().map(|c| (c.get)(item).to_string()))
+        .chain(columns.into_iter().map(|c| (c.get)(item).to_string()))
         .collect()
 }
 
@@ -96,10 +103,10 @@ fn seconds(n: Nanos) -> String {
 fn write_table(dir: &Path, name: &str, key: &str, rows: &[(String, &Metrics)]) -> io::Result<()> {
     write_atomic(dir, name, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(header(&[key], METRICS))
+        out.write_record(header(&[key], columns::metrics()))
             .map_err(csv_error)?;
         for (k, m) in rows {
-            out.write_record(row(vec![k.clone()], METRICS, *m))
+            out.write_record(row(vec![k.clone()], columns::metrics(), *m))
                 .map_err(csv_error)?;
         }
         out.flush()
@@ -113,14 +120,14 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
     let keys: Vec<&str> = SUMMARY_KEYS.iter().map(|(k, _)| *k).collect();
     write_atomic(dir, "summary.csv", |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(header(&keys, METRICS))
+        out.write_record(header(&keys, columns::metrics()))
             .map_err(csv_error)?;
         let lead = vec![
             s.name.clone(),
             s.seed.to_string(),
             seconds(result.measured_span),
         ];
-        out.write_record(row(lead, METRICS, &result.summary))
+        out.write_record(row(lead, columns::metrics(), &result.summary))
             .map_err(csv_error)?;
         out.flush()
     })?;
@@ -176,7 +183,7 @@ impl TimeseriesCsv {
     pub fn create(dir: &Path, pops: Vec<String>) -> io::Result<Self> {
         let pending = Pending::new(dir, "timeseries.csv");
         let mut out = csv::Writer::from_writer(BufWriter::new(File::create(&pending.tmp)?));
-        out.write_record(header(&["interval_start_s", "pop"], METRICS))
+        out.write_record(header(&["interval_start_s", "pop"], columns::metrics()))
             .map_err(csv_error)?;
         Ok(TimeseriesCsv {
             out,
@@ -191,7 +198,11 @@ impl TimeseriesCsv {
         if self.error.is_some() {
             return;
         }
-        let record = row(vec![seconds(start), self.pops[pop].clone()], METRICS, m);
+        let record = row(
+            vec![seconds(start), self.pops[pop].clone()],
+            columns::metrics(),
+            m,
+        );
         if let Err(e) = self.out.write_record(record) {
             self.error = Some(csv_error(e));
         }

@@ -41,8 +41,58 @@ fn by_outcome(m: &Metrics, o: Outcome, q: f64) -> Cell {
     Cell::Ms(quantile_ms(&m.latency_by_outcome[o as usize], q))
 }
 
-/// The metric columns shared by summary, POP, region and interval rows.
-pub const METRICS: &[Column<Metrics>] = &[
+/// The metric columns shared by summary, POP, region and interval rows, in order.
+pub fn metrics() -> impl Iterator<Item = &'static Column<Metrics>> + Clone {
+    BASE.iter().chain(BY_OUTCOME.iter().flatten())
+}
+
+/// Five latency columns of one outcome: p50, p90, p99, p99.9 and max.
+macro_rules! outcome_latency {
+    ($o:expr, $name:literal, $what:literal) => {
+        [
+            Column {
+                name: concat!("latency_", $name, "_p50_ms"),
+                doc: concat!("median latency of ", $what),
+                get: |m| by_outcome(m, $o, 0.5),
+            },
+            Column {
+                name: concat!("latency_", $name, "_p90_ms"),
+                doc: concat!("90th percentile latency of ", $what),
+                get: |m| by_outcome(m, $o, 0.9),
+            },
+            Column {
+                name: concat!("latency_", $name, "_p99_ms"),
+                doc: concat!("99th percentile latency of ", $what),
+                get: |m| by_outcome(m, $o, 0.99),
+            },
+            Column {
+                name: concat!("latency_", $name, "_p999_ms"),
+                doc: concat!("99.9th percentile latency of ", $what),
+                get: |m| by_outcome(m, $o, 0.999),
+            },
+            Column {
+                name: concat!("latency_", $name, "_max_ms"),
+                doc: concat!("largest latency of ", $what),
+                get: |m| by_outcome(m, $o, 1.0),
+            },
+        ]
+    };
+}
+
+/// Latency columns per outcome, in `Outcome::ALL` order.
+static BY_OUTCOME: [[Column<Metrics>; 5]; Outcome::COUNT] = [
+    outcome_latency!(Outcome::Hit, "hit", "hits"),
+    outcome_latency!(Outcome::CollapsedHit, "collapsed_hit", "collapsed hits"),
+    outcome_latency!(Outcome::Miss, "miss", "misses"),
+    outcome_latency!(
+        Outcome::CapacityExceeded,
+        "capacity_exceeded",
+        "requests refused with 503 (the time to the refusal)"
+    ),
+];
+
+/// Counters, ratios and overall latency.
+const BASE: &[Column<Metrics>] = &[
     Column {
         name: "requests",
         doc: "requests counted (warm-up excluded)",
@@ -144,41 +194,6 @@ pub const METRICS: &[Column<Metrics>] = &[
                 m.latency.mean() / 1000.0
             })
         },
-    },
-    Column {
-        name: "latency_hit_p50_ms",
-        doc: "median latency of hits",
-        get: |m| by_outcome(m, Outcome::Hit, 0.5),
-    },
-    Column {
-        name: "latency_hit_p99_ms",
-        doc: "99th percentile latency of hits",
-        get: |m| by_outcome(m, Outcome::Hit, 0.99),
-    },
-    Column {
-        name: "latency_collapsed_hit_p50_ms",
-        doc: "median latency of collapsed hits",
-        get: |m| by_outcome(m, Outcome::CollapsedHit, 0.5),
-    },
-    Column {
-        name: "latency_collapsed_hit_p99_ms",
-        doc: "99th percentile latency of collapsed hits",
-        get: |m| by_outcome(m, Outcome::CollapsedHit, 0.99),
-    },
-    Column {
-        name: "latency_miss_p50_ms",
-        doc: "median latency of misses",
-        get: |m| by_outcome(m, Outcome::Miss, 0.5),
-    },
-    Column {
-        name: "latency_miss_p99_ms",
-        doc: "99th percentile latency of misses",
-        get: |m| by_outcome(m, Outcome::Miss, 0.99),
-    },
-    Column {
-        name: "latency_capacity_exceeded_p50_ms",
-        doc: "median time to a 503 when every POP was down or full",
-        get: |m| by_outcome(m, Outcome::CapacityExceeded, 0.5),
     },
 ];
 
