@@ -184,9 +184,20 @@ fn zero_and_negative_values_are_bad_input() {
     for (set, want) in cases {
         assert_bad_input(&edgesim(dir.path(), &["validate", &s, "--set", set]), want);
     }
-    assert_bad_input(
-        &edgesim(dir.path(), &["run", &s, "--duration", "0s"]),
-        "duration: must be longer than zero",
+    let o = edgesim(dir.path(), &["run", &s, "--duration", "0s"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("invalid value '0s' for '--duration <DURATION>': must be longer than zero"),
+        "{}",
+        stderr(&o)
+    );
+    let o = edgesim(dir.path(), &["run", &s, "--duration", "5x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("invalid value '5x' for '--duration <DURATION>': expected a duration"),
+        "{}",
+        stderr(&o)
     );
 }
 

@@ -5,6 +5,7 @@ mod run;
 
 use clap::{Args, Parser, Subcommand};
 use edgesim::scenario::{self, Overrides, Scenario, ScenarioError, DEFAULT_SCENARIO};
+use edgesim::units::{Duration, DURATION_HELP};
 use std::path::PathBuf;
 
 /// Exit code: a bad command line or scenario (missing, malformed or invalid).
@@ -48,11 +49,24 @@ struct OverrideArgs {
     #[arg(long, conflicts_with = "duration")]
     requests: Option<u64>,
     /// Run length in simulated time, e.g. 90s, 5m, 1h (replaces the file's `requests`).
-    #[arg(long)]
-    duration: Option<String>,
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<Duration>,
     /// Change any setting: KEY.PATH=VALUE, e.g. pops[0].cache_capacity=16GiB (repeatable).
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     sets: Vec<String>,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    match Duration::parse(text) {
+        Some(d) if d.0 > 0 => Ok(d),
+        Some(_) => Err("must be longer than zero".into()),
+        None => Err(format!("expected {DURATION_HELP}")),
+    }
+}
+
+/// `n` and the noun, plural unless `n` is 1.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 impl OverrideArgs {
@@ -60,7 +74,7 @@ impl OverrideArgs {
         Overrides {
             sets: self.sets.clone(),
             seed: self.seed,
-            duration: self.duration.clone(),
+            duration: self.duration,
             requests: self.requests,
         }
     }
@@ -121,13 +135,13 @@ fn validate(file: &PathBuf, overrides: &OverrideArgs) -> Result<(), Failure> {
     let s = load(Some(file), overrides)?;
     let spec = s.spec();
     println!(
-        "{}: valid: scenario {:?}, {} regions, {} POPs, {} origins, {} path classes",
+        "{}: valid: scenario {:?}, {}, {}, {}, {}",
         file.display(),
         spec.name,
-        spec.regions.len(),
-        spec.pops.len(),
-        spec.origins.len(),
-        spec.workload.classes.len()
+        count(spec.regions.len(), "region"),
+        count(spec.pops.len(), "POP"),
+        count(spec.origins.len(), "origin"),
+        count(spec.workload.classes.len(), "path class")
     );
     Ok(())
 }

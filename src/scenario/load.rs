@@ -4,6 +4,7 @@
 use super::overrides::{parse_path, Segment};
 use super::{apply_override, Scenario, ScenarioSpec};
 use crate::check::Invalid;
+use crate::units::Duration;
 use std::fmt;
 use std::path::Path;
 use toml::Value;
@@ -73,7 +74,7 @@ pub struct Overrides {
     /// A new seed.
     pub seed: Option<u64>,
     /// A run length in simulated time; replaces `requests`.
-    pub duration: Option<String>,
+    pub duration: Option<Duration>,
     /// A run length in counted requests; replaces `duration`.
     pub requests: Option<u64>,
 }
@@ -107,7 +108,7 @@ impl Overrides {
         }
         if let Some(d) = &self.duration {
             table.remove("requests");
-            table.insert("duration".into(), Value::String(d.clone()));
+            table.insert("duration".into(), Value::String(d.to_string()));
         }
         if let Some(n) = self.requests {
             let n = i64::try_from(n).map_err(|_| ScenarioError::Override {

@@ -149,7 +149,7 @@ fn command_line_run_length_replaces_the_file_s() {
         (Some(7), None, 9)
     );
     let o = Overrides {
-        duration: Some("2m".into()),
+        duration: Some(Duration(120_000_000_000)),
         requests: None,
         ..o
     };
