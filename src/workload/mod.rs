@@ -8,7 +8,7 @@ mod arrivals;
 mod catalog;
 pub mod dist;
 
-pub use arrivals::RateModel;
+pub use arrivals::{Focus, RateModel};
 pub use catalog::Catalog;
 
 use crate::cache::ObjectId;
