@@ -17,6 +17,7 @@
 //! println!("p99 latency: {:.1} ms", result.summary.latency_ms(0.99));
 //! ```
 
+pub mod behavior;
 pub mod cache;
 pub mod check;
 pub mod engine;

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// An HTTP request method, as CloudFront distinguishes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 #[repr(u8)]
 pub enum Method {
     /// GET.
@@ -34,16 +35,56 @@ impl Method {
         Method::Delete,
     ];
 
-    /// Whether a response to this method may be stored. CloudFront always caches GET
-    /// and HEAD and never PUT, POST, PATCH or DELETE; OPTIONS caching is a per-behavior
-    /// choice that arrives with cache behaviors, so until then OPTIONS is proxied.
-    pub fn cacheable(self) -> bool {
-        matches!(self, Method::Get | Method::Head)
+    /// The method's name as it appears on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// The bit of this method in a [`MethodSet`].
+    const fn bit(self) -> u8 {
+        1 << self as u8
     }
 
     /// Whether the response carries the object's body to the viewer.
     pub fn has_body(self) -> bool {
         self != Method::Head
+    }
+}
+
+/// A set of methods, as a bit mask.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct MethodSet(u8);
+
+impl MethodSet {
+    /// GET and HEAD: CloudFront's read-only set.
+    pub const READ: MethodSet = MethodSet(Method::Get.bit() | Method::Head.bit());
+    /// GET, HEAD and OPTIONS.
+    pub const READ_OPTIONS: MethodSet = MethodSet(MethodSet::READ.0 | Method::Options.bit());
+    /// All seven methods.
+    pub const ALL: MethodSet = MethodSet(0x7f);
+
+    /// The set of `methods`.
+    pub fn of(methods: &[Method]) -> MethodSet {
+        MethodSet(methods.iter().fold(0, |acc, m| acc | m.bit()))
+    }
+
+    /// Whether `m` is in the set.
+    #[inline]
+    pub fn contains(self, m: Method) -> bool {
+        self.0 & m.bit() != 0
+    }
+
+    /// Whether every method of `self` is in `other`.
+    pub fn is_subset(self, other: MethodSet) -> bool {
+        self.0 & !other.0 == 0
     }
 }
 

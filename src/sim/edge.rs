@@ -17,6 +17,9 @@ use crate::units::Nanos;
 use crate::workload::{Arrival, Catalog};
 use rustc_hash::FxHashMap;
 
+/// Until behaviors choose them, GET and HEAD are cached and other methods proxied.
+const CACHED_FOR_NOW: crate::protocol::MethodSet = crate::protocol::MethodSet::READ;
+
 /// A request at the edge: ids and times only, so it is cheap to copy and park.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Request {
@@ -134,7 +137,7 @@ impl Edge {
                 None,
             );
         };
-        let cacheable = req.method.cacheable();
+        let cacheable = CACHED_FOR_NOW.contains(req.method);
         if cacheable {
             // A hit takes the size from the cache: sizes are derived only on a miss.
             if let Some(size) = self.caches[pop as usize].access(req.object) {
@@ -243,7 +246,7 @@ fn finish(
     let served = outcome != Outcome::CapacityExceeded;
     let record = Record {
         outcome,
-        cacheable: served && req.method.cacheable(),
+        cacheable: served && CACHED_FOR_NOW.contains(req.method),
         bytes: if served && req.method.has_body() {
             size
         } else {
