@@ -156,11 +156,14 @@ mod tests {
 
     const S: u64 = SEC;
 
+    /// (Cache-Control, Expires offset, Min/Default/Max TTL, expected result, why).
+    type Row = (&'static str, Option<u64>, (u64, u64, u64), Freshness, &'static str);
+
     /// Every row of the §1.7 table: (headers, Expires offset, Min/Default/Max, result).
     #[test]
     fn ttl_table_of_section_1_7() {
         use Freshness::*;
-        let rows: &[(&str, Option<u64>, (u64, u64, u64), Freshness, &str)] = &[
+        let rows: &[Row] = &[
             // MinTTL = 0: "the lesser of" origin TTL and MaxTTL.
             (
                 "max-age=100",
