@@ -42,6 +42,8 @@ fn simulated(kind: PolicyKind, alpha: f64, capacity: u64, requests: u64) -> f64 
         size: Dist::Constant { value: Bytes(1) },
         max_size: Bytes(1),
         methods: MethodMix::default(),
+        suffix: String::new(),
+        response: Default::default(),
     };
     let catalog = Catalog::new(&[class], 5);
     let mut rng = stream(5, "che-test");
@@ -51,7 +53,7 @@ fn simulated(kind: PolicyKind, alpha: f64, capacity: u64, requests: u64) -> f64 
         let (_, id) = catalog.draw(&mut rng, Focus::default());
         let hit = cache.access(id).is_some();
         if !hit {
-            cache.admit(id, 1);
+            cache.admit(id, edgesim::cache::Entry::sized(1));
         }
         // The first half warms the cache.
         if hit && i >= requests {

@@ -73,6 +73,12 @@ pub struct Behavior {
 }
 
 impl Behavior {
+    /// Whether all three TTLs are 0, as in the managed CachingDisabled policy: nothing is
+    /// cached, nothing collapses, and requests skip the regional caches (§2.2, §2.5).
+    pub fn caching_disabled(&self) -> bool {
+        self.ttl.max.0 == 0
+    }
+
     /// The pattern as CloudFront logs it in `cache-behavior-path-pattern`.
     pub fn pattern_str(&self) -> &str {
         self.pattern.as_ref().map_or("*", PathPattern::as_str)

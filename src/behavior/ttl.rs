@@ -157,7 +157,13 @@ mod tests {
     const S: u64 = SEC;
 
     /// (Cache-Control, Expires offset, Min/Default/Max TTL, expected result, why).
-    type Row = (&'static str, Option<u64>, (u64, u64, u64), Freshness, &'static str);
+    type Row = (
+        &'static str,
+        Option<u64>,
+        (u64, u64, u64),
+        Freshness,
+        &'static str,
+    );
 
     /// Every row of the §1.7 table: (headers, Expires offset, Min/Default/Max, result).
     #[test]

@@ -8,7 +8,7 @@
 //! improve on. With variable sizes it evicts oldest-first until the object fits.
 
 use super::list::OrderedSet;
-use super::{Cache, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Sizing};
 
 /// First-in, first-out eviction.
 pub struct Fifo {
@@ -25,16 +25,20 @@ impl Fifo {
 }
 
 impl Cache for Fifo {
-    fn access(&mut self, id: ObjectId) -> Option<u64> {
+    fn access(&mut self, id: ObjectId) -> Option<Entry> {
         self.order.get(id)
     }
 
-    fn peek(&self, id: ObjectId) -> Option<u64> {
+    fn peek(&self, id: ObjectId) -> Option<Entry> {
         self.order.get(id)
     }
 
-    fn insert(&mut self, id: ObjectId, size: u64) {
-        self.order.push_front(id, size);
+    fn insert(&mut self, id: ObjectId, entry: Entry) {
+        self.order.push_front(id, entry);
+    }
+
+    fn set(&mut self, id: ObjectId, entry: Entry) -> bool {
+        self.order.set(id, entry)
     }
 
     fn victim(&mut self) -> Option<ObjectId> {

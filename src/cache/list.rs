@@ -9,7 +9,7 @@
 //! two, which is most of the cost of a lookup in a large cache. Sparse ids (hashed trace
 //! keys) use a hash map.
 
-use super::{ObjectId, Sizing};
+use super::{Entry, ObjectId, Sizing};
 use rustc_hash::FxHashMap;
 
 const NIL: u32 = u32::MAX;
@@ -113,7 +113,7 @@ impl Index {
 #[derive(Clone, Copy)]
 struct Node {
     id: ObjectId,
-    size: u64,
+    entry: Entry,
     prev: u32,
     next: u32,
 }
@@ -135,7 +135,7 @@ impl OrderedSet {
         let mut nodes = Vec::with_capacity(sizing.objects_hint + sizing.objects_hint / 4);
         let empty = Node {
             id: 0,
-            size: 0,
+            entry: Entry::default(),
             prev: NIL,
             next: NIL,
         };
@@ -151,11 +151,22 @@ impl OrderedSet {
         }
     }
 
-    /// The size of `id` if present.
-    pub fn get(&self, id: ObjectId) -> Option<u64> {
+    /// The entry of `id` if present.
+    pub fn get(&self, id: ObjectId) -> Option<Entry> {
         self.index
             .get(id)
-            .map(|slot| self.nodes[slot as usize].size)
+            .map(|slot| self.nodes[slot as usize].entry)
+    }
+
+    /// Replaces the stored entry of `id`; returns whether it was present.
+    pub fn set(&mut self, id: ObjectId, entry: Entry) -> bool {
+        match self.index.get(id) {
+            Some(slot) => {
+                self.nodes[slot as usize].entry = entry;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Starts loading `id`'s index entry, or with `entry` the node it points to, into
@@ -178,10 +189,10 @@ impl OrderedSet {
     }
 
     /// Adds `id` at the front. The caller guarantees it is absent.
-    pub fn push_front(&mut self, id: ObjectId, size: u64) {
+    pub fn push_front(&mut self, id: ObjectId, entry: Entry) {
         let node = Node {
             id,
-            size,
+            entry,
             prev: NIL,
             next: self.head,
         };
@@ -199,14 +210,14 @@ impl OrderedSet {
         self.index.insert(id, slot);
     }
 
-    /// Moves `id` to the front; returns its size, or `None` when absent.
-    pub fn touch(&mut self, id: ObjectId) -> Option<u64> {
+    /// Moves `id` to the front; returns its entry, or `None` when absent.
+    pub fn touch(&mut self, id: ObjectId) -> Option<Entry> {
         let slot = self.index.get(id)?;
         if self.head != slot {
             self.unlink(slot);
             self.link_front(slot);
         }
-        Some(self.nodes[slot as usize].size)
+        Some(self.nodes[slot as usize].entry)
     }
 
     /// The entry at the back, the one a recency or insertion order evicts next.
@@ -219,7 +230,7 @@ impl OrderedSet {
         let slot = self.index.remove(id)?;
         self.unlink(slot);
         self.free.push(slot);
-        Some(self.nodes[slot as usize].size)
+        Some(self.nodes[slot as usize].entry.size)
     }
 
     fn link_front(&mut self, slot: u32) {

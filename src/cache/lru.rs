@@ -9,7 +9,7 @@
 //! object fits, which is the usual byte-capacity generalisation.
 
 use super::list::OrderedSet;
-use super::{Cache, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Sizing};
 
 /// Least-recently-used eviction.
 pub struct Lru {
@@ -26,16 +26,20 @@ impl Lru {
 }
 
 impl Cache for Lru {
-    fn access(&mut self, id: ObjectId) -> Option<u64> {
+    fn access(&mut self, id: ObjectId) -> Option<Entry> {
         self.order.touch(id)
     }
 
-    fn peek(&self, id: ObjectId) -> Option<u64> {
+    fn peek(&self, id: ObjectId) -> Option<Entry> {
         self.order.get(id)
     }
 
-    fn insert(&mut self, id: ObjectId, size: u64) {
-        self.order.push_front(id, size);
+    fn insert(&mut self, id: ObjectId, entry: Entry) {
+        self.order.push_front(id, entry);
+    }
+
+    fn set(&mut self, id: ObjectId, entry: Entry) -> bool {
+        self.order.set(id, entry)
     }
 
     fn victim(&mut self) -> Option<ObjectId> {

@@ -12,23 +12,53 @@ mod lru;
 pub use fifo::Fifo;
 pub use lru::Lru;
 
+use crate::units::Nanos;
 use serde::{Deserialize, Serialize};
+
+/// What a cache stores about an object: its size and the HTTP facts that decide
+/// whether it may be served.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Entry {
+    /// Body bytes; what the byte budget counts.
+    pub size: u64,
+    /// The version: when the origin's content last changed (its Last-Modified).
+    pub last_modified: Nanos,
+    /// Until when it may be served without asking upstream.
+    pub fresh_until: Nanos,
+    /// HTTP status of the stored response: 200, or a cached error status.
+    pub status: u16,
+}
+
+impl Entry {
+    /// A stored body of `size` bytes with no freshness facts (for pure cache replay).
+    pub fn sized(size: u64) -> Entry {
+        Entry {
+            size,
+            status: 200,
+            ..Entry::default()
+        }
+    }
+}
 
 /// A cached object's identity: its rank in the catalog, or a hashed trace key.
 pub type ObjectId = u64;
 
 /// The primitives an eviction policy provides. Byte accounting is not its job.
 pub trait Cache: Send {
-    /// Records a request for `id`. Returns the stored size on a hit, updating the
+    /// Records a request for `id`. Returns the stored entry on a hit, updating the
     /// policy's ordering as a hit does; `None` on a miss, with no change.
-    fn access(&mut self, id: ObjectId) -> Option<u64>;
+    fn access(&mut self, id: ObjectId) -> Option<Entry>;
 
-    /// The stored size of `id`, without touching any policy state.
-    fn peek(&self, id: ObjectId) -> Option<u64>;
+    /// The stored entry of `id`, without touching any policy state.
+    fn peek(&self, id: ObjectId) -> Option<Entry>;
 
-    /// Stores `id`. The caller guarantees `id` is absent and that its size fits the
+    /// Stores `id`. The caller guarantees `id` is absent and that `entry.size` fits the
     /// free bytes; the policy must then report it from `peek`.
-    fn insert(&mut self, id: ObjectId, size: u64);
+    fn insert(&mut self, id: ObjectId, entry: Entry);
+
+    /// Replaces the entry of a stored `id` without changing its place in the eviction
+    /// order. The caller guarantees the size is unchanged. Returns whether `id` was stored.
+    fn set(&mut self, id: ObjectId, entry: Entry) -> bool;
 
     /// The object the policy would evict next, or `None` when empty. Asking must not
     /// remove it; the caller follows with [`Cache::remove`].
@@ -134,8 +164,8 @@ impl BoundedCache {
         }
     }
 
-    /// Looks `id` up as a request does; returns its size on a hit.
-    pub fn access(&mut self, id: ObjectId) -> Option<u64> {
+    /// Looks `id` up as a request does; returns its entry on a hit.
+    pub fn access(&mut self, id: ObjectId) -> Option<Entry> {
         self.policy.access(id)
     }
 
@@ -146,12 +176,13 @@ impl BoundedCache {
     }
 
     /// Looks `id` up without side effects.
-    pub fn peek(&self, id: ObjectId) -> Option<u64> {
+    pub fn peek(&self, id: ObjectId) -> Option<Entry> {
         self.policy.peek(id)
     }
 
     /// Stores `id`, evicting as the policy chooses until it fits.
-    pub fn admit(&mut self, id: ObjectId, size: u64) -> Admission {
+    pub fn admit(&mut self, id: ObjectId, entry: Entry) -> Admission {
+        let size = entry.size;
         if size > self.capacity {
             return Admission::TooLarge;
         }
@@ -171,9 +202,36 @@ impl BoundedCache {
             self.used -= freed;
             evicted += 1;
         }
-        self.policy.insert(id, size);
+        self.policy.insert(id, entry);
         self.used += size;
         Admission::Stored { evicted }
+    }
+
+    /// Stores `entry` for `id`, replacing any stored entry: in place when the size is
+    /// unchanged, else by removing the old one and admitting the new.
+    pub fn store(&mut self, id: ObjectId, entry: Entry) -> Admission {
+        match self.policy.peek(id) {
+            Some(old) if old.size == entry.size => {
+                self.policy.set(id, entry);
+                Admission::Present
+            }
+            Some(_) => {
+                self.remove(id);
+                self.admit(id, entry)
+            }
+            None => self.admit(id, entry),
+        }
+    }
+
+    /// Removes `id`; returns whether it was stored.
+    pub fn remove(&mut self, id: ObjectId) -> bool {
+        match self.policy.remove(id) {
+            Some(size) => {
+                self.used -= size;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Bytes stored now.

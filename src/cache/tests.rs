@@ -22,7 +22,7 @@ fn replay(cache: &mut BoundedCache, ids: &[ObjectId]) -> Vec<bool> {
         .map(|&id| {
             let hit = cache.access(id).is_some();
             if !hit {
-                cache.admit(id, size_of(id));
+                cache.admit(id, Entry::sized(size_of(id)));
             }
             hit
         })
@@ -55,16 +55,27 @@ fn reference(capacity: u64, ids: &[ObjectId], promote: bool) -> Vec<bool> {
 }
 
 fn stored_bytes(cache: &BoundedCache, universe: u64) -> u64 {
-    (0..universe).filter_map(|id| cache.peek(id)).sum()
+    (0..universe)
+        .filter_map(|id| cache.peek(id))
+        .map(|e| e.size)
+        .sum()
 }
 
 #[test]
 fn every_policy_refuses_an_object_larger_than_the_cache() {
     for &kind in PolicyKind::ALL {
         let mut cache = cache(kind, 100, None);
-        assert_eq!(cache.admit(1, 101), Admission::TooLarge, "{}", kind.name());
+        assert_eq!(
+            cache.admit(1, Entry::sized(101)),
+            Admission::TooLarge,
+            "{}",
+            kind.name()
+        );
         assert_eq!(cache.peek(1), None);
-        assert_eq!(cache.admit(2, 100), Admission::Stored { evicted: 0 });
+        assert_eq!(
+            cache.admit(2, Entry::sized(100)),
+            Admission::Stored { evicted: 0 }
+        );
         assert_eq!(cache.used(), 100);
     }
 }
@@ -76,36 +87,64 @@ fn every_policy_peek_has_no_side_effects() {
         // If peek counted as a use, LRU would evict 2 instead of 1.
         let mut cache = cache(kind, 30, None);
         for id in 1..=3 {
-            cache.admit(id, 10);
+            cache.admit(id, Entry::sized(10));
         }
         for _ in 0..5 {
-            assert_eq!(cache.peek(1), Some(10));
+            assert_eq!(cache.peek(1).map(|e| e.size), Some(10));
         }
-        assert_eq!(cache.admit(4, 10), Admission::Stored { evicted: 1 });
+        assert_eq!(
+            cache.admit(4, Entry::sized(10)),
+            Admission::Stored { evicted: 1 }
+        );
         assert_eq!(
             cache.peek(1),
             None,
             "{} evicted the wrong object",
             kind.name()
         );
-        assert_eq!(cache.peek(2), Some(10));
+        assert_eq!(cache.peek(2).map(|e| e.size), Some(10));
     }
 }
 
 #[test]
 fn a_dense_index_takes_ids_past_its_bound() {
     let mut c = cache(PolicyKind::Lru, 100, Some(4));
-    assert_eq!(c.admit(1000, 10), Admission::Stored { evicted: 0 });
-    assert_eq!(c.peek(1000), Some(10));
+    assert_eq!(
+        c.admit(1000, Entry::sized(10)),
+        Admission::Stored { evicted: 0 }
+    );
+    assert_eq!(c.peek(1000).map(|e| e.size), Some(10));
     assert_eq!(c.peek(5000), None);
+}
+
+#[test]
+fn store_replaces_entries_and_keeps_byte_accounting_exact() {
+    for &kind in PolicyKind::ALL {
+        let mut c = cache(kind, 100, None);
+        c.admit(1, Entry::sized(10));
+        let newer = Entry {
+            fresh_until: 99,
+            ..Entry::sized(10)
+        };
+        assert_eq!(c.store(1, newer), Admission::Present);
+        assert_eq!(c.peek(1), Some(newer));
+        assert_eq!(
+            c.store(1, Entry::sized(30)),
+            Admission::Stored { evicted: 0 }
+        );
+        assert_eq!((c.used(), c.len()), (30, 1));
+        assert!(c.remove(1));
+        assert!(!c.remove(1));
+        assert_eq!((c.used(), c.len()), (0, 0));
+    }
 }
 
 #[test]
 fn admitting_a_present_object_changes_nothing() {
     for &kind in PolicyKind::ALL {
         let mut cache = cache(kind, 30, None);
-        cache.admit(1, 10);
-        assert_eq!(cache.admit(1, 10), Admission::Present);
+        cache.admit(1, Entry::sized(10));
+        assert_eq!(cache.admit(1, Entry::sized(10)), Admission::Present);
         assert_eq!((cache.used(), cache.len()), (10, 1));
     }
 }
@@ -120,7 +159,7 @@ fn lru_keeps_what_was_used_and_fifo_does_not() {
             .map(|&id| {
                 let hit = c.access(id).is_some();
                 if !hit {
-                    c.admit(id, 10);
+                    c.admit(id, Entry::sized(10));
                 }
                 hit
             })
@@ -156,7 +195,7 @@ proptest! {
             let mut cache = cache(kind, capacity, dense);
             for &id in &ids {
                 if cache.access(id).is_none() {
-                    cache.admit(id, size_of(id));
+                    cache.admit(id, Entry::sized(size_of(id)));
                 }
                 prop_assert!(cache.used() <= cache.capacity());
                 prop_assert_eq!(cache.used(), stored_bytes(&cache, 64));

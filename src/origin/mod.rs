@@ -28,6 +28,25 @@ pub struct OriginSpec {
     /// Time to produce one response once a server takes the request.
     #[serde(default = "default_service")]
     pub service: Dist<Duration>,
+    /// The regional cache that shields this origin, by name; absent: no Origin Shield.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shield: Option<String>,
+    /// Error responses the origin gives, each a share of all its responses.
+    #[serde(default)]
+    pub errors: Vec<ErrorSpec>,
+}
+
+/// A share of an origin's responses that are errors with one status.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorSpec {
+    /// HTTP status, 400 to 599.
+    pub status: u16,
+    /// Share of responses (0 to 1).
+    pub share: f64,
+    /// `Cache-Control: max-age` on the error response, seconds; absent for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<u64>,
 }
 
 fn default_concurrency() -> u32 {
@@ -58,10 +77,24 @@ impl OriginSpec {
             || format!("{path}.concurrency"),
             || "must be at least 1".into(),
         )?;
-        match self.service.problem() {
-            Some((key, msg)) => check::fail(format!("{path}.service.{key}"), msg),
-            None => Ok(()),
+        if let Some((key, msg)) = self.service.problem() {
+            return check::fail(format!("{path}.service.{key}"), msg);
         }
+        for (i, e) in self.errors.iter().enumerate() {
+            let at = format!("{path}.errors[{i}]");
+            ensure(
+                (400..=599).contains(&e.status),
+                || format!("{at}.status"),
+                || format!("must be an HTTP error status, 400 to 599, got {}", e.status),
+            )?;
+            check::within(&format!("{at}.share"), e.share, 0.0, 1.0)?;
+        }
+        let total: f64 = self.errors.iter().map(|e| e.share).sum();
+        ensure(
+            total <= 1.0 + 1e-9,
+            || format!("{path}.errors[*].share"),
+            || format!("error shares sum to {total}; at most 1 is possible"),
+        )
     }
 }
 
@@ -111,6 +144,9 @@ pub struct Origin {
     queue: VecDeque<Waiting>,
     service: Sampler,
     rng: Stream,
+    /// Cumulative error shares with their status and max-age.
+    errors: Vec<(f64, u16, Option<u64>)>,
+    error_rng: Stream,
     /// Statistics of measured requests.
     pub stats: OriginStats,
 }
@@ -124,6 +160,15 @@ impl Origin {
             queue: VecDeque::with_capacity(64),
             service: spec.service.sampler(),
             rng: stream(seed, &format!("origin/{}", spec.name)),
+            errors: spec
+                .errors
+                .iter()
+                .scan(0.0, |acc, e| {
+                    *acc += e.share;
+                    Some((*acc, e.status, e.max_age))
+                })
+                .collect(),
+            error_rng: stream(seed, &format!("origin/{}/errors", spec.name)),
             stats: OriginStats::default(),
         }
     }
@@ -158,6 +203,19 @@ impl Origin {
         None
     }
 
+    /// The status of the next response: 200, or an error status with the max-age the
+    /// error response carries.
+    pub fn draw_status(&mut self) -> (u16, Option<u64>) {
+        if self.errors.is_empty() {
+            return (200, None);
+        }
+        let u: f64 = rand::Rng::random(&mut self.error_rng);
+        match self.errors.iter().find(|(cum, _, _)| u < *cum) {
+            Some(&(_, status, max_age)) => (status, max_age),
+            None => (200, None),
+        }
+    }
+
     /// A job finishes at `now`, sending `bytes`. Returns the queued job that takes the
     /// freed server, with its finish time.
     pub fn finish(&mut self, now: Nanos, bytes: u64, measured: bool) -> Option<(u32, Nanos)> {
@@ -184,6 +242,8 @@ mod tests {
             service: Dist::Constant {
                 value: Duration(100),
             },
+            shield: None,
+            errors: vec![],
         };
         Origin::new(&spec, 1)
     }

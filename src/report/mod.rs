@@ -17,6 +17,7 @@ pub const RUN_FILES: &[&str] = &[
     "summary.csv",
     "pops.csv",
     "regions.csv",
+    "behaviors.csv",
     "origins.csv",
     "scenario.resolved.toml",
 ];
@@ -145,6 +146,14 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
         .zip(&result.regions)
         .collect();
     write_table(dir, "regions.csv", "region", &regions)?;
+    let behaviors: Vec<_> = scenario
+        .behaviors()
+        .all()
+        .iter()
+        .map(|b| b.pattern_str().to_string())
+        .zip(&result.behaviors)
+        .collect();
+    write_table(dir, "behaviors.csv", "path_pattern", &behaviors)?;
     write_atomic(dir, "origins.csv", |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(header(&["origin"], ORIGINS))

@@ -9,14 +9,16 @@
 
 mod load;
 mod overrides;
+mod validate;
 
 pub use load::{load_file, load_str, Overrides, ScenarioError};
 pub use overrides::apply_override;
 
-use crate::check::{self, ensure, Checked, Invalid};
+use crate::behavior::{BehaviorSpec, Behaviors};
+use crate::check::Invalid;
 use crate::origin::OriginSpec;
 use crate::topology::geo::NetworkSpec;
-use crate::topology::{PopOutageSpec, PopSpec};
+use crate::topology::{PopOutageSpec, PopSpec, RegionalCacheSpec};
 use crate::units::Duration;
 use crate::workload::{RegionSpec, WorkloadSpec};
 use serde::{Deserialize, Serialize};
@@ -56,9 +58,24 @@ pub struct ScenarioSpec {
     pub pops: Vec<PopSpec>,
     /// Origins.
     pub origins: Vec<OriginSpec>,
-    /// What the edge does with requests that no other behavior matches.
+    /// Regional edge caches (and origin shields).
+    #[serde(default)]
+    pub regional_caches: Vec<RegionalCacheSpec>,
+    /// Quota of cache behaviors besides the default (CloudFront's default quota is 75).
+    #[serde(default = "default_max_behaviors")]
+    pub max_behaviors: usize,
+    /// Cache behaviors, tried in order; the first whose pattern matches wins.
+    #[serde(default)]
+    pub behaviors: Vec<BehaviorSpec>,
+    /// The behavior for requests no other behavior matches.
     #[serde(default)]
     pub default_behavior: BehaviorSpec,
+    /// Caching choices the documentation leaves open, and error caching.
+    #[serde(default)]
+    pub caching: CachingSpec,
+    /// Per-status error caching times (CloudFront's CustomErrorResponses).
+    #[serde(default)]
+    pub custom_error_responses: Vec<ErrorResponseSpec>,
     /// Injected failures.
     #[serde(default)]
     pub faults: Vec<FaultSpec>,
@@ -66,6 +83,57 @@ pub struct ScenarioSpec {
 
 fn default_seed() -> u64 {
     1
+}
+
+fn default_max_behaviors() -> usize {
+    crate::behavior::DEFAULT_MAX_BEHAVIORS
+}
+
+/// Distribution-wide caching settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CachingSpec {
+    /// How long an error response is cached when `custom_error_responses` does not say
+    /// (CloudFront's ErrorCachingMinTTL default, cloudfront.md §1.10).
+    pub error_caching_min_ttl: Duration,
+    /// Result type of a revalidation answered with a new body (200): `"miss"` or
+    /// `"refresh_hit"`. The documentation defines RefreshHit only for 304; real logs show
+    /// both (cloudfront.md §1.8).
+    pub revalidated_200: Revalidated200,
+    /// Whether regional caches collapse concurrent misses as POPs do (cloudfront.md §2.5
+    /// documents it for POPs and the shield; for regional caches it is assumed).
+    pub collapse_at_regional: bool,
+}
+
+impl Default for CachingSpec {
+    fn default() -> Self {
+        CachingSpec {
+            error_caching_min_ttl: Duration(10_000_000_000),
+            revalidated_200: Revalidated200::Miss,
+            collapse_at_regional: true,
+        }
+    }
+}
+
+/// How a 200 answer to a revalidation is logged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Revalidated200 {
+    /// As a miss: the body came from the origin.
+    Miss,
+    /// As a refresh hit: the cached copy was checked with the origin.
+    RefreshHit,
+}
+
+/// Error caching time for one status.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorResponseSpec {
+    /// The HTTP status: one CloudFront allows custom error responses for (400, 403, 404,
+    /// 405, 414, 416, 500, 501, 502, 503, 504).
+    pub error_code: u16,
+    /// How long responses with this status are cached.
+    pub error_caching_min_ttl: Duration,
 }
 
 fn default_interval() -> Duration {
@@ -111,15 +179,6 @@ impl<'de> Deserialize<'de> for Warmup {
     }
 }
 
-/// A cache behavior: for now, which origin serves it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BehaviorSpec {
-    /// Name of the target origin; when absent, the first origin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
-}
-
 /// An injected failure, chosen by `kind`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -132,25 +191,43 @@ pub enum FaultSpec {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     spec: ScenarioSpec,
-    target_origin: usize,
+    behaviors: Behaviors,
+    pop_regional: Vec<Option<u16>>,
+    origin_shield: Vec<Option<u16>>,
 }
 
 impl Scenario {
     /// Validates `spec` and resolves the defaults that depend on other settings.
     pub fn new(mut spec: ScenarioSpec) -> Result<Scenario, Invalid> {
-        validate(&spec)?;
-        let target = spec
-            .default_behavior
-            .origin
-            .get_or_insert_with(|| spec.origins[0].name.clone());
-        let target_origin = spec
-            .origins
+        validate::validate(&spec)?;
+        let origins: Vec<&str> = spec.origins.iter().map(|o| o.name.as_str()).collect();
+        let behaviors = Behaviors::resolve(
+            &spec.behaviors,
+            &spec.default_behavior,
+            &origins,
+            spec.max_behaviors,
+        )?;
+        let regional = |name: &Option<String>| {
+            name.as_ref().map(|n| {
+                spec.regional_caches
+                    .iter()
+                    .position(|r| &r.name == n)
+                    .expect("validated") as u16
+            })
+        };
+        let pop_regional = spec
+            .pops
             .iter()
-            .position(|o| &o.name == target)
-            .expect("validated");
+            .map(|p| regional(&p.regional_cache))
+            .collect();
+        let origin_shield = spec.origins.iter().map(|o| regional(&o.shield)).collect();
+        let first = spec.origins[0].name.clone();
+        spec.default_behavior.origin.get_or_insert(first);
         Ok(Scenario {
             spec,
-            target_origin,
+            behaviors,
+            pop_regional,
+            origin_shield,
         })
     }
 
@@ -159,9 +236,30 @@ impl Scenario {
         &self.spec
     }
 
-    /// Index of the origin that serves requests.
-    pub fn target_origin(&self) -> usize {
-        self.target_origin
+    /// The cache behaviors, the default last.
+    pub fn behaviors(&self) -> &Behaviors {
+        &self.behaviors
+    }
+
+    /// The regional cache of each POP.
+    pub fn pop_regional(&self) -> &[Option<u16>] {
+        &self.pop_regional
+    }
+
+    /// The shield (a regional cache) of each origin.
+    pub fn origin_shield(&self) -> &[Option<u16>] {
+        &self.origin_shield
+    }
+
+    /// How long an error response with `status` is cached, before the origin's max-age.
+    pub fn error_caching_min_ttl(&self, status: u16) -> Duration {
+        self.spec
+            .custom_error_responses
+            .iter()
+            .find(|e| e.error_code == status)
+            .map_or(self.spec.caching.error_caching_min_ttl, |e| {
+                e.error_caching_min_ttl
+            })
     }
 
     /// The fully resolved scenario as TOML: running it reproduces this run.
@@ -178,160 +276,6 @@ impl Scenario {
                 FaultSpec::PopOutage(o) => o.clone(),
             })
             .collect()
-    }
-}
-
-fn names<'a, T>(items: &'a [T], name: impl Fn(&'a T) -> &'a str) -> Vec<&'a str> {
-    items.iter().map(name).collect()
-}
-
-/// Every rule that serde cannot express.
-fn validate(s: &ScenarioSpec) -> Checked {
-    ensure(
-        !s.name.is_empty(),
-        || "name".into(),
-        || "must not be empty".into(),
-    )?;
-    ensure(
-        !s.name.contains(['/', '\\']) && s.name != "." && s.name != "..",
-        || "name".into(),
-        || {
-            format!(
-                "is used as a folder name, so it must not contain '/' or '\\', got {:?}",
-                s.name
-            )
-        },
-    )?;
-    ensure(
-        s.seed <= i64::MAX as u64,
-        || "seed".into(),
-        || {
-            format!(
-                "must be between 0 and {} (TOML integers are signed 64-bit)",
-                i64::MAX
-            )
-        },
-    )?;
-    validate_length(s)?;
-    ensure(
-        s.interval.0 > 0,
-        || "interval".into(),
-        || "must be longer than zero".into(),
-    )?;
-    s.network.check()?;
-    ensure(
-        !s.regions.is_empty(),
-        || "regions".into(),
-        || "at least one region is required".into(),
-    )?;
-    for (i, r) in s.regions.iter().enumerate() {
-        let path = format!("regions[{i}]");
-        check::unique_name(
-            &format!("{path}.name"),
-            &r.name,
-            names(&s.regions[..i], |r| &r.name),
-        )?;
-        r.check(&path)?;
-    }
-    check::shares_sum_to_one("regions[*].share", s.regions.iter().map(|r| r.share))?;
-    ensure(
-        s.regions.len() <= u16::MAX as usize,
-        || "regions".into(),
-        || "at most 65535 regions".into(),
-    )?;
-    ensure(
-        !s.pops.is_empty(),
-        || "pops".into(),
-        || "at least one POP is required".into(),
-    )?;
-    ensure(
-        s.pops.len() <= u16::MAX as usize,
-        || "pops".into(),
-        || "at most 65535 POPs".into(),
-    )?;
-    for (i, p) in s.pops.iter().enumerate() {
-        let path = format!("pops[{i}]");
-        check::unique_name(
-            &format!("{path}.code"),
-            &p.code,
-            names(&s.pops[..i], |p| &p.code),
-        )?;
-        p.check(&path)?;
-    }
-    ensure(
-        !s.origins.is_empty(),
-        || "origins".into(),
-        || "at least one origin is required".into(),
-    )?;
-    for (i, o) in s.origins.iter().enumerate() {
-        let path = format!("origins[{i}]");
-        check::unique_name(
-            &format!("{path}.name"),
-            &o.name,
-            names(&s.origins[..i], |o| &o.name),
-        )?;
-        o.check(&path)?;
-    }
-    if let Some(target) = &s.default_behavior.origin {
-        ensure(
-            s.origins.iter().any(|o| &o.name == target),
-            || "default_behavior.origin".into(),
-            || {
-                format!(
-                    "no origin is named {target:?}; origins are {:?}",
-                    names(&s.origins, |o| &o.name)
-                )
-            },
-        )?;
-    }
-    s.workload.check(&s.regions)?;
-    for (i, f) in s.faults.iter().enumerate() {
-        match f {
-            FaultSpec::PopOutage(o) => {
-                ensure(
-                    s.pops.iter().any(|p| p.code == o.pop),
-                    || format!("faults[{i}].pop"),
-                    || {
-                        format!(
-                            "no POP has code {:?}; POPs are {:?}",
-                            o.pop,
-                            names(&s.pops, |p| &p.code)
-                        )
-                    },
-                )?;
-                ensure(
-                    o.duration.0 > 0,
-                    || format!("faults[{i}].duration"),
-                    || "must be longer than zero".into(),
-                )?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn validate_length(s: &ScenarioSpec) -> Checked {
-    match (s.duration, s.requests) {
-        (None, None) | (Some(_), Some(_)) => check::fail(
-            "duration",
-            "set exactly one of `duration` (simulated time, e.g. \"10m\") or `requests` (a count)",
-        ),
-        (Some(d), None) => {
-            ensure(
-                d.0 > 0,
-                || "duration".into(),
-                || "must be longer than zero".into(),
-            )?;
-            match s.warmup {
-                Warmup::Time(w) => ensure(
-                    w < d,
-                    || "warmup".into(),
-                    || format!("must be shorter than duration ({d}), got {w}"),
-                ),
-                Warmup::Requests(_) => Ok(()),
-            }
-        }
-        (None, Some(n)) => ensure(n > 0, || "requests".into(), || "must be at least 1".into()),
     }
 }
 

@@ -1,24 +1,17 @@
-//! The edge POPs during a run: cache lookups, request collapsing and upstream fetches.
-//!
-//! Collapsing follows cloudfront.md §2.5: while a fetch of an object is in flight at a
-//! POP, further requests for the same object at that POP wait for it instead of going
-//! to the origin; the first is logged as a miss, the others as collapsed hits. Only
-//! cacheable methods collapse; the others are proxied one by one. A fetched object enters
-//! the cache when its response reaches the POP, not when the miss happens.
+//! The viewer side of a POP: pick the cache behavior, enforce its methods, look the
+//! request up through the tiers, and turn the answer into CloudFront's result types.
 
+use super::tiers::{Answer, Lookup, Tiers, Waiter, Want};
 use super::Event;
-use crate::cache::{BoundedCache, ObjectId, Sizing};
+use crate::behavior::Behaviors;
+use crate::cache::ObjectId;
 use crate::engine::EventQueue;
 use crate::protocol::Method;
-use crate::scenario::Scenario;
-use crate::stats::{Collector, IntervalSink, Outcome, Record};
+use crate::scenario::{Revalidated200, Scenario};
+use crate::stats::{Collector, Detail, IntervalSink, Outcome, Record, Tier};
 use crate::topology::Route;
 use crate::units::Nanos;
-use crate::workload::{Arrival, Catalog};
-use rustc_hash::FxHashMap;
-
-/// Until behaviors choose them, GET and HEAD are cached and other methods proxied.
-const CACHED_FOR_NOW: crate::protocol::MethodSet = crate::protocol::MethodSet::READ;
+use crate::workload::{Arrival, Catalog, PATH_BUF};
 
 /// A request at the edge: ids and times only, so it is cheap to copy and park.
 #[derive(Clone, Copy, Debug)]
@@ -30,10 +23,13 @@ pub(super) struct Request {
     /// The serving POP, or `None` when every POP refused it.
     pop: Option<u16>,
     accounted_pop: u16,
+    behavior: u16,
     method: Method,
     viewer_rtt: Nanos,
     counted: bool,
     shed: bool,
+    /// Whether the behavior caches this method.
+    cached: bool,
 }
 
 impl Request {
@@ -45,218 +41,225 @@ impl Request {
             region: a.region,
             pop: route.pop,
             accounted_pop: route.accounted_pop,
+            behavior: 0,
             method: a.method,
             viewer_rtt,
             counted,
             shed: route.shed,
+            cached: false,
         }
     }
 }
 
-/// One upstream fetch and the requests waiting for it; the first waiter started it.
-#[derive(Default)]
-struct Fetch {
-    pop: u16,
-    origin: u16,
-    object: ObjectId,
-    size: u64,
-    cacheable: bool,
-    half_rtt: Nanos,
-    waiters: Vec<Request>,
+/// How a waiter stood towards the fetch that answered it.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Delivery {
+    /// It joined someone else's fetch.
+    pub collapsed: bool,
+    /// Its own copy was being revalidated.
+    pub revalidation: bool,
 }
 
-/// All POPs' caches and in-flight fetches.
+/// Behavior selection and result accounting for viewer requests.
 pub(super) struct Edge {
-    caches: Vec<BoundedCache>,
-    /// Per POP: object → in-flight fetch.
-    inflight: Vec<FxHashMap<ObjectId, u32>>,
-    /// Fetch slots; freed ones keep their waiter buffers, so reuse allocates nothing.
-    fetches: Vec<Fetch>,
-    free: Vec<u32>,
-    /// Half the round trip from each POP to each origin: `[pop][origin]`.
-    half_rtt: Vec<Vec<Nanos>>,
+    behaviors: Behaviors,
+    /// Behavior per class and rank length, when patterns cannot tell digits apart.
+    memo: Option<Vec<[u16; 21]>>,
+    /// Cache keys of cached OPTIONS responses start here (the method is in the key).
+    options_base: u64,
     processing: Nanos,
-    target_origin: u16,
+    revalidated_200: Revalidated200,
 }
 
 impl Edge {
     pub(super) fn new(scenario: &Scenario, catalog: &Catalog) -> Self {
-        let s = scenario.spec();
-        let sizing =
-            |capacity| Sizing::new(capacity, catalog.mean_size_hint(), Some(catalog.objects()));
+        let behaviors = scenario.behaviors().clone();
+        let memo = (!behaviors.depends_on_digits()).then(|| {
+            let mut buf = [0u8; PATH_BUF];
+            (0..catalog.classes() as u16)
+                .map(|k| {
+                    let mut row = [0u16; 21];
+                    for d in 1..=catalog.max_digits(k) {
+                        row[d as usize] =
+                            behaviors.select(catalog.sample_path(k, d, &mut buf)) as u16;
+                    }
+                    row
+                })
+                .collect()
+        });
         Edge {
-            caches: s
-                .pops
-                .iter()
-                .map(|p| {
-                    BoundedCache::new(
-                        p.cache_policy,
-                        p.cache_capacity.0,
-                        sizing(p.cache_capacity.0),
-                    )
-                })
-                .collect(),
-            inflight: s.pops.iter().map(|_| FxHashMap::default()).collect(),
-            fetches: Vec::new(),
-            free: Vec::new(),
-            half_rtt: s
-                .pops
-                .iter()
-                .map(|p| {
-                    let rtt = |o: &crate::origin::OriginSpec| {
-                        s.network.rtt(p.location(), o.location()) / 2
-                    };
-                    s.origins.iter().map(rtt).collect()
-                })
-                .collect(),
-            processing: s.network.edge_processing.0,
-            target_origin: scenario.target_origin() as u16,
+            behaviors,
+            memo,
+            options_base: catalog.objects(),
+            processing: scenario.spec().network.edge_processing.0,
+            revalidated_200: scenario.spec().caching.revalidated_200,
+        }
+    }
+
+    /// The behavior that serves `object` of class `class`.
+    #[inline]
+    fn behavior_of(&self, catalog: &Catalog, class: u16, object: ObjectId) -> u16 {
+        match &self.memo {
+            Some(memo) => memo[class as usize][(catalog.rank(class, object).ilog10() + 1) as usize],
+            None => {
+                let mut buf = [0u8; PATH_BUF];
+                self.behaviors
+                    .select(catalog.write_path(class, object, &mut buf)) as u16
+            }
         }
     }
 
     /// Handles a request that has just reached the edge at its arrival time.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn request(
         &mut self,
-        req: Request,
+        mut req: Request,
         catalog: &Catalog,
+        tiers: &mut Tiers,
         queue: &mut EventQueue<Event>,
         stats: &mut Collector,
         sink: &mut IntervalSink<'_>,
     ) {
         let now = req.at;
+        req.behavior = self.behavior_of(catalog, req.class, req.object);
+        let refused = |outcome, detail| Record {
+            outcome,
+            tier: Tier::Pop,
+            detail,
+            collapsed: false,
+            stale: false,
+            cacheable: false,
+            bytes: 0,
+            origin_bytes: None,
+            shed: req.shed,
+            latency: req.viewer_rtt + self.processing,
+            pop: req.accounted_pop,
+            region: req.region,
+            behavior: req.behavior,
+        };
         let Some(pop) = req.pop else {
-            let latency = req.viewer_rtt + self.processing;
-            return finish(
+            return record(
                 stats,
                 sink,
                 now,
                 &req,
-                Outcome::CapacityExceeded,
-                latency,
-                0,
-                None,
+                refused(Outcome::CapacityExceeded, Detail::Same),
             );
         };
-        let cacheable = CACHED_FOR_NOW.contains(req.method);
-        if cacheable {
-            // A hit takes the size from the cache: sizes are derived only on a miss.
-            if let Some(size) = self.caches[pop as usize].access(req.object) {
-                let latency = req.viewer_rtt + self.processing;
-                return finish(stats, sink, now, &req, Outcome::Hit, latency, size, None);
-            }
-            if let Some(&f) = self.inflight[pop as usize].get(&req.object) {
-                self.fetches[f as usize].waiters.push(req);
-                return;
-            }
+        let b = &self.behaviors.all()[req.behavior as usize];
+        if !b.allowed.contains(req.method) {
+            return record(
+                stats,
+                sink,
+                now,
+                &req,
+                refused(Outcome::Error, Detail::InvalidRequestMethod),
+            );
         }
-        let size = catalog.size_of(req.class, req.object);
-        let f = self.start_fetch(pop, req, size, cacheable);
-        if cacheable {
-            self.inflight[pop as usize].insert(req.object, f);
+        req.cached = b.cached.contains(req.method) && !b.caching_disabled();
+        let key = if req.method == Method::Options {
+            self.options_base + req.object
+        } else {
+            req.object
+        };
+        let want = Want {
+            key,
+            object: req.object,
+            class: req.class,
+            behavior: req.behavior,
+            origin: b.origin,
+            counted: req.counted,
+        };
+        if !req.cached {
+            return tiers.proxy(pop, want, Waiter::Viewer(req), now, queue);
         }
-        let reached = now + self.processing + self.fetches[f as usize].half_rtt;
-        queue.schedule(reached, Event::OriginReached { fetch: f });
+        if let Lookup::Served(a) =
+            tiers.lookup(pop, want, Waiter::Viewer(req), None, Tier::Pop, now, queue)
+        {
+            let d = Delivery {
+                collapsed: false,
+                revalidation: false,
+            };
+            self.deliver(&req, &a, d, now, now + self.processing, stats, sink);
+        }
     }
 
-    fn start_fetch(&mut self, pop: u16, req: Request, size: u64, cacheable: bool) -> u32 {
-        let origin = self.target_origin;
-        let slot = self.free.pop().unwrap_or_else(|| {
-            self.fetches.push(Fetch::default());
-            (self.fetches.len() - 1) as u32
-        });
-        let fetch = &mut self.fetches[slot as usize];
-        fetch.pop = pop;
-        fetch.origin = origin;
-        fetch.object = req.object;
-        fetch.size = size;
-        fetch.cacheable = cacheable;
-        fetch.half_rtt = self.half_rtt[pop as usize][origin as usize];
-        fetch.waiters.push(req);
-        slot
-    }
-
-    /// Passes a prefetch hint for `object` to POP `pop`'s cache.
-    #[inline]
-    pub(super) fn prefetch(&self, pop: u16, object: ObjectId, entry: bool) {
-        self.caches[pop as usize].prefetch(object, entry);
-    }
-
-    /// The origin a fetch goes to, and whether its first request is counted.
-    pub(super) fn fetch_origin(&self, f: u32) -> (usize, bool) {
-        let fetch = &self.fetches[f as usize];
-        (fetch.origin as usize, fetch.waiters[0].counted)
-    }
-
-    /// Body bytes the origin sends for a fetch.
-    pub(super) fn fetch_bytes(&self, f: u32) -> u64 {
-        self.fetches[f as usize].size
-    }
-
-    /// Half the POP–origin round trip of a fetch.
-    pub(super) fn half_origin_rtt(&self, f: u32) -> Nanos {
-        self.fetches[f as usize].half_rtt
-    }
-
-    /// The origin's response for fetch `f` reached its POP at `now`: fill the cache and
-    /// answer everyone who waited.
-    pub(super) fn respond(
-        &mut self,
-        f: u32,
+    /// Answers viewer request `req` with `a`. `now` is the simulated time of the event
+    /// that answers it, and `leaves` when the answer leaves the POP.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn deliver(
+        &self,
+        req: &Request,
+        a: &Answer,
+        d: Delivery,
         now: Nanos,
+        leaves: Nanos,
         stats: &mut Collector,
         sink: &mut IntervalSink<'_>,
     ) {
-        let fetch = &mut self.fetches[f as usize];
-        let mut waiters = std::mem::take(&mut fetch.waiters);
-        let (pop, object, size) = (fetch.pop as usize, fetch.object, fetch.size);
-        if fetch.cacheable {
-            self.inflight[pop].remove(&object);
-            self.caches[pop].admit(object, size);
-        }
-        for (i, w) in waiters.iter().enumerate() {
-            let (outcome, origin_bytes) = if i == 0 {
-                (Outcome::Miss, Some(size))
+        let ok = a.status < 400;
+        let (outcome, tier, detail) = if !ok {
+            let detail = if a.tier == Tier::Origin {
+                Detail::OriginError
             } else {
-                (Outcome::CollapsedHit, None)
+                Detail::Same
             };
-            let latency = w.viewer_rtt + (now - w.at);
-            finish(stats, sink, now, w, outcome, latency, size, origin_bytes);
-        }
-        waiters.clear();
-        self.fetches[f as usize].waiters = waiters;
-        self.free.push(f);
+            (Outcome::Error, a.tier, detail)
+        } else if !req.cached {
+            (Outcome::Miss, Tier::Origin, Detail::Same)
+        } else if d.collapsed || a.stale {
+            (Outcome::Hit, Tier::Pop, Detail::Same)
+        } else if a.confirmed {
+            (Outcome::RefreshHit, Tier::Pop, Detail::Same)
+        } else {
+            match a.tier {
+                Tier::Origin
+                    if d.revalidation && self.revalidated_200 == Revalidated200::RefreshHit =>
+                {
+                    (Outcome::RefreshHit, Tier::Origin, Detail::Same)
+                }
+                Tier::Origin => (Outcome::Miss, Tier::Origin, Detail::Same),
+                Tier::Shield => (Outcome::Hit, Tier::Shield, Detail::OriginShieldHit),
+                tier => (Outcome::Hit, tier, Detail::Same),
+            }
+        };
+        let bytes = if ok && req.method.has_body() {
+            a.size
+        } else {
+            0
+        };
+        let r = Record {
+            outcome,
+            tier,
+            detail,
+            collapsed: d.collapsed,
+            stale: a.stale,
+            cacheable: req.cached && ok,
+            bytes,
+            origin_bytes: (a.via_origin && !d.collapsed).then_some(if a.confirmed {
+                0
+            } else {
+                a.size
+            }),
+            shed: req.shed,
+            latency: req.viewer_rtt + (leaves - req.at),
+            pop: req.accounted_pop,
+            region: req.region,
+            behavior: req.behavior,
+        };
+        record(stats, sink, now, req, r);
     }
 }
 
-/// Counts a finished request for an object of `size` bytes, if it is past the warm-up.
-#[allow(clippy::too_many_arguments)]
-fn finish(
+/// Counts a finished request, if it is past the warm-up.
+fn record(
     stats: &mut Collector,
     sink: &mut IntervalSink<'_>,
     now: Nanos,
     req: &Request,
-    outcome: Outcome,
-    latency: Nanos,
-    size: u64,
-    origin_bytes: Option<u64>,
+    r: Record,
 ) {
-    if !req.counted {
-        return;
+    if req.counted {
+        stats.record(now, &r, sink);
     }
-    let served = outcome != Outcome::CapacityExceeded;
-    let record = Record {
-        outcome,
-        cacheable: served && CACHED_FOR_NOW.contains(req.method),
-        bytes: if served && req.method.has_body() {
-            size
-        } else {
-            0
-        },
-        origin_bytes,
-        shed: req.shed,
-        latency,
-        pop: req.accounted_pop,
-        region: req.region,
-    };
-    stats.record(now, &record, sink);
 }

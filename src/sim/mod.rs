@@ -1,14 +1,17 @@
 //! One simulation run: wires workload, topology, caches and origins to the event loop.
 //!
 //! A request's journey: the workload says when it reaches the edge; routing picks a POP
-//! (nearest that is up and has capacity); the POP answers from cache, joins an in-flight
-//! fetch of the same object (collapsing), or fetches from the origin. Legs without
+//! (nearest that is up and has capacity); the POP picks the cache behavior, answers from
+//! its cache, joins an in-flight fetch of the same object (collapsing), or fetches from
+//! the next tier: its regional cache, the origin's shield, the origin. Legs without
 //! contention are added as sampled delays; events exist only where things interleave:
-//! the origin queue and the return of a fetch, which fills the cache and answers every
-//! request that waited for it. Viewer latency is the client's time to first byte:
-//! its round trip to the POP plus everything the POP waited for.
+//! a fetch reaching a tier, the origin queue, and the return of a fetch, which fills a
+//! cache and answers everyone who waited for it. Viewer latency is the client's time to
+//! first byte: its round trip to the POP plus everything the POP waited for.
 
 mod edge;
+mod fresh;
+mod tiers;
 
 use crate::engine::{stream, EventQueue, Stream};
 use crate::origin::{Origin, OriginStats};
@@ -17,21 +20,23 @@ use crate::stats::{Collector, Metrics};
 use crate::topology::Topology;
 use crate::units::Nanos;
 use crate::workload::{Arrival, Workload};
-use edge::Edge;
+use edge::{Delivery, Edge};
 use rand_distr::{Distribution, Exp1};
+use tiers::{Answer, Hop, Lookup, Tiers, Waiter};
 
 /// What happens in the simulation besides arrivals, which the workload supplies in order.
 #[derive(Clone, Copy, Debug)]
 enum Event {
-    /// An edge's request for `fetch` reaches its origin. Scheduled by the edge when it
-    /// forwards a miss; handled by the origin, which serves it or queues it.
-    OriginReached { fetch: u32 },
+    /// `fetch` reaches its upstream hop. Scheduled when a site forwards a miss; handled
+    /// by the upstream cache (answer, collapse or fetch further) or the origin (serve or
+    /// queue).
+    FetchArrived { fetch: u32 },
     /// The origin finished the response for `fetch`. Scheduled when a server takes the
     /// request; handled by the origin, which frees the server for the next in its queue,
-    /// and the response heads back to the edge.
+    /// and the response heads back down.
     OriginResponded { fetch: u32 },
-    /// The response for `fetch` arrived at the edge. Scheduled on `OriginResponded`;
-    /// handled by the edge, which fills its cache and answers every waiting request.
+    /// The answer for `fetch` reached the site that sent it. Scheduled by whoever
+    /// answered; handled by that site, which fills its cache and answers every waiter.
     ResponseArrived { fetch: u32 },
 }
 
@@ -71,6 +76,8 @@ pub struct RunResult {
     pub pops: Vec<Metrics>,
     /// Per client region, in scenario order.
     pub regions: Vec<Metrics>,
+    /// Per cache behavior, the default last.
+    pub behaviors: Vec<Metrics>,
     /// Per origin, in scenario order.
     pub origins: Vec<OriginStats>,
     /// Simulated time from the first counted arrival to the last answer.
@@ -95,6 +102,7 @@ struct Sim<'a> {
     workload: Workload,
     topology: Topology,
     edge: Edge,
+    tiers: Tiers,
     origins: Vec<Origin>,
     stats: Collector,
     /// Per region: fixed last-mile RTT and mean jitter in ns.
@@ -119,9 +127,15 @@ impl<'a> Sim<'a> {
             queue: EventQueue::new(),
             topology: Topology::new(&s.network, &s.pops, &regions, &scenario.pop_outages()),
             edge: Edge::new(scenario, workload.catalog()),
+            tiers: Tiers::new(scenario, workload.catalog()),
             workload,
             origins: s.origins.iter().map(|o| Origin::new(o, s.seed)).collect(),
-            stats: Collector::new(s.pops.len(), s.regions.len(), s.interval.0),
+            stats: Collector::new(
+                s.pops.len(),
+                s.regions.len(),
+                scenario.behaviors().all().len(),
+                s.interval.0,
+            ),
             last_mile: s
                 .regions
                 .iter()
@@ -151,7 +165,7 @@ impl<'a> Sim<'a> {
     fn prefetch(&self, a: &Option<Arrival>, entry: bool) {
         if let Some(a) = a {
             let (pop, _) = self.topology.ranking(a.region)[0];
-            self.edge.prefetch(pop, a.object, entry);
+            self.tiers.prefetch(pop, a.object, entry);
         }
     }
 
@@ -218,6 +232,7 @@ impl<'a> Sim<'a> {
             summary: self.stats.summary,
             pops: self.stats.pops,
             regions: self.stats.regions,
+            behaviors: self.stats.behaviors,
             origins: self.origins.into_iter().map(|o| o.stats).collect(),
             measured_span: self.first_counted.map_or(0, |t| self.now - t),
             end: self.now,
@@ -251,6 +266,7 @@ impl<'a> Sim<'a> {
         self.edge.request(
             edge::Request::new(a, route, viewer_rtt, counted),
             self.workload.catalog(),
+            &mut self.tiers,
             &mut self.queue,
             &mut self.stats,
             &mut sink,
@@ -259,27 +275,115 @@ impl<'a> Sim<'a> {
 
     fn handle(&mut self, event: Event, observer: &mut dyn Observer) {
         match event {
-            Event::OriginReached { fetch } => {
-                let (origin, counted) = self.edge.fetch_origin(fetch);
-                if let Some(done) = self.origins[origin].arrive(fetch, self.now, counted) {
+            Event::FetchArrived { fetch } => self.fetch_arrived(fetch),
+            Event::OriginResponded { fetch } => self.origin_responded(fetch),
+            Event::ResponseArrived { fetch } => self.response_arrived(fetch, observer),
+        }
+    }
+
+    fn fetch_arrived(&mut self, fetch: u32) {
+        let f = &self.tiers.fetches[fetch as usize];
+        let (conditional, role, origin, counted) = (f.conditional, f.role, f.origin, f.counted);
+        match f.upstream {
+            Hop::Origin => {
+                if let Some(done) = self.origins[origin as usize].arrive(fetch, self.now, counted) {
                     self.queue.schedule(done, Event::OriginResponded { fetch });
                 }
             }
-            Event::OriginResponded { fetch } => {
-                let (origin, counted) = self.edge.fetch_origin(fetch);
-                let bytes = self.edge.fetch_bytes(fetch);
-                if let Some((next, done)) = self.origins[origin].finish(self.now, bytes, counted) {
-                    self.queue
-                        .schedule(done, Event::OriginResponded { fetch: next });
+            Hop::Site(h) => {
+                let want = self.tiers.want_of(fetch);
+                let waiter = Waiter::Fetch(fetch);
+                let found = self.tiers.lookup(
+                    h,
+                    want,
+                    waiter,
+                    conditional,
+                    role,
+                    self.now,
+                    &mut self.queue,
+                );
+                if let Lookup::Served(answer) = found {
+                    self.answer(fetch, answer);
                 }
-                let back = self.now + self.edge.half_origin_rtt(fetch);
-                self.queue.schedule(back, Event::ResponseArrived { fetch });
-            }
-            Event::ResponseArrived { fetch } => {
-                let mut sink = |t, p, m: &Metrics| observer.interval(t, p, m);
-                self.edge
-                    .respond(fetch, self.now, &mut self.stats, &mut sink);
             }
         }
+    }
+
+    /// Gives fetch `f` its answer, which reaches `f`'s site after the way back.
+    fn answer(&mut self, f: u32, answer: Answer) {
+        self.tiers.fetches[f as usize].answer = answer;
+        let back = self.now + self.tiers.return_delay(f);
+        self.queue
+            .schedule(back, Event::ResponseArrived { fetch: f });
+    }
+
+    fn origin_responded(&mut self, fetch: u32) {
+        let f = &self.tiers.fetches[fetch as usize];
+        let (origin, counted, half) = (f.origin as usize, f.counted, f.half_rtt);
+        let (status, error_max_age) = self.origins[origin].draw_status();
+        let mut answer = Answer {
+            status,
+            tier: crate::stats::Tier::Origin,
+            error_max_age,
+            via_origin: true,
+            ..Answer::default()
+        };
+        if status == 200 {
+            let catalog = self.workload.catalog();
+            let rules = self.tiers.fresh.rules(f.class, f.behavior);
+            let changed = catalog.response(f.class).last_change(
+                f.object,
+                self.now,
+                self.scenario.spec().seed,
+            );
+            let current = f.conditional.filter(|&c| rules.validators && changed <= c);
+            answer.status = if current.is_some() { 304 } else { 200 };
+            answer.size = catalog.size_of(f.class, f.object);
+            answer.last_modified = current.unwrap_or(changed);
+            answer.fresh_until = match rules.ttl {
+                crate::behavior::ttl::Freshness::Ttl(t) => self.now + t,
+                crate::behavior::ttl::Freshness::DoNotReuse => self.now,
+            };
+        }
+        let body = if answer.status == 200 { answer.size } else { 0 };
+        if let Some((next, done)) = self.origins[origin].finish(self.now, body, counted) {
+            self.queue
+                .schedule(done, Event::OriginResponded { fetch: next });
+        }
+        self.tiers.fetches[fetch as usize].answer = answer;
+        self.queue
+            .schedule(self.now + half, Event::ResponseArrived { fetch });
+    }
+
+    fn response_arrived(&mut self, fetch: u32, observer: &mut dyn Observer) {
+        let out = self.tiers.settle(fetch, self.now, &mut self.queue);
+        let f = &mut self.tiers.fetches[fetch as usize];
+        let (led, revalidation) = (f.led, f.conditional.is_some());
+        let mut waiters = std::mem::take(&mut f.waiters);
+        let mut sink = |t, p, m: &Metrics| observer.interval(t, p, m);
+        for (i, w) in waiters.iter().enumerate() {
+            let leader = i == 0 && led;
+            let a = Answer {
+                via_origin: out.via_origin && leader,
+                ..out
+            };
+            match *w {
+                Waiter::Viewer(req) => {
+                    let d = Delivery {
+                        collapsed: !leader,
+                        revalidation,
+                    };
+                    self.edge
+                        .deliver(&req, &a, d, self.now, self.now, &mut self.stats, &mut sink);
+                }
+                Waiter::Fetch(g) => {
+                    let answer = self.tiers.answer_for(g, a);
+                    self.answer(g, answer);
+                }
+            }
+        }
+        waiters.clear();
+        self.tiers.fetches[fetch as usize].waiters = waiters;
+        self.tiers.release(fetch);
     }
 }

@@ -5,7 +5,7 @@
 //! is open at a time; when time passes its end, its rows are handed to a sink and its
 //! memory is reused, and a long run holds no more than a short one.
 
-use super::{Metrics, Outcome, Precision};
+use super::{Detail, Metrics, Outcome, Precision, Tier};
 use crate::units::Nanos;
 
 /// Everything the statistics need to know about one finished request.
@@ -13,7 +13,15 @@ use crate::units::Nanos;
 pub struct Record {
     /// How it ended.
     pub outcome: Outcome,
-    /// Whether its method is cacheable.
+    /// Which tier produced the response.
+    pub tier: Tier,
+    /// The detailed result type.
+    pub detail: Detail,
+    /// Whether it waited for another request's fetch.
+    pub collapsed: bool,
+    /// Whether it was answered with an expired copy.
+    pub stale: bool,
+    /// Whether it counts in the hit ratio's denominator.
     pub cacheable: bool,
     /// Body bytes sent to the viewer.
     pub bytes: u64,
@@ -27,6 +35,8 @@ pub struct Record {
     pub pop: u16,
     /// Its client region.
     pub region: u16,
+    /// The cache behavior that served it.
+    pub behavior: u16,
 }
 
 /// A receiver of closed intervals: (interval start, POP index, that POP's metrics).
@@ -40,6 +50,8 @@ pub struct Collector {
     pub pops: Vec<Metrics>,
     /// Per client region, in scenario order.
     pub regions: Vec<Metrics>,
+    /// Per cache behavior, the default last.
+    pub behaviors: Vec<Metrics>,
     interval: Nanos,
     /// Index of the open interval; `None` before the first counted request.
     open: Option<u64>,
@@ -47,15 +59,15 @@ pub struct Collector {
 }
 
 impl Collector {
-    /// Empty statistics for `pops` POPs and `regions` regions, with time series rows
-    /// every `interval` nanoseconds.
-    pub fn new(pops: usize, regions: usize, interval: Nanos) -> Self {
+    /// Empty statistics for `pops` POPs, `regions` regions and `behaviors` behaviors,
+    /// with time series rows every `interval` nanoseconds.
+    pub fn new(pops: usize, regions: usize, behaviors: usize, interval: Nanos) -> Self {
+        let fine = |n: usize| (0..n).map(|_| Metrics::new(Precision::Fine)).collect();
         Collector {
             summary: Metrics::new(Precision::Fine),
-            pops: (0..pops).map(|_| Metrics::new(Precision::Fine)).collect(),
-            regions: (0..regions)
-                .map(|_| Metrics::new(Precision::Fine))
-                .collect(),
+            pops: fine(pops),
+            regions: fine(regions),
+            behaviors: fine(behaviors),
             interval,
             open: None,
             series: (0..pops).map(|_| Metrics::new(Precision::Coarse)).collect(),
@@ -74,6 +86,7 @@ impl Collector {
         self.summary.record(r);
         self.pops[r.pop as usize].record(r);
         self.regions[r.region as usize].record(r);
+        self.behaviors[r.behavior as usize].record(r);
         self.series[r.pop as usize].record(r);
     }
 
@@ -97,10 +110,8 @@ impl Collector {
             self.advance(open + 1, sink);
         }
         self.summary.seal();
-        self.pops
-            .iter_mut()
-            .chain(&mut self.regions)
-            .for_each(Metrics::seal);
+        let views = self.pops.iter_mut().chain(&mut self.regions);
+        views.chain(&mut self.behaviors).for_each(Metrics::seal);
     }
 }
 
@@ -111,6 +122,11 @@ mod tests {
     fn rec(pop: u16, outcome: Outcome) -> Record {
         Record {
             outcome,
+            tier: Tier::Pop,
+            detail: Detail::Same,
+            collapsed: false,
+            stale: false,
+            behavior: 0,
             cacheable: true,
             bytes: 100,
             origin_bytes: (outcome == Outcome::Miss).then_some(100),
@@ -123,7 +139,7 @@ mod tests {
 
     #[test]
     fn intervals_are_emitted_densely_in_order() {
-        let mut c = Collector::new(2, 1, 10);
+        let mut c = Collector::new(2, 1, 1, 10);
         let mut rows = Vec::new();
         let mut sink = |t: Nanos, pop: usize, m: &Metrics| rows.push((t, pop, m.counts.requests));
         c.record(12, &rec(0, Outcome::Hit), &mut sink);

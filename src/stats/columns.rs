@@ -1,7 +1,7 @@
 //! The named columns of every CSV file, each with its meaning: the one list that writers,
 //! the README and (later) charts read, so a new metric is added in one place.
 
-use super::{quantile_ms, Metrics, Outcome};
+use super::{quantile_ms, Metrics, Outcome, Tier};
 use crate::origin::OriginStats;
 use crate::units::{nanos_to_ms, Nanos};
 use std::fmt;
@@ -82,8 +82,9 @@ macro_rules! outcome_latency {
 /// Latency columns per outcome, in `Outcome::ALL` order.
 static BY_OUTCOME: [[Column<Metrics>; 5]; Outcome::COUNT] = [
     outcome_latency!(Outcome::Hit, "hit", "hits"),
-    outcome_latency!(Outcome::CollapsedHit, "collapsed_hit", "collapsed hits"),
+    outcome_latency!(Outcome::RefreshHit, "refresh_hit", "refresh hits"),
     outcome_latency!(Outcome::Miss, "miss", "misses"),
+    outcome_latency!(Outcome::Error, "error", "errors"),
     outcome_latency!(
         Outcome::CapacityExceeded,
         "capacity_exceeded",
@@ -100,23 +101,58 @@ const BASE: &[Column<Metrics>] = &[
     },
     Column {
         name: "hits",
-        doc: "requests served from cache, collapsed hits included (CloudFront logs both as Hit)",
-        get: |m| Cell::Count(m.hits()),
+        doc: "result type Hit: served from a cache tier, collapsed requests included (CloudFront logs them as Hit)",
+        get: |m| Cell::Count(m.count(Outcome::Hit)),
     },
     Column {
-        name: "collapsed",
-        doc: "hits that waited for another request's fetch of the same object",
-        get: |m| Cell::Count(m.count(Outcome::CollapsedHit)),
+        name: "refresh_hits",
+        doc: "result type RefreshHit: an expired copy the origin confirmed with 304",
+        get: |m| Cell::Count(m.count(Outcome::RefreshHit)),
     },
     Column {
         name: "misses",
-        doc: "requests forwarded to the origin",
+        doc: "result type Miss: the body came from the origin",
         get: |m| Cell::Count(m.count(Outcome::Miss)),
+    },
+    Column {
+        name: "errors",
+        doc: "result type Error: an origin error, a cached error, or a refused method",
+        get: |m| Cell::Count(m.count(Outcome::Error)),
     },
     Column {
         name: "capacity_exceeded",
         doc: "requests refused with 503 because every POP was down or full",
         get: |m| Cell::Count(m.count(Outcome::CapacityExceeded)),
+    },
+    Column {
+        name: "hits_pop",
+        doc: "hits served from the POP's own cache",
+        get: |m| Cell::Count(m.counts.hits_by_tier[Tier::Pop as usize]),
+    },
+    Column {
+        name: "hits_regional",
+        doc: "hits served from the POP's regional edge cache",
+        get: |m| Cell::Count(m.counts.hits_by_tier[Tier::Regional as usize]),
+    },
+    Column {
+        name: "hits_shield",
+        doc: "hits served from the origin's shield (detailed result type OriginShieldHit)",
+        get: |m| Cell::Count(m.counts.hits_by_tier[Tier::Shield as usize]),
+    },
+    Column {
+        name: "collapsed",
+        doc: "requests that waited for another request's fetch of the same object at their POP",
+        get: |m| Cell::Count(m.counts.collapsed),
+    },
+    Column {
+        name: "stale_served",
+        doc: "requests answered with an expired copy (stale-while-revalidate, stale-if-error, or origin error on revalidation)",
+        get: |m| Cell::Count(m.counts.stale),
+    },
+    Column {
+        name: "invalid_method",
+        doc: "requests refused with 403 because the behavior does not allow the method (InvalidRequestMethod)",
+        get: |m| Cell::Count(m.counts.invalid_method),
     },
     Column {
         name: "shed",
@@ -126,12 +162,12 @@ const BASE: &[Column<Metrics>] = &[
     },
     Column {
         name: "cacheable_requests",
-        doc: "GET and HEAD requests that reached a POP: the hit ratio's denominator",
+        doc: "requests with a cached method answered with a body or 304 (not an error): the hit ratio's denominator",
         get: |m| Cell::Count(m.counts.cacheable),
     },
     Column {
         name: "hit_ratio",
-        doc: "hits / cacheable_requests",
+        doc: "(hits + refresh_hits) among cacheable requests / cacheable_requests",
         get: |m| Cell::Ratio(m.hit_ratio()),
     },
     Column {
@@ -146,7 +182,7 @@ const BASE: &[Column<Metrics>] = &[
     },
     Column {
         name: "origin_requests",
-        doc: "requests sent to an origin",
+        doc: "requests that caused an origin request (revalidations included)",
         get: |m| Cell::Count(m.counts.origin_requests),
     },
     Column {

@@ -11,46 +11,109 @@ pub use collector::{Collector, IntervalSink, Record};
 
 use hdrhistogram::Histogram;
 
-/// How a request ended. Every request ends in exactly one.
+/// How a request ended: CloudFront's `x-edge-result-type` (cloudfront.md §7.1). Every
+/// request ends in exactly one. (`Redirect` and `LimitExceeded` arrive with the
+/// viewer-protocol and quota features.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum Outcome {
-    /// Served from the POP's cache.
+    /// Served from a cache tier (POP, regional cache or shield), collapsed requests
+    /// included.
     Hit,
-    /// Arrived while the same object was already being fetched, and was answered by that
-    /// fetch (CloudFront logs these as `Hit`; cloudfront.md §2.5).
-    CollapsedHit,
-    /// Forwarded to the origin: a cache miss, or a method that is never cached.
+    /// An expired copy that the origin confirmed (304), then served.
+    RefreshHit,
+    /// The body came from the origin: a miss, or a method or behavior never cached.
     Miss,
+    /// An error status: from the origin, a cached error, or refused at the edge.
+    Error,
     /// Every POP was down or over its request-rate capacity: 503 (cloudfront.md §6).
     CapacityExceeded,
 }
 
 impl Outcome {
     /// Number of outcomes.
-    pub const COUNT: usize = 4;
+    pub const COUNT: usize = 5;
 
     /// Every outcome, in column order.
     pub const ALL: [Outcome; Outcome::COUNT] = [
         Outcome::Hit,
-        Outcome::CollapsedHit,
+        Outcome::RefreshHit,
         Outcome::Miss,
+        Outcome::Error,
         Outcome::CapacityExceeded,
     ];
 
-    /// snake_case name used in column names.
-    pub fn name(self) -> &'static str {
+    /// The name CloudFront logs.
+    pub fn log_name(self) -> &'static str {
         match self {
-            Outcome::Hit => "hit",
-            Outcome::CollapsedHit => "collapsed_hit",
-            Outcome::Miss => "miss",
-            Outcome::CapacityExceeded => "capacity_exceeded",
+            Outcome::Hit => "Hit",
+            Outcome::RefreshHit => "RefreshHit",
+            Outcome::Miss => "Miss",
+            Outcome::Error => "Error",
+            Outcome::CapacityExceeded => "CapacityExceeded",
         }
     }
 
-    /// Whether the response came from a cache rather than the origin.
+    /// Whether the body came from a cache rather than the origin.
     pub fn from_cache(self) -> bool {
-        matches!(self, Outcome::Hit | Outcome::CollapsedHit)
+        matches!(self, Outcome::Hit | Outcome::RefreshHit)
+    }
+}
+
+/// Which tier produced a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+pub enum Tier {
+    /// The POP itself: its cache, or a refusal.
+    #[default]
+    Pop,
+    /// The POP's regional edge cache.
+    Regional,
+    /// The origin's shield (a regional cache that is not the POP's own).
+    Shield,
+    /// The origin.
+    Origin,
+}
+
+impl Tier {
+    /// Number of tiers.
+    pub const COUNT: usize = 4;
+
+    /// The name in `requests.csv`'s `sim-served-tier`.
+    pub fn log_name(self) -> &'static str {
+        match self {
+            Tier::Pop => "pop",
+            Tier::Regional => "rec",
+            Tier::Shield => "shield",
+            Tier::Origin => "origin",
+        }
+    }
+}
+
+/// CloudFront's `x-edge-detailed-result-type` where it differs from the result type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+pub enum Detail {
+    /// Same as the result type.
+    #[default]
+    Same,
+    /// A hit from the origin's shield cache (not the POP's own regional cache).
+    OriginShieldHit,
+    /// The behavior does not allow the method: 403.
+    InvalidRequestMethod,
+    /// The origin answered with an error status.
+    OriginError,
+}
+
+impl Detail {
+    /// The detailed result type CloudFront logs for `outcome`.
+    pub fn log_name(self, outcome: Outcome) -> &'static str {
+        match self {
+            Detail::Same => outcome.log_name(),
+            Detail::OriginShieldHit => "OriginShieldHit",
+            Detail::InvalidRequestMethod => "InvalidRequestMethod",
+            Detail::OriginError => "OriginError",
+        }
     }
 }
 
@@ -82,17 +145,27 @@ pub struct Counts {
     pub requests: u64,
     /// Requests per outcome, indexed by `Outcome as usize`.
     pub outcomes: [u64; Outcome::COUNT],
-    /// Requests whose method is cacheable (GET, HEAD) and that reached a POP.
+    /// Hits per serving tier, indexed by `Tier as usize`.
+    pub hits_by_tier: [u64; Tier::COUNT],
+    /// Requests that waited for another request's fetch of the same object.
+    pub collapsed: u64,
+    /// Requests answered with an expired copy (stale-while-revalidate, stale-if-error, or
+    /// an origin error on revalidation).
+    pub stale: u64,
+    /// Requests refused because the behavior does not allow the method.
+    pub invalid_method: u64,
+    /// Requests with a cached method that were answered with a body or a 304: the hit
+    /// ratio's denominator.
     pub cacheable: u64,
-    /// Body bytes of cacheable requests sent to viewers.
+    /// Body bytes of those requests.
     pub cacheable_bytes: u64,
     /// Body bytes sent to viewers.
     pub bytes_served: u64,
     /// Body bytes sent to viewers from a cache.
     pub bytes_from_cache: u64,
-    /// Requests sent to an origin.
+    /// Requests that caused an origin request.
     pub origin_requests: u64,
-    /// Body bytes fetched from an origin.
+    /// Body bytes those origin requests fetched.
     pub origin_bytes: u64,
     /// Requests that a closer POP passed on because it was down or full.
     pub shed: u64,
@@ -104,6 +177,12 @@ impl Counts {
         for (a, b) in self.outcomes.iter_mut().zip(o.outcomes) {
             *a += b;
         }
+        for (a, b) in self.hits_by_tier.iter_mut().zip(o.hits_by_tier) {
+            *a += b;
+        }
+        self.collapsed += o.collapsed;
+        self.stale += o.stale;
+        self.invalid_method += o.invalid_method;
         self.cacheable += o.cacheable;
         self.cacheable_bytes += o.cacheable_bytes;
         self.bytes_served += o.bytes_served;
@@ -142,6 +221,12 @@ impl Metrics {
         let c = &mut self.counts;
         c.requests += 1;
         c.outcomes[r.outcome as usize] += 1;
+        if r.outcome == Outcome::Hit {
+            c.hits_by_tier[r.tier as usize] += 1;
+        }
+        c.collapsed += u64::from(r.collapsed);
+        c.stale += u64::from(r.stale);
+        c.invalid_method += u64::from(r.detail == Detail::InvalidRequestMethod);
         if r.cacheable {
             c.cacheable += 1;
             c.cacheable_bytes += r.bytes;
@@ -197,13 +282,13 @@ impl Metrics {
         self.counts.outcomes[o as usize]
     }
 
-    /// Cache hits, collapsed hits included, as CloudFront counts them.
+    /// Requests served from a cache: hits (collapsed ones included) and refresh hits.
     pub fn hits(&self) -> u64 {
-        self.count(Outcome::Hit) + self.count(Outcome::CollapsedHit)
+        self.count(Outcome::Hit) + self.count(Outcome::RefreshHit)
     }
 
-    /// Hits over cacheable requests: CloudFront's `CacheHitRate` definition, in which
-    /// methods that are never cached, and errors, are not in the denominator.
+    /// Hits and refresh hits over cacheable requests: CloudFront's `CacheHitRate`
+    /// definition, in which methods that are never cached, and errors, are not counted.
     pub fn hit_ratio(&self) -> f64 {
         ratio(self.hits(), self.counts.cacheable)
     }

@@ -32,6 +32,49 @@ pub struct PopSpec {
     /// Requests per second the POP can take before shedding; absent means no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_rps: Option<f64>,
+    /// The regional edge cache this POP's misses go to, by name; absent: straight to
+    /// the origin (or its shield).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regional_cache: Option<String>,
+}
+
+/// A regional edge cache: a larger mid-tier cache shared by POPs, in an AWS Region. An
+/// origin's shield is one of these.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionalCacheSpec {
+    /// Unique name, conventionally the AWS Region (`us-east-1`).
+    pub name: String,
+    /// Latitude in degrees.
+    pub lat: f64,
+    /// Longitude in degrees.
+    pub lon: f64,
+    /// Bytes of cache.
+    pub cache_capacity: Bytes,
+    /// Eviction policy of the cache.
+    #[serde(default = "default_policy")]
+    pub cache_policy: PolicyKind,
+}
+
+impl RegionalCacheSpec {
+    /// The cache's position.
+    pub fn location(&self) -> LatLon {
+        LatLon {
+            lat: self.lat,
+            lon: self.lon,
+        }
+    }
+
+    /// Checks one regional cache at `path`.
+    pub fn check(&self, path: &str) -> Checked {
+        check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
+        check::within(&format!("{path}.lon"), self.lon, -180.0, 180.0)?;
+        ensure(
+            self.cache_capacity.0 > 0,
+            || format!("{path}.cache_capacity"),
+            || "must be larger than 0B".into(),
+        )
+    }
 }
 
 fn default_policy() -> PolicyKind {
@@ -212,6 +255,7 @@ mod tests {
             cache_capacity: Bytes(1 << 20),
             cache_policy: PolicyKind::Lru,
             capacity_rps: rps,
+            regional_cache: None,
         }
     }
 

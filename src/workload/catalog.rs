@@ -10,7 +10,8 @@
 
 use super::arrivals::Focus;
 use super::dist::Sampler;
-use super::ClassSpec;
+use super::response::Response;
+use super::{ClassSpec, PATH_BUF};
 use crate::cache::ObjectId;
 use crate::engine::{stream, Stream};
 use crate::protocol::Method;
@@ -18,6 +19,9 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Zipf};
 
 struct Class {
+    prefix: Vec<u8>,
+    suffix: Vec<u8>,
+    response: Response,
     offset: u64,
     objects: u64,
     zipf: Zipf<f64>,
@@ -74,6 +78,9 @@ impl Catalog {
                     .filter(|(_, w)| *w > 0.0)
                     .collect();
                 let class = Class {
+                    prefix: c.prefix.as_bytes().to_vec(),
+                    suffix: c.suffix.as_bytes().to_vec(),
+                    response: c.response.resolve("").expect("validated response"),
                     offset,
                     objects: c.objects,
                     zipf: Zipf::new(c.objects as f64, c.zipf_exponent).expect("validated zipf"),
@@ -143,12 +150,75 @@ impl Catalog {
         class.size.sample(&mut rng).clamp(1, class.max_size)
     }
 
+    /// The origin response model of class `k`.
+    #[inline]
+    pub fn response(&self, k: u16) -> &Response {
+        &self.classes[k as usize].response
+    }
+
+    /// Number of classes.
+    pub fn classes(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// Writes the URL path of `object` of class `k` into `buf`: prefix, 1-based
+    /// popularity rank, suffix. Allocates nothing.
+    pub fn write_path<'b>(
+        &self,
+        k: u16,
+        object: ObjectId,
+        buf: &'b mut [u8; PATH_BUF],
+    ) -> &'b [u8] {
+        let class = &self.classes[k as usize];
+        let rank = self.rank(k, object);
+        let mut digits = [0u8; 20];
+        let n = write_digits(rank, &mut digits);
+        let parts: [&[u8]; 3] = [&class.prefix, &digits[20 - n..], &class.suffix];
+        let mut len = 0;
+        for part in parts {
+            buf[len..len + part.len()].copy_from_slice(part);
+            len += part.len();
+        }
+        &buf[..len]
+    }
+
+    /// The path of the first object of class `k` whose rank has `digits` digits; every
+    /// such path matches the same behaviors unless a pattern contains a digit.
+    pub fn sample_path<'b>(&self, k: u16, digits: u32, buf: &'b mut [u8; PATH_BUF]) -> &'b [u8] {
+        let class = &self.classes[k as usize];
+        self.write_path(k, class.offset + 10u64.pow(digits - 1) - 1, buf)
+    }
+
+    /// The 1-based popularity rank of `object` within class `k`.
+    #[inline]
+    pub fn rank(&self, k: u16, object: ObjectId) -> u64 {
+        object - self.classes[k as usize].offset + 1
+    }
+
+    /// How many digits the largest rank of class `k` has.
+    pub fn max_digits(&self, k: u16) -> u32 {
+        self.classes[k as usize].objects.ilog10() + 1
+    }
+
     /// The class that owns `object`.
     pub fn class_of(&self, object: ObjectId) -> Option<u16> {
         self.classes
             .iter()
             .position(|c| (c.offset..c.offset + c.objects).contains(&object))
             .map(|k| k as u16)
+    }
+}
+
+/// Writes `n` in decimal at the end of `out`; returns how many digits it used.
+fn write_digits(mut n: u64, out: &mut [u8; 20]) -> usize {
+    let mut i = out.len();
+    loop {
+        i -= 1;
+        out[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return out.len() - i;
+        }
     }
 }
 
@@ -176,7 +246,20 @@ mod tests {
                 head: 0.1,
                 ..MethodMix::default()
             },
+            suffix: ".jpg".into(),
+            response: Default::default(),
         }
+    }
+
+    #[test]
+    fn paths_are_prefix_rank_suffix() {
+        let cat = Catalog::new(&[class("a", 0.5, 1000, 0.8), class("b", 0.5, 20, 0.8)], 1);
+        let mut buf = [0u8; PATH_BUF];
+        assert_eq!(cat.write_path(0, 0, &mut buf), b"/a/1.jpg");
+        assert_eq!(cat.write_path(0, 999, &mut buf), b"/a/1000.jpg");
+        assert_eq!(cat.write_path(1, 1000, &mut buf), b"/b/1.jpg");
+        assert_eq!(cat.max_digits(0), 4);
+        assert_eq!(cat.sample_path(0, 3, &mut buf), b"/a/100.jpg");
     }
 
     #[test]

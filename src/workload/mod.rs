@@ -7,6 +7,7 @@
 mod arrivals;
 mod catalog;
 pub mod dist;
+pub mod response;
 
 pub use arrivals::{Focus, RateModel};
 pub use catalog::Catalog;
@@ -78,8 +79,12 @@ impl Default for Diurnal {
 pub struct ClassSpec {
     /// Unique name, used in reports.
     pub name: String,
-    /// URL path prefix of the class's objects, such as `/images/`.
+    /// URL path prefix of the class's objects, such as `/images/`. An object's path is
+    /// the prefix, its popularity rank, then the suffix: `/images/42.jpg`.
     pub prefix: String,
+    /// Ending of the class's paths, such as `.jpg`.
+    #[serde(default)]
+    pub suffix: String,
     /// Share of requests that go to this class; the shares of all classes sum to 1.
     pub share: f64,
     /// Number of distinct objects in the class.
@@ -96,6 +101,9 @@ pub struct ClassSpec {
     /// Request methods.
     #[serde(default)]
     pub methods: MethodMix,
+    /// What the origin sends back.
+    #[serde(default)]
+    pub response: response::ResponseSpec,
 }
 
 fn default_zipf() -> f64 {
@@ -249,6 +257,27 @@ impl ClassSpec {
             || format!("{path}.prefix"),
             || format!("must start with '/', got {:?}", self.prefix),
         )?;
+        for (key, text) in [("prefix", &self.prefix), ("suffix", &self.suffix)] {
+            let bad = text
+                .chars()
+                .find(|c| !c.is_ascii_graphic() || "?#%".contains(*c));
+            ensure(
+                bad.is_none(),
+                || format!("{path}.{key}"),
+                || {
+                    format!(
+                        "{:?} cannot appear in a URL path here (no spaces, '?', '#' or '%')",
+                        bad.unwrap_or(' ')
+                    )
+                },
+            )?;
+        }
+        ensure(
+            self.prefix.len() + self.suffix.len() <= MAX_AFFIXES,
+            || format!("{path}.prefix"),
+            || format!("prefix and suffix together may have at most {MAX_AFFIXES} characters"),
+        )?;
+        self.response.resolve(&format!("{path}.response"))?;
         check::within(&format!("{path}.share"), self.share, 0.0, 1.0)?;
         ensure(
             self.objects > 0,
@@ -277,6 +306,11 @@ impl ClassSpec {
         check::shares_sum_to_one(&format!("{path}.methods"), weights)
     }
 }
+
+/// Longest prefix plus suffix of a class, so that a path always fits [`PATH_BUF`] bytes.
+pub const MAX_AFFIXES: usize = 200;
+/// Room for any object path: affixes plus a 20-digit rank.
+pub const PATH_BUF: usize = MAX_AFFIXES + 20;
 
 /// One request as the workload produces it. Small and `Copy`: ids, not strings.
 #[derive(Clone, Copy, Debug, PartialEq)]

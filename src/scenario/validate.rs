@@ -1,0 +1,209 @@
+//! Every scenario rule that serde cannot express, each error naming its key path.
+
+use super::{FaultSpec, ScenarioSpec, Warmup};
+use crate::check::{self, ensure, Checked};
+
+fn names<'a, T>(items: &'a [T], name: impl Fn(&'a T) -> &'a str) -> Vec<&'a str> {
+    items.iter().map(name).collect()
+}
+
+/// Every rule that serde cannot express.
+pub(super) fn validate(s: &ScenarioSpec) -> Checked {
+    ensure(
+        !s.name.is_empty(),
+        || "name".into(),
+        || "must not be empty".into(),
+    )?;
+    ensure(
+        !s.name.contains(['/', '\\']) && s.name != "." && s.name != "..",
+        || "name".into(),
+        || {
+            format!(
+                "is used as a folder name, so it must not contain '/' or '\\', got {:?}",
+                s.name
+            )
+        },
+    )?;
+    ensure(
+        s.seed <= i64::MAX as u64,
+        || "seed".into(),
+        || {
+            format!(
+                "must be between 0 and {} (TOML integers are signed 64-bit)",
+                i64::MAX
+            )
+        },
+    )?;
+    validate_length(s)?;
+    ensure(
+        s.interval.0 > 0,
+        || "interval".into(),
+        || "must be longer than zero".into(),
+    )?;
+    s.network.check()?;
+    ensure(
+        !s.regions.is_empty(),
+        || "regions".into(),
+        || "at least one region is required".into(),
+    )?;
+    for (i, r) in s.regions.iter().enumerate() {
+        let path = format!("regions[{i}]");
+        check::unique_name(
+            &format!("{path}.name"),
+            &r.name,
+            names(&s.regions[..i], |r| &r.name),
+        )?;
+        r.check(&path)?;
+    }
+    check::shares_sum_to_one("regions[*].share", s.regions.iter().map(|r| r.share))?;
+    ensure(
+        s.regions.len() <= u16::MAX as usize,
+        || "regions".into(),
+        || "at most 65535 regions".into(),
+    )?;
+    ensure(
+        !s.pops.is_empty(),
+        || "pops".into(),
+        || "at least one POP is required".into(),
+    )?;
+    ensure(
+        s.pops.len() <= u16::MAX as usize,
+        || "pops".into(),
+        || "at most 65535 POPs".into(),
+    )?;
+    for (i, p) in s.pops.iter().enumerate() {
+        let path = format!("pops[{i}]");
+        check::unique_name(
+            &format!("{path}.code"),
+            &p.code,
+            names(&s.pops[..i], |p| &p.code),
+        )?;
+        p.check(&path)?;
+    }
+    ensure(
+        !s.origins.is_empty(),
+        || "origins".into(),
+        || "at least one origin is required".into(),
+    )?;
+    for (i, o) in s.origins.iter().enumerate() {
+        let path = format!("origins[{i}]");
+        check::unique_name(
+            &format!("{path}.name"),
+            &o.name,
+            names(&s.origins[..i], |o| &o.name),
+        )?;
+        o.check(&path)?;
+    }
+    validate_tiers(s)?;
+    validate_errors(s)?;
+    s.workload.check(&s.regions)?;
+    for (i, f) in s.faults.iter().enumerate() {
+        match f {
+            FaultSpec::PopOutage(o) => {
+                ensure(
+                    s.pops.iter().any(|p| p.code == o.pop),
+                    || format!("faults[{i}].pop"),
+                    || {
+                        format!(
+                            "no POP has code {:?}; POPs are {:?}",
+                            o.pop,
+                            names(&s.pops, |p| &p.code)
+                        )
+                    },
+                )?;
+                ensure(
+                    o.duration.0 > 0,
+                    || format!("faults[{i}].duration"),
+                    || "must be longer than zero".into(),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_length(s: &ScenarioSpec) -> Checked {
+    match (s.duration, s.requests) {
+        (None, None) | (Some(_), Some(_)) => check::fail(
+            "duration",
+            "set exactly one of `duration` (simulated time, e.g. \"10m\") or `requests` (a count)",
+        ),
+        (Some(d), None) => {
+            ensure(
+                d.0 > 0,
+                || "duration".into(),
+                || "must be longer than zero".into(),
+            )?;
+            match s.warmup {
+                Warmup::Time(w) => ensure(
+                    w < d,
+                    || "warmup".into(),
+                    || format!("must be shorter than duration ({d}), got {w}"),
+                ),
+                Warmup::Requests(_) => Ok(()),
+            }
+        }
+        (None, Some(n)) => ensure(n > 0, || "requests".into(), || "must be at least 1".into()),
+    }
+}
+
+/// Regional caches, and the references POPs and origins make to them.
+fn validate_tiers(s: &ScenarioSpec) -> Checked {
+    ensure(
+        s.regional_caches.len() < u16::MAX as usize,
+        || "regional_caches".into(),
+        || "at most 65534 regional caches".into(),
+    )?;
+    for (i, r) in s.regional_caches.iter().enumerate() {
+        let path = format!("regional_caches[{i}]");
+        check::unique_name(
+            &format!("{path}.name"),
+            &r.name,
+            names(&s.regional_caches[..i], |r| &r.name),
+        )?;
+        r.check(&path)?;
+    }
+    let known = names(&s.regional_caches, |r| &r.name);
+    let exists = |path: String, name: &Option<String>| match name {
+        Some(n) => ensure(
+            known.contains(&n.as_str()),
+            || path,
+            || format!("no regional cache is named {n:?}; regional caches are {known:?}"),
+        ),
+        None => Ok(()),
+    };
+    for (i, p) in s.pops.iter().enumerate() {
+        exists(format!("pops[{i}].regional_cache"), &p.regional_cache)?;
+    }
+    for (i, o) in s.origins.iter().enumerate() {
+        exists(format!("origins[{i}].shield"), &o.shield)?;
+    }
+    Ok(())
+}
+
+/// Statuses CloudFront lets a distribution configure error responses for (§1.10).
+const CUSTOM_ERROR_CODES: [u16; 11] = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504];
+
+fn validate_errors(s: &ScenarioSpec) -> Checked {
+    for (i, e) in s.custom_error_responses.iter().enumerate() {
+        ensure(
+            CUSTOM_ERROR_CODES.contains(&e.error_code),
+            || format!("custom_error_responses[{i}].error_code"),
+            || {
+                format!(
+                    "must be one of {CUSTOM_ERROR_CODES:?}, got {}",
+                    e.error_code
+                )
+            },
+        )?;
+        let twice = s.custom_error_responses[..i]
+            .iter()
+            .any(|x| x.error_code == e.error_code);
+        ensure(
+            !twice,
+            || format!("custom_error_responses[{i}].error_code"),
+            || format!("{} is listed twice", e.error_code),
+        )?;
+    }
+    Ok(())
+}

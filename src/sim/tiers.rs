@@ -1,0 +1,527 @@
+//! Cache sites (POPs and regional caches) and the fetches that run between them and the
+//! origins: lookup, request collapsing, conditional revalidation, stale serving and fills.
+//!
+//! A miss at a site becomes a fetch to the next hop: a POP's regional cache, then the
+//! origin's shield, then the origin (cloudfront.md §2.1). Requests that must not be cached
+//! (proxied methods, behaviors with caching disabled) skip the regional cache but still
+//! pass through the shield (§2.2). Each cache site collapses concurrent misses for a key
+//! into one fetch (§2.5); the fetch's response fills the site's cache and answers every
+//! waiter, whether a viewer at a POP or a fetch from a site below.
+
+use super::edge::Request;
+use super::fresh::{self, FreshTable, State};
+use super::Event;
+use crate::behavior::ttl::Freshness;
+use crate::cache::{BoundedCache, Entry, ObjectId, Sizing};
+use crate::engine::EventQueue;
+use crate::protocol::Method;
+use crate::scenario::Scenario;
+use crate::stats::Tier;
+use crate::topology::geo::LatLon;
+use crate::units::Nanos;
+use crate::workload::Catalog;
+use rustc_hash::FxHashMap;
+
+/// Where a fetch is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(super) enum Hop {
+    /// A cache site.
+    Site(u16),
+    /// An origin.
+    #[default]
+    Origin,
+}
+
+/// Who is waiting for a fetch.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Waiter {
+    /// A viewer request at a POP.
+    Viewer(Request),
+    /// A fetch from a site below.
+    Fetch(u32),
+}
+
+/// A response travelling down the tiers.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) struct Answer {
+    /// 200, 304 (the waiter's copy is current), or an error status.
+    pub status: u16,
+    /// Body bytes of the object.
+    pub size: u64,
+    /// The version it carries.
+    pub last_modified: Nanos,
+    /// Until when it may be served.
+    pub fresh_until: Nanos,
+    /// Which tier produced it.
+    pub tier: Tier,
+    /// An expired copy served because of an origin error or stale-while-revalidate.
+    pub stale: bool,
+    /// max-age of an error response, seconds.
+    pub error_max_age: Option<u64>,
+    /// Whether producing it took an origin request led by this waiter's chain.
+    pub via_origin: bool,
+    /// The site's own expired copy was confirmed current (a 304 from upstream).
+    pub confirmed: bool,
+}
+
+/// One upstream request and those waiting for it; the first waiter led it.
+#[derive(Default)]
+pub(super) struct Fetch {
+    /// The site that wants the answer.
+    pub site: u16,
+    /// Where it goes.
+    pub upstream: Hop,
+    /// What tier the upstream is to the site: Regional, Shield or Origin.
+    pub role: Tier,
+    /// Cache key at `site`.
+    pub key: ObjectId,
+    pub object: ObjectId,
+    pub class: u16,
+    pub behavior: u16,
+    pub origin: u16,
+    /// Whether the answer may be stored at `site`.
+    pub store: bool,
+    /// Whether followers may join it (it is in the site's in-flight table).
+    pub registered: bool,
+    /// Whether its first waiter started it (a background refresh has no leader).
+    pub led: bool,
+    /// The Last-Modified of the site's expired copy, for a conditional request.
+    pub conditional: Option<Nanos>,
+    /// One-way delay between `site` and `upstream`.
+    pub half_rtt: Nanos,
+    /// Whether the origin counts it in its statistics.
+    pub counted: bool,
+    pub waiters: Vec<Waiter>,
+    pub answer: Answer,
+}
+
+/// A cache and its in-flight fetches.
+struct Site {
+    cache: BoundedCache,
+    inflight: FxHashMap<ObjectId, u32>,
+    /// Whether concurrent misses collapse here.
+    collapses: bool,
+}
+
+/// What a lookup did with a waiter.
+pub(super) enum Lookup {
+    /// Answered from the site's cache at once (possibly stale, with a refresh started).
+    Served(Answer),
+    /// Parked on a fetch; the answer comes later.
+    Waiting,
+}
+
+/// Everything a fetch needs to know about the request behind it.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Want {
+    pub key: ObjectId,
+    pub object: ObjectId,
+    pub class: u16,
+    pub behavior: u16,
+    pub origin: u16,
+    pub counted: bool,
+}
+
+/// All cache sites and fetches of a run.
+pub(super) struct Tiers {
+    sites: Vec<Site>,
+    pops: usize,
+    /// Site index of each POP's regional cache.
+    pop_regional: Vec<Option<u16>>,
+    /// Site index of each origin's shield.
+    origin_shield: Vec<Option<u16>>,
+    /// Half round trips: `[site][site]`, then `[site][sites + origin]`.
+    half: Vec<Vec<Nanos>>,
+    pub fetches: Vec<Fetch>,
+    free: Vec<u32>,
+    pub fresh: FreshTable,
+    pub processing: Nanos,
+    /// Reused buffer for waiters being re-forwarded.
+    scratch: Vec<Waiter>,
+}
+
+impl Tiers {
+    /// The POPs (sites `0..pops`) and regional caches (the sites after them) of a run.
+    pub fn new(scenario: &Scenario, catalog: &Catalog) -> Self {
+        let s = scenario.spec();
+        let options_cached = scenario
+            .behaviors()
+            .all()
+            .iter()
+            .any(|b| b.cached.contains(Method::Options));
+        // Cached OPTIONS responses have keys above the object ids (the method is in the key).
+        let keys = catalog.objects() * if options_cached { 2 } else { 1 };
+        let site = |policy, capacity, collapses| Site {
+            cache: BoundedCache::new(
+                policy,
+                capacity,
+                Sizing::new(capacity, catalog.mean_size_hint(), Some(keys)),
+            ),
+            inflight: FxHashMap::default(),
+            collapses,
+        };
+        let mut sites: Vec<Site> = s
+            .pops
+            .iter()
+            .map(|p| site(p.cache_policy, p.cache_capacity.0, true))
+            .collect();
+        let collapse = s.caching.collapse_at_regional;
+        sites.extend(
+            s.regional_caches
+                .iter()
+                .map(|r| site(r.cache_policy, r.cache_capacity.0, collapse)),
+        );
+        let places: Vec<LatLon> = s
+            .pops
+            .iter()
+            .map(|p| p.location())
+            .chain(s.regional_caches.iter().map(|r| r.location()))
+            .collect();
+        let origins: Vec<LatLon> = s.origins.iter().map(|o| o.location()).collect();
+        let half = places
+            .iter()
+            .map(|&a| {
+                places
+                    .iter()
+                    .chain(&origins)
+                    .map(|&b| s.network.rtt(a, b) / 2)
+                    .collect()
+            })
+            .collect();
+        let pops = s.pops.len() as u16;
+        let to_site = |r: &Option<u16>| r.map(|r| pops + r);
+        Tiers {
+            sites,
+            pops: s.pops.len(),
+            pop_regional: scenario.pop_regional().iter().map(to_site).collect(),
+            origin_shield: scenario.origin_shield().iter().map(to_site).collect(),
+            half,
+            fetches: Vec::new(),
+            free: Vec::new(),
+            fresh: FreshTable::new(scenario, catalog),
+            processing: s.network.edge_processing.0,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Passes a prefetch hint to a site's cache.
+    #[inline]
+    pub fn prefetch(&self, site: u16, key: ObjectId, entry: bool) {
+        self.sites[site as usize].cache.prefetch(key, entry);
+    }
+
+    /// The next hop for a fetch from `site` for `origin`, its tier, and the one-way delay
+    /// (a proxied request passes through the shield without stopping).
+    fn next_hop(&self, site: u16, origin: u16, cacheable: bool) -> (Hop, Tier, Nanos) {
+        let shield = self.origin_shield[origin as usize];
+        let to_origin = self.sites.len() + origin as usize;
+        let s = site as usize;
+        if !cacheable {
+            let half = match shield {
+                Some(x) => self.half[s][x as usize] + self.half[x as usize][to_origin],
+                None => self.half[s][to_origin],
+            };
+            return (Hop::Origin, Tier::Origin, half);
+        }
+        if s < self.pops {
+            if let Some(r) = self.pop_regional[s] {
+                // The POP's regional cache; when it is also the shield, it is just that.
+                return (Hop::Site(r), Tier::Regional, self.half[s][r as usize]);
+            }
+        }
+        match shield {
+            Some(x) if x != site => (Hop::Site(x), Tier::Shield, self.half[s][x as usize]),
+            _ => (Hop::Origin, Tier::Origin, self.half[s][to_origin]),
+        }
+    }
+
+    fn new_fetch(&mut self, site: u16, want: Want, cacheable: bool) -> u32 {
+        let (upstream, role, half_rtt) = self.next_hop(site, want.origin, cacheable);
+        let slot = self.free.pop().unwrap_or_else(|| {
+            self.fetches.push(Fetch::default());
+            (self.fetches.len() - 1) as u32
+        });
+        let f = &mut self.fetches[slot as usize];
+        f.site = site;
+        f.upstream = upstream;
+        f.role = role;
+        f.key = want.key;
+        f.object = want.object;
+        f.class = want.class;
+        f.behavior = want.behavior;
+        f.origin = want.origin;
+        f.store = cacheable;
+        f.registered = false;
+        f.led = false;
+        f.conditional = None;
+        f.half_rtt = half_rtt;
+        f.counted = want.counted;
+        f.answer = Answer::default();
+        debug_assert!(f.waiters.is_empty());
+        slot
+    }
+
+    /// Sends fetch `f` upstream at `now`.
+    fn send(&self, f: u32, now: Nanos, queue: &mut EventQueue<Event>) {
+        let fetch = &self.fetches[f as usize];
+        queue.schedule(
+            now + self.processing + fetch.half_rtt,
+            Event::FetchArrived { fetch: f },
+        );
+    }
+
+    /// A request that is never cached: straight to the origin, through the shield.
+    pub fn proxy(
+        &mut self,
+        pop: u16,
+        want: Want,
+        waiter: Waiter,
+        now: Nanos,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let f = self.new_fetch(pop, want, false);
+        self.fetches[f as usize].waiters.push(waiter);
+        self.fetches[f as usize].led = true;
+        self.send(f, now, queue);
+    }
+
+    /// Looks `want` up at `site` for `waiter` at `now`: serve from cache, join an
+    /// in-flight fetch, or start one. `conditional` is the waiter's own copy's version
+    /// (a fetch from below revalidating); a current copy is then answered with 304.
+    /// `tier` is what the site is to the waiter: Pop for a viewer, else the fetch's role.
+    #[allow(clippy::too_many_arguments)]
+    pub fn lookup(
+        &mut self,
+        site: u16,
+        want: Want,
+        waiter: Waiter,
+        conditional: Option<Nanos>,
+        tier: Tier,
+        now: Nanos,
+        queue: &mut EventQueue<Event>,
+    ) -> Lookup {
+        let rules = self.fresh.rules(want.class, want.behavior);
+        let s = &mut self.sites[site as usize];
+        let stored = s.cache.access(want.key);
+        if let Some(e) = stored {
+            let st = fresh::state(&e, now, &rules);
+            if st != State::Expired {
+                let stale = st == State::StaleWhileRevalidate;
+                if stale && !s.inflight.contains_key(&want.key) {
+                    // Answer now from the stale copy; refresh in the background.
+                    self.start_fetch(site, want, Some(e), None, now, queue);
+                }
+                return Lookup::Served(from_entry(&e, tier, conditional, stale));
+            }
+        }
+        let s = &mut self.sites[site as usize];
+        if s.collapses {
+            if let Some(&f) = s.inflight.get(&want.key) {
+                self.fetches[f as usize].waiters.push(waiter);
+                return Lookup::Waiting;
+            }
+        }
+        self.start_fetch(site, want, stored, Some(waiter), now, queue);
+        Lookup::Waiting
+    }
+
+    /// Starts a fetch of `want` at `site`, conditional when the site holds a copy the
+    /// origin can validate.
+    fn start_fetch(
+        &mut self,
+        site: u16,
+        want: Want,
+        stored: Option<Entry>,
+        waiter: Option<Waiter>,
+        now: Nanos,
+        queue: &mut EventQueue<Event>,
+    ) {
+        let rules = self.fresh.rules(want.class, want.behavior);
+        let f = self.new_fetch(site, want, true);
+        let fetch = &mut self.fetches[f as usize];
+        fetch.conditional = stored
+            .filter(|e| e.status == 200 && rules.validators)
+            .map(|e| e.last_modified);
+        fetch.led = waiter.is_some();
+        fetch.waiters.extend(waiter);
+        let s = &mut self.sites[site as usize];
+        if s.collapses {
+            s.inflight.insert(want.key, f);
+            self.fetches[f as usize].registered = true;
+        }
+        self.send(f, now, queue);
+    }
+
+    /// The answer for fetch `f` arrived at its site at `now`: update the site's cache,
+    /// then return the answer to deliver to each waiter. Waiters that must be forwarded
+    /// on their own (collapsing disabled for the object) are re-fetched here and left out.
+    pub fn settle(&mut self, f: u32, now: Nanos, queue: &mut EventQueue<Event>) -> Answer {
+        let fetch = &self.fetches[f as usize];
+        let (site, key, a) = (fetch.site as usize, fetch.key, fetch.answer);
+        let rules = self.fresh.rules(fetch.class, fetch.behavior);
+        let store = fetch.store;
+        let want = Want {
+            key,
+            object: fetch.object,
+            class: fetch.class,
+            behavior: fetch.behavior,
+            origin: fetch.origin,
+            counted: fetch.counted,
+        };
+        let registered = fetch.registered;
+        let cache = &mut self.sites[site].cache;
+        let stored = cache.peek(key);
+        let mut out = a;
+        match a.status {
+            304 => {
+                if let Some(mut e) = stored {
+                    e.fresh_until = a.fresh_until;
+                    cache.store(key, e);
+                    out = Answer {
+                        status: 200,
+                        size: e.size,
+                        last_modified: e.last_modified,
+                        confirmed: true,
+                        ..a
+                    };
+                }
+            }
+            200 if store => match rules.ttl {
+                Freshness::DoNotReuse => {
+                    cache.remove(key);
+                }
+                Freshness::Ttl(_) => {
+                    let entry = Entry {
+                        size: a.size,
+                        last_modified: a.last_modified,
+                        fresh_until: a.fresh_until,
+                        status: 200,
+                    };
+                    cache.store(key, entry);
+                }
+            },
+            200 => {}
+            status => {
+                let stale_copy = stored.filter(|e| e.status == 200 && status >= 500);
+                match (stale_copy, rules.sie) {
+                    // stale-if-error: serve the copy while inside the window, keep trying.
+                    (Some(e), Some(window)) if now < e.fresh_until.saturating_add(window) => {
+                        out = stale_answer(&e, a);
+                    }
+                    // No stale-if-error: CloudFront serves the expired copy and keeps
+                    // serving it for ErrorCachingMinTTL before asking again (§1.10).
+                    (Some(mut e), None) => {
+                        e.fresh_until = now + self.fresh.error_min_ttl(status);
+                        cache.store(key, e);
+                        out = stale_answer(&e, a);
+                    }
+                    _ => {
+                        if let (true, Some(ttl)) =
+                            (store, self.fresh.error_ttl(status, a.error_max_age))
+                        {
+                            let entry = Entry {
+                                size: 0,
+                                last_modified: 0,
+                                fresh_until: now + ttl,
+                                status,
+                            };
+                            cache.store(key, entry);
+                        }
+                    }
+                }
+            }
+        }
+        if registered {
+            self.sites[site].inflight.remove(&key);
+        }
+        // MinTTL 0 and an uncacheable response: the followers were held for the first
+        // response and now go to the origin themselves (§2.5).
+        if registered
+            && a.status == 200
+            && rules.no_collapse
+            && self.fetches[f as usize].waiters.len() > 1
+        {
+            let mut followers = std::mem::take(&mut self.scratch);
+            followers.extend(self.fetches[f as usize].waiters.drain(1..));
+            for &w in &followers {
+                let g = self.new_fetch(site as u16, want, true);
+                self.fetches[g as usize].waiters.push(w);
+                self.fetches[g as usize].led = true;
+                self.send(g, now, queue);
+            }
+            followers.clear();
+            self.scratch = followers;
+        }
+        out
+    }
+
+    /// Frees fetch `f` once its waiters have been answered; keeps its waiter buffer.
+    pub fn release(&mut self, f: u32) {
+        self.fetches[f as usize].waiters.clear();
+        self.free.push(f);
+    }
+
+    /// The answer to give a waiting fetch `g` from `answer`: 304 when `g`'s copy is current.
+    pub fn answer_for(&self, g: u32, answer: Answer) -> Answer {
+        let fetch = &self.fetches[g as usize];
+        let answer = Answer {
+            confirmed: false,
+            ..answer
+        };
+        if answer.status == 200 && fetch.conditional == Some(answer.last_modified) {
+            Answer {
+                status: 304,
+                ..answer
+            }
+        } else {
+            answer
+        }
+    }
+
+    /// One-way delay of fetch `f` back to its site, plus the answering site's processing.
+    pub fn return_delay(&self, f: u32) -> Nanos {
+        self.processing + self.fetches[f as usize].half_rtt
+    }
+
+    /// What fetch `f` asks for, to look it up at its upstream site.
+    pub fn want_of(&self, f: u32) -> Want {
+        let x = &self.fetches[f as usize];
+        Want {
+            key: x.key,
+            object: x.object,
+            class: x.class,
+            behavior: x.behavior,
+            origin: x.origin,
+            counted: x.counted,
+        }
+    }
+}
+
+/// An answer served from a stored entry at a site of tier `tier`.
+fn from_entry(e: &Entry, tier: Tier, conditional: Option<Nanos>, stale: bool) -> Answer {
+    let current = e.status == 200 && conditional == Some(e.last_modified);
+    Answer {
+        status: if current { 304 } else { e.status },
+        size: e.size,
+        last_modified: e.last_modified,
+        fresh_until: e.fresh_until,
+        tier,
+        stale,
+        error_max_age: None,
+        via_origin: false,
+        confirmed: false,
+    }
+}
+
+/// The stale copy `e`, served instead of error answer `a`.
+fn stale_answer(e: &Entry, a: Answer) -> Answer {
+    Answer {
+        status: 200,
+        size: e.size,
+        last_modified: e.last_modified,
+        fresh_until: e.fresh_until,
+        stale: true,
+        error_max_age: None,
+        ..a
+    }
+}
