@@ -88,23 +88,31 @@ impl MethodSet {
     }
 }
 
-/// Relative weights of each method in a path class's requests; they must sum to 1.
+/// Shares of each method in a path class's requests; they must sum to 1. A class that
+/// gives no mix sends only GET; a mix that is given leaves unnamed methods at 0.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct MethodMix {
     /// Share of GET.
+    #[serde(default)]
     pub get: f64,
     /// Share of HEAD.
+    #[serde(default)]
     pub head: f64,
     /// Share of OPTIONS.
+    #[serde(default)]
     pub options: f64,
     /// Share of PUT.
+    #[serde(default)]
     pub put: f64,
     /// Share of POST.
+    #[serde(default)]
     pub post: f64,
     /// Share of PATCH.
+    #[serde(default)]
     pub patch: f64,
     /// Share of DELETE.
+    #[serde(default)]
     pub delete: f64,
 }
 

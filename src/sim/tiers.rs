@@ -437,7 +437,7 @@ impl Tiers {
         // MinTTL 0 and an uncacheable response: the followers were held for the first
         // response and now go to the origin themselves (§2.5).
         if registered
-            && a.status == 200
+            && matches!(a.status, 200 | 304)
             && rules.no_collapse
             && self.fetches[f as usize].waiters.len() > 1
         {
