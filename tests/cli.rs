@@ -269,3 +269,92 @@ fn bench_reports_rate_and_memory() {
         "{out}"
     );
 }
+
+#[test]
+fn bad_behaviors_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(common::data("small.toml")).unwrap();
+    let behavior = "\n[[behaviors]]\npath_pattern = \"/images/*\"\norigin = \"origin\"\n";
+    let f = scenario_file(dir.path(), "b.toml", &format!("{base}{behavior}"));
+    assert!(edgesim(dir.path(), &["validate", &f]).status.success());
+    let long = format!("behaviors[0].path_pattern=/{}", "a".repeat(255));
+    let cases = [
+        (
+            "behaviors[0].origin=nowhere",
+            "behaviors[0].origin: no origin is named \"nowhere\"; origins are [\"origin\"]",
+        ),
+        (
+            "behaviors[0].ttl.min=400d",
+            "behaviors[0].ttl.min: must not exceed ttl.max (400d > 365d)",
+        ),
+        (
+            "behaviors[0].path_pattern=/images/*.jpg#x",
+            "behaviors[0].path_pattern: \"/images/*.jpg#x\" contains '#'",
+        ),
+        (
+            long.as_str(),
+            "is 256 characters long; at most 255 are allowed",
+        ),
+        (
+            "max_behaviors=0",
+            "behaviors: 1 behaviors exceed the quota of 0 per distribution",
+        ),
+    ];
+    for (set, want) in cases {
+        assert_bad_input(&edgesim(dir.path(), &["validate", &f, "--set", set]), want);
+    }
+    let methods = base.clone() + behavior + "allowed_methods = [\"GET\", \"POST\"]\n";
+    let f = scenario_file(dir.path(), "m.toml", &methods);
+    assert_bad_input(
+        &edgesim(dir.path(), &["run", &f]),
+        "behaviors[0].allowed_methods: [\"GET\", \"POST\"] is not a set CloudFront accepts",
+    );
+    let max_greater = base + behavior + "ttl = { min = \"0s\", default = \"1d\", max = \"1h\" }\n";
+    let f = scenario_file(dir.path(), "t.toml", &max_greater);
+    assert_bad_input(
+        &edgesim(dir.path(), &["run", &f]),
+        "behaviors[0].ttl.default: must lie between ttl.min and ttl.max",
+    );
+}
+
+#[test]
+fn sampled_access_log_uses_cloudfront_field_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = edgesim(
+        dir.path(),
+        &["run", &small(), "--out", "res", "--log-sample", "0.1", "-q"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut log = csv::Reader::from_path(dir.path().join("res/requests.csv")).unwrap();
+    let header: Vec<String> = log.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, edgesim::report::LOG_FIELDS);
+    let rows: Vec<csv::StringRecord> = log.records().map(Result::unwrap).collect();
+    // 60 000 counted requests sampled at 10%: a binomial count, sd about 73.
+    assert!((5_600..6_400).contains(&rows.len()), "{}", rows.len());
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (result, status, bytes) = (col("x-edge-result-type"), col("sc-status"), col("sc-bytes"));
+    for r in &rows {
+        assert!(
+            ["Hit", "RefreshHit", "Miss", "Error", "CapacityExceeded"].contains(&&r[result]),
+            "{r:?}"
+        );
+        if &r[result] == "Hit" {
+            assert_eq!(&r[status], "200");
+        }
+        assert!(r[bytes].parse::<u64>().is_ok());
+        assert!(r[col("cs-uri-stem")].starts_with('/'));
+        assert!(r[col("date")].starts_with("2026-01-01"));
+    }
+    let posts = rows
+        .iter()
+        .filter(|r| &r[col("cs-method")] == "POST")
+        .count();
+    assert!(
+        posts > 300,
+        "the small scenario's API class sends POSTs: {posts}"
+    );
+    // Without the flag there is no log.
+    let o = edgesim(dir.path(), &["run", &small(), "--out", "plain", "-q"]);
+    assert!(o.status.success());
+    assert!(!dir.path().join("plain/requests.csv").exists());
+}

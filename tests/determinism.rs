@@ -23,9 +23,9 @@ fn read(dir: &Path, out: &str, file: &str) -> Vec<u8> {
 #[test]
 fn same_seed_gives_byte_identical_results() {
     let dir = tempfile::tempdir().unwrap();
-    run(dir.path(), "a", &[]);
-    run(dir.path(), "b", &[]);
-    for file in edgesim::report::RUN_FILES {
+    run(dir.path(), "a", &["--log-sample", "0.05"]);
+    run(dir.path(), "b", &["--log-sample", "0.05"]);
+    for file in edgesim::report::RUN_FILES.iter().chain(&["requests.csv"]) {
         assert!(
             read(dir.path(), "a", file) == read(dir.path(), "b", file),
             "{file} differs"

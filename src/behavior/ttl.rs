@@ -81,9 +81,9 @@ impl CacheControl {
     }
 }
 
-/// A behavior's TTL settings (§1.6).
+/// A behavior's TTL settings (§1.6); each one not given takes CloudFront's default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Ttls {
     /// MinTTL.
     pub min: Duration,

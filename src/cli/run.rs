@@ -3,8 +3,8 @@
 use super::{load, Failure, OverrideArgs};
 use anyhow::Context;
 use clap::Args;
-use edgesim::report::{self, TimeseriesCsv};
-use edgesim::sim::{self, Observer, Progress, RunResult};
+use edgesim::report::{self, RequestLog, TimeseriesCsv};
+use edgesim::sim::{self, LogLine, Observer, Progress, RunResult};
 use edgesim::stats::Metrics;
 use edgesim::units::{human, Nanos};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -23,6 +23,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Write this share (0 to 1) of counted requests to requests.csv (sets log_sample_rate).
+    #[arg(long, value_name = "RATE")]
+    log_sample: Option<f64>,
     #[command(flatten)]
     overrides: OverrideArgs,
 }
@@ -31,6 +34,7 @@ pub struct RunArgs {
 struct CliObserver {
     bar: Option<ProgressBar>,
     series: TimeseriesCsv,
+    log: Option<RequestLog>,
     started: Instant,
 }
 
@@ -60,9 +64,18 @@ impl Observer for CliObserver {
     fn interval(&mut self, start: Nanos, pop: usize, m: &Metrics) {
         self.series.row(start, pop, m);
     }
+
+    fn request(&mut self, line: &LogLine) {
+        if let Some(log) = &mut self.log {
+            log.line(line);
+        }
+    }
 }
 
-pub fn run(args: RunArgs) -> Result<(), Failure> {
+pub fn run(mut args: RunArgs) -> Result<(), Failure> {
+    if let Some(rate) = args.log_sample {
+        args.overrides.sets.push(format!("log_sample_rate={rate}"));
+    }
     let scenario = load(args.file.as_ref(), &args.overrides)?;
     let spec = scenario.spec();
     let out = args
@@ -73,9 +86,18 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         .with_context(|| format!("{}: cannot create the results folder", out.display()))
         .map_err(Failure::BadInput)?;
     let pops = spec.pops.iter().map(|p| p.code.clone()).collect();
+    let cannot = || format!("{}: cannot write results", out.display());
     let series = TimeseriesCsv::create(&out, pops)
-        .with_context(|| format!("{}: cannot write results", out.display()))
+        .with_context(cannot)
         .map_err(Failure::Failed)?;
+    let log = match spec.log_sample_rate > 0.0 {
+        true => Some(
+            RequestLog::create(&out, &scenario)
+                .with_context(cannot)
+                .map_err(Failure::Failed)?,
+        ),
+        false => None,
+    };
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
     let bar = show_bar.then(|| {
         let bar = ProgressBar::new(1);
@@ -87,6 +109,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let mut observer = CliObserver {
         bar,
         series,
+        log,
         started: Instant::now(),
     };
     let result = sim::run(&scenario, &mut observer);
@@ -94,13 +117,13 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(bar) = &observer.bar {
         bar.finish_and_clear();
     }
+    let log = observer.log.map_or(Ok(()), RequestLog::commit);
     let written = observer
         .series
         .commit()
+        .and(log)
         .and_then(|()| report::write_results(&out, &scenario, &result));
-    written
-        .with_context(|| format!("{}: cannot write results", out.display()))
-        .map_err(Failure::Failed)?;
+    written.with_context(cannot).map_err(Failure::Failed)?;
     if !args.quiet {
         print_table(&spec.name, spec.seed, &result, wall, &out);
     }

@@ -18,7 +18,7 @@ fn fnv1a(name: &str) -> u64 {
 }
 
 /// SplitMix64's finaliser: spreads nearby inputs (seed 1, seed 2) far apart.
-pub(crate) fn mix64(mut z: u64) -> u64 {
+pub fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)

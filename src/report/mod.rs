@@ -11,6 +11,12 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+mod log;
+mod stream;
+
+pub use log::{RequestLog, FIELDS as LOG_FIELDS};
+pub use stream::TimeseriesCsv;
+
 /// The files every run writes, in the order they are written.
 pub const RUN_FILES: &[&str] = &[
     "timeseries.csv",
@@ -33,21 +39,25 @@ pub const SUMMARY_KEYS: &[(&str, &str)] = &[
 ];
 
 /// A file being written under a temporary name in the same folder.
-struct Pending {
+pub(crate) struct Pending {
     tmp: PathBuf,
     target: PathBuf,
 }
 
 impl Pending {
-    fn new(dir: &Path, name: &str) -> Pending {
+    pub(crate) fn new(dir: &Path, name: &str) -> Pending {
         Pending {
             tmp: dir.join(format!(".{name}.tmp")),
             target: dir.join(name),
         }
     }
 
-    fn commit(self) -> io::Result<()> {
+    pub(crate) fn commit(self) -> io::Result<()> {
         fs::rename(&self.tmp, &self.target)
+    }
+
+    pub(crate) fn abandon(self) {
+        let _ = fs::remove_file(&self.tmp);
     }
 }
 
@@ -72,11 +82,11 @@ fn write_atomic(
     }
 }
 
-fn csv_error(e: csv::Error) -> io::Error {
+pub(crate) fn csv_error(e: csv::Error) -> io::Error {
     io::Error::other(e)
 }
 
-fn header<'a, T: 'a>(
+pub(crate) fn header<'a, T: 'a>(
     keys: &[&str],
     columns: impl IntoIterator<Item = &'a Column<T>>,
 ) -> Vec<String> {
@@ -86,7 +96,7 @@ fn header<'a, T: 'a>(
         .collect()
 }
 
-fn row<'a, T: 'a>(
+pub(crate) fn row<'a, T: 'a>(
     keys: Vec<String>,
     columns: impl IntoIterator<Item = &'a Column<T>>,
     item: &T,
@@ -96,7 +106,7 @@ fn row<'a, T: 'a>(
         .collect()
 }
 
-fn seconds(n: Nanos) -> String {
+pub(crate) fn seconds(n: Nanos) -> String {
     format!("{:.3}", n as f64 / SEC as f64)
 }
 
@@ -176,71 +186,4 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
         )?;
         w.write_all(scenario.resolved_toml().as_bytes())
     })
-}
-
-/// `timeseries.csv`, written row by row as intervals close, under a temporary name until
-/// [`TimeseriesCsv::commit`].
-pub struct TimeseriesCsv {
-    out: csv::Writer<BufWriter<File>>,
-    pending: Pending,
-    pops: Vec<String>,
-    error: Option<io::Error>,
-}
-
-impl TimeseriesCsv {
-    /// Starts the file in `dir` for POPs named `pops`.
-    pub fn create(dir: &Path, pops: Vec<String>) -> io::Result<Self> {
-        let pending = Pending::new(dir, "timeseries.csv");
-        let mut out = csv::Writer::from_writer(BufWriter::new(File::create(&pending.tmp)?));
-        out.write_record(header(&["interval_start_s", "pop"], columns::metrics()))
-            .map_err(csv_error)?;
-        Ok(TimeseriesCsv {
-            out,
-            pending,
-            pops,
-            error: None,
-        })
-    }
-
-    /// Adds the row of one POP in one interval. The first error is kept for `commit`.
-    pub fn row(&mut self, start: Nanos, pop: usize, m: &Metrics) {
-        if self.error.is_some() {
-            return;
-        }
-        let record = row(
-            vec![seconds(start), self.pops[pop].clone()],
-            columns::metrics(),
-            m,
-        );
-        if let Err(e) = self.out.write_record(record) {
-            self.error = Some(csv_error(e));
-        }
-    }
-
-    /// Finishes the file and moves it to its final name, or removes it on error.
-    pub fn commit(mut self) -> io::Result<()> {
-        let flushed = match self.error.take() {
-            Some(e) => Err(e),
-            None => self.out.flush(),
-        };
-        let result = flushed.and_then(|()| {
-            let file = self
-                .out
-                .into_inner()
-                .map_err(|e| io::Error::other(e.to_string()))?;
-            file.into_inner().map_err(|e| e.into_error())?.sync_all()
-        });
-        match result {
-            Ok(()) => self.pending.commit(),
-            Err(e) => {
-                let _ = fs::remove_file(&self.pending.tmp);
-                Err(e)
-            }
-        }
-    }
-
-    /// Abandons the file, removing its temporary.
-    pub fn discard(self) {
-        let _ = fs::remove_file(&self.pending.tmp);
-    }
 }

@@ -47,6 +47,9 @@ pub struct ScenarioSpec {
     /// Width of a `timeseries.csv` row.
     #[serde(default = "default_interval")]
     pub interval: Duration,
+    /// Share of counted requests written to `requests.csv` (0 writes no log).
+    #[serde(default)]
+    pub log_sample_rate: f64,
     /// Latency model.
     #[serde(default)]
     pub network: NetworkSpec,

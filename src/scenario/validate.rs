@@ -94,6 +94,7 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
         )?;
         o.check(&path)?;
     }
+    check::within("log_sample_rate", s.log_sample_rate, 0.0, 1.0)?;
     validate_tiers(s)?;
     validate_errors(s)?;
     s.workload.check(&s.regions)?;

@@ -3,12 +3,14 @@
 
 use super::tiers::{Answer, Lookup, Tiers, Waiter, Want};
 use super::Event;
+use super::{LogLine, Observer};
 use crate::behavior::Behaviors;
 use crate::cache::ObjectId;
+use crate::engine::mix64;
 use crate::engine::EventQueue;
 use crate::protocol::Method;
 use crate::scenario::{Revalidated200, Scenario};
-use crate::stats::{Collector, Detail, IntervalSink, Outcome, Record, Tier};
+use crate::stats::{Collector, Detail, Metrics, Outcome, Record, Tier};
 use crate::topology::Route;
 use crate::units::Nanos;
 use crate::workload::{Arrival, Catalog, PATH_BUF};
@@ -16,6 +18,7 @@ use crate::workload::{Arrival, Catalog, PATH_BUF};
 /// A request at the edge: ids and times only, so it is cheap to copy and park.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Request {
+    index: u64,
     at: Nanos,
     object: ObjectId,
     class: u16,
@@ -35,6 +38,7 @@ pub(super) struct Request {
 impl Request {
     pub(super) fn new(a: Arrival, route: Route, viewer_rtt: Nanos, counted: bool) -> Self {
         Request {
+            index: a.index,
             at: a.at,
             object: a.object,
             class: a.class,
@@ -60,6 +64,12 @@ pub(super) struct Delivery {
     pub revalidation: bool,
 }
 
+/// Where finished requests go: the statistics and the run's observer.
+pub(super) struct Out<'a> {
+    pub stats: &'a mut Collector,
+    pub observer: &'a mut dyn Observer,
+}
+
 /// Behavior selection and result accounting for viewer requests.
 pub(super) struct Edge {
     behaviors: Behaviors,
@@ -69,6 +79,9 @@ pub(super) struct Edge {
     options_base: u64,
     processing: Nanos,
     revalidated_200: Revalidated200,
+    /// Requests whose hash falls below this are written to the access log.
+    log_threshold: u64,
+    seed: u64,
 }
 
 impl Edge {
@@ -93,6 +106,8 @@ impl Edge {
             options_base: catalog.objects(),
             processing: scenario.spec().network.edge_processing.0,
             revalidated_200: scenario.spec().caching.revalidated_200,
+            log_threshold: (scenario.spec().log_sample_rate * u64::MAX as f64) as u64,
+            seed: scenario.spec().seed,
         }
     }
 
@@ -117,8 +132,7 @@ impl Edge {
         catalog: &Catalog,
         tiers: &mut Tiers,
         queue: &mut EventQueue<Event>,
-        stats: &mut Collector,
-        sink: &mut IntervalSink<'_>,
+        out: &mut Out<'_>,
     ) {
         let now = req.at;
         req.behavior = self.behavior_of(catalog, req.class, req.object);
@@ -138,23 +152,13 @@ impl Edge {
             behavior: req.behavior,
         };
         let Some(pop) = req.pop else {
-            return record(
-                stats,
-                sink,
-                now,
-                &req,
-                refused(Outcome::CapacityExceeded, Detail::Same),
-            );
+            let r = refused(Outcome::CapacityExceeded, Detail::Same);
+            return self.record(out, now, now + self.processing, &req, r, 503);
         };
         let b = &self.behaviors.all()[req.behavior as usize];
         if !b.allowed.contains(req.method) {
-            return record(
-                stats,
-                sink,
-                now,
-                &req,
-                refused(Outcome::Error, Detail::InvalidRequestMethod),
-            );
+            let r = refused(Outcome::Error, Detail::InvalidRequestMethod);
+            return self.record(out, now, now + self.processing, &req, r, 403);
         }
         req.cached = b.cached.contains(req.method) && !b.caching_disabled();
         let key = if req.method == Method::Options {
@@ -180,7 +184,7 @@ impl Edge {
                 collapsed: false,
                 revalidation: false,
             };
-            self.deliver(&req, &a, d, now, now + self.processing, stats, sink);
+            self.deliver(&req, &a, d, now, now + self.processing, out);
         }
     }
 
@@ -194,8 +198,7 @@ impl Edge {
         d: Delivery,
         now: Nanos,
         leaves: Nanos,
-        stats: &mut Collector,
-        sink: &mut IntervalSink<'_>,
+        out: &mut Out<'_>,
     ) {
         let ok = a.status < 400;
         let (outcome, tier, detail) = if !ok {
@@ -247,19 +250,43 @@ impl Edge {
             region: req.region,
             behavior: req.behavior,
         };
-        record(stats, sink, now, req, r);
+        self.record(out, now, leaves, req, r, if ok { 200 } else { a.status });
     }
-}
 
-/// Counts a finished request, if it is past the warm-up.
-fn record(
-    stats: &mut Collector,
-    sink: &mut IntervalSink<'_>,
-    now: Nanos,
-    req: &Request,
-    r: Record,
-) {
-    if req.counted {
-        stats.record(now, &r, sink);
+    /// Counts a finished request, if it is past the warm-up, and logs it if sampled.
+    fn record(
+        &self,
+        out: &mut Out<'_>,
+        now: Nanos,
+        leaves: Nanos,
+        req: &Request,
+        r: Record,
+        status: u16,
+    ) {
+        if !req.counted {
+            return;
+        }
+        let Out { stats, observer } = out;
+        stats.record(now, &r, &mut |t, p, m: &Metrics| observer.interval(t, p, m));
+        if self.log_threshold > 0 && mix64(req.index ^ self.seed) < self.log_threshold {
+            observer.request(&LogLine {
+                index: req.index,
+                arrived: req.at,
+                done: leaves,
+                pop: req.accounted_pop,
+                region: req.region,
+                class: req.class,
+                object: req.object,
+                method: req.method,
+                status,
+                bytes: r.bytes,
+                outcome: r.outcome,
+                detail: r.detail,
+                tier: r.tier,
+                behavior: req.behavior,
+                collapsed: r.collapsed,
+                stale: r.stale,
+            });
+        }
     }
 }

@@ -20,7 +20,7 @@ use crate::stats::{Collector, Metrics};
 use crate::topology::Topology;
 use crate::units::Nanos;
 use crate::workload::{Arrival, Workload};
-use edge::{Delivery, Edge};
+use edge::{Delivery, Edge, Out};
 use rand_distr::{Distribution, Exp1};
 use tiers::{Answer, Hop, Lookup, Tiers, Waiter};
 
@@ -61,6 +61,45 @@ pub trait Observer {
     fn progress(&mut self, _p: &Progress) {}
     /// Called for each POP when a time-series interval closes, in time then POP order.
     fn interval(&mut self, _start: Nanos, _pop: usize, _m: &Metrics) {}
+    /// Called for each counted request the access log samples, as it finishes.
+    fn request(&mut self, _line: &LogLine) {}
+}
+
+/// One request in the sampled access log: ids and times, resolved to names by the writer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LogLine {
+    /// Position in the arrival sequence: unique within the run.
+    pub index: u64,
+    /// When it reached the edge.
+    pub arrived: Nanos,
+    /// When the edge finished answering it.
+    pub done: Nanos,
+    /// The POP, by index.
+    pub pop: u16,
+    /// The client region, by index.
+    pub region: u16,
+    /// The path class, by index.
+    pub class: u16,
+    /// The object.
+    pub object: crate::cache::ObjectId,
+    /// The method.
+    pub method: crate::protocol::Method,
+    /// The HTTP status sent to the viewer.
+    pub status: u16,
+    /// Body bytes sent.
+    pub bytes: u64,
+    /// x-edge-result-type.
+    pub outcome: crate::stats::Outcome,
+    /// x-edge-detailed-result-type, where it differs.
+    pub detail: crate::stats::Detail,
+    /// The tier that produced the response.
+    pub tier: crate::stats::Tier,
+    /// The cache behavior, by index.
+    pub behavior: u16,
+    /// Whether it joined another request's fetch.
+    pub collapsed: bool,
+    /// Whether it was answered with an expired copy.
+    pub stale: bool,
 }
 
 /// An observer that ignores everything.
@@ -262,14 +301,16 @@ impl<'a> Sim<'a> {
         let (last_mile, jitter_mean) = self.last_mile[a.region as usize];
         let jitter: f64 = Exp1.sample(&mut self.jitter);
         let viewer_rtt = route.rtt + last_mile + (jitter * jitter_mean) as Nanos;
-        let mut sink = |t, p, m: &Metrics| observer.interval(t, p, m);
+        let mut out = Out {
+            stats: &mut self.stats,
+            observer,
+        };
         self.edge.request(
             edge::Request::new(a, route, viewer_rtt, counted),
             self.workload.catalog(),
             &mut self.tiers,
             &mut self.queue,
-            &mut self.stats,
-            &mut sink,
+            &mut out,
         );
     }
 
@@ -356,16 +397,15 @@ impl<'a> Sim<'a> {
     }
 
     fn response_arrived(&mut self, fetch: u32, observer: &mut dyn Observer) {
-        let out = self.tiers.settle(fetch, self.now, &mut self.queue);
+        let answer = self.tiers.settle(fetch, self.now, &mut self.queue);
         let f = &mut self.tiers.fetches[fetch as usize];
         let (led, revalidation) = (f.led, f.conditional.is_some());
         let mut waiters = std::mem::take(&mut f.waiters);
-        let mut sink = |t, p, m: &Metrics| observer.interval(t, p, m);
         for (i, w) in waiters.iter().enumerate() {
             let leader = i == 0 && led;
             let a = Answer {
-                via_origin: out.via_origin && leader,
-                ..out
+                via_origin: answer.via_origin && leader,
+                ..answer
             };
             match *w {
                 Waiter::Viewer(req) => {
@@ -373,8 +413,11 @@ impl<'a> Sim<'a> {
                         collapsed: !leader,
                         revalidation,
                     };
-                    self.edge
-                        .deliver(&req, &a, d, self.now, self.now, &mut self.stats, &mut sink);
+                    let mut out = Out {
+                        stats: &mut self.stats,
+                        observer: &mut *observer,
+                    };
+                    self.edge.deliver(&req, &a, d, self.now, self.now, &mut out);
                 }
                 Waiter::Fetch(g) => {
                     let answer = self.tiers.answer_for(g, a);

@@ -1,0 +1,171 @@
+//! `requests.csv`: a sampled access log in CloudFront's standard-log field order.
+//!
+//! The fields edgesim models come first, named and ordered as in CloudFront's standard
+//! log (cloudfront.md §7.1), then `cache-behavior-path-pattern` from the real-time log,
+//! then the simulator's own fields (§7.3). Times are UTC: simulated time zero is
+//! 2026-01-01 at `workload.start_hour_utc`. `time-taken` and `time-to-first-byte` are
+//! measured at the edge, from request received to response sent, as CloudFront's are;
+//! edgesim does not model body transfer yet, so the two are equal.
+
+use super::stream::StreamingCsv;
+use crate::scenario::Scenario;
+use crate::sim::LogLine;
+use crate::units::{Nanos, SEC};
+use crate::workload::{Catalog, PATH_BUF};
+use std::io;
+use std::path::Path;
+
+/// Column names, in order.
+pub const FIELDS: &[&str] = &[
+    "date",
+    "time",
+    "x-edge-location",
+    "sc-bytes",
+    "cs-method",
+    "cs-uri-stem",
+    "sc-status",
+    "x-edge-result-type",
+    "x-edge-request-id",
+    "time-taken",
+    "x-edge-response-result-type",
+    "time-to-first-byte",
+    "x-edge-detailed-result-type",
+    "cache-behavior-path-pattern",
+    "sim-served-tier",
+    "sim-origin-id",
+    "sim-collapsed",
+    "sim-stale",
+    "sim-region",
+];
+
+/// Days from 1970-01-01 to 2026-01-01, the date of simulated time zero.
+const EPOCH_DAY: i64 = 20_454;
+
+/// The sampled access log of one run.
+pub struct RequestLog {
+    file: StreamingCsv,
+    catalog: Catalog,
+    pops: Vec<String>,
+    regions: Vec<String>,
+    patterns: Vec<String>,
+    origins: Vec<String>,
+    behavior_origin: Vec<u16>,
+    start: Nanos,
+}
+
+impl RequestLog {
+    /// Starts `dir/requests.csv` for `scenario`.
+    pub fn create(dir: &Path, scenario: &Scenario) -> io::Result<Self> {
+        let s = scenario.spec();
+        let behaviors = scenario.behaviors().all();
+        Ok(RequestLog {
+            file: StreamingCsv::create(
+                dir,
+                "requests.csv",
+                FIELDS.iter().map(|f| f.to_string()).collect(),
+            )?,
+            catalog: Catalog::new(&s.workload.classes, s.seed),
+            pops: s.pops.iter().map(|p| p.code.clone()).collect(),
+            regions: s.regions.iter().map(|r| r.name.clone()).collect(),
+            patterns: behaviors
+                .iter()
+                .map(|b| b.pattern_str().to_string())
+                .collect(),
+            origins: s.origins.iter().map(|o| o.name.clone()).collect(),
+            behavior_origin: behaviors.iter().map(|b| b.origin).collect(),
+            start: (s.workload.start_hour_utc * 3600.0 * SEC as f64) as Nanos,
+        })
+    }
+
+    /// Writes one sampled request.
+    pub fn line(&mut self, l: &LogLine) {
+        let (date, time) = utc(self.start + l.done);
+        let mut path = [0u8; PATH_BUF];
+        let path = String::from_utf8_lossy(self.catalog.write_path(l.class, l.object, &mut path))
+            .into_owned();
+        let taken = format!("{:.3}", (l.done - l.arrived) as f64 / SEC as f64);
+        let outcome = l.outcome.log_name();
+        let origin = &self.origins[self.behavior_origin[l.behavior as usize] as usize];
+        let record = [
+            date,
+            time,
+            format!("{}1", self.pops[l.pop as usize]),
+            l.bytes.to_string(),
+            l.method.name().to_string(),
+            path,
+            l.status.to_string(),
+            outcome.to_string(),
+            format!("sim-{:016x}", l.index),
+            taken.clone(),
+            outcome.to_string(),
+            taken,
+            l.detail.log_name(l.outcome).to_string(),
+            self.patterns[l.behavior as usize].clone(),
+            l.tier.log_name().to_string(),
+            origin.clone(),
+            u8::from(l.collapsed).to_string(),
+            u8::from(l.stale).to_string(),
+            self.regions[l.region as usize].clone(),
+        ];
+        self.file.write(record);
+    }
+
+    /// Finishes the file and moves it to its final name, or removes it on error.
+    pub fn commit(self) -> io::Result<()> {
+        self.file.commit()
+    }
+
+    /// Abandons the file, removing its temporary.
+    pub fn discard(self) {
+        self.file.discard()
+    }
+}
+
+/// `(YYYY-MM-DD, HH:MM:SS)` of simulated time `t`.
+fn utc(t: Nanos) -> (String, String) {
+    let secs = t / SEC;
+    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
+    let (y, m, d) = civil_from_days(EPOCH_DAY + days);
+    (
+        format!("{y:04}-{m:02}-{d:02}"),
+        format!("{:02}:{:02}:{:02}", rest / 3600, rest / 60 % 60, rest % 60),
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+/// public-domain `civil_from_days` algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_utc_from_2026_01_01() {
+        assert_eq!(utc(0), ("2026-01-01".into(), "00:00:00".into()));
+        assert_eq!(
+            utc(14 * 3600 * SEC + 61 * SEC),
+            ("2026-01-01".into(), "14:01:01".into())
+        );
+        assert_eq!(
+            utc(31 * 86_400 * SEC),
+            ("2026-02-01".into(), "00:00:00".into())
+        );
+        assert_eq!(
+            utc(365 * 86_400 * SEC),
+            ("2027-01-01".into(), "00:00:00".into())
+        );
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}
