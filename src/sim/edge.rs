@@ -73,6 +73,8 @@ pub(super) struct Out<'a> {
 /// Behavior selection and result accounting for viewer requests.
 pub(super) struct Edge {
     behaviors: Behaviors,
+    /// Per class: the behavior of all its objects when they share one, else `None`.
+    uniform: Vec<Option<u16>>,
     /// Behavior per class and rank length, when patterns cannot tell digits apart.
     memo: Option<Vec<[u16; 21]>>,
     /// Cache keys of cached OPTIONS responses start here (the method is in the key).
@@ -87,7 +89,7 @@ pub(super) struct Edge {
 impl Edge {
     pub(super) fn new(scenario: &Scenario, catalog: &Catalog) -> Self {
         let behaviors = scenario.behaviors().clone();
-        let memo = (!behaviors.depends_on_digits()).then(|| {
+        let memo: Option<Vec<[u16; 21]>> = (!behaviors.depends_on_digits()).then(|| {
             let mut buf = [0u8; PATH_BUF];
             (0..catalog.classes() as u16)
                 .map(|k| {
@@ -100,8 +102,20 @@ impl Edge {
                 })
                 .collect()
         });
+        let uniform = match &memo {
+            Some(rows) => rows
+                .iter()
+                .enumerate()
+                .map(|(k, row)| {
+                    let used = &row[1..=catalog.max_digits(k as u16) as usize];
+                    used.iter().all(|&b| b == used[0]).then_some(used[0])
+                })
+                .collect(),
+            None => vec![None; catalog.classes()],
+        };
         Edge {
             behaviors,
+            uniform,
             memo,
             options_base: catalog.objects(),
             processing: scenario.spec().network.edge_processing.0,
@@ -114,6 +128,9 @@ impl Edge {
     /// The behavior that serves `object` of class `class`.
     #[inline]
     fn behavior_of(&self, catalog: &Catalog, class: u16, object: ObjectId) -> u16 {
+        if let Some(b) = self.uniform[class as usize] {
+            return b;
+        }
         match &self.memo {
             Some(memo) => memo[class as usize][(catalog.rank(class, object).ilog10() + 1) as usize],
             None => {

@@ -234,7 +234,7 @@ impl<'a> Sim<'a> {
     fn run(mut self, observer: &mut dyn Observer) -> RunResult {
         // Arrivals are generated two ahead of the one being handled, so that the cache
         // entries they will look up can be fetched into the CPU cache in the meantime:
-        // the index entry when an arrival is generated, its slot one arrival later.
+        // the index entry when an arrival is generated, its entry one arrival later.
         let mut next = self.generate();
         let mut after = self.generate();
         self.prefetch(&next, true);

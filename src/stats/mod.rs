@@ -117,8 +117,8 @@ impl Detail {
     }
 }
 
-/// Histogram precision: 3 significant digits for run-level views (0.1% error), 2 for
-/// per-interval views, which are many and only drawn.
+/// Histogram precision: 3 significant digits (0.1% error) for the run summary, 2 (1%)
+/// for the per-POP, per-region, per-behavior and per-interval views, which are many.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Precision {
     /// Three significant digits.
