@@ -27,6 +27,9 @@ pub struct Entry {
     pub fresh_until: Nanos,
     /// HTTP status of the stored response: 200, or a cached error status.
     pub status: u16,
+    /// The copy is past its TTL and kept fresh only because the origin failed to
+    /// revalidate it (served stale for ErrorCachingMinTTL).
+    pub stale: bool,
 }
 
 impl Entry {

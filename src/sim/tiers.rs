@@ -376,6 +376,7 @@ impl Tiers {
             304 => {
                 if let Some(mut e) = stored {
                     e.fresh_until = a.fresh_until;
+                    e.stale = false;
                     cache.store(key, e);
                     out = Answer {
                         status: 200,
@@ -396,6 +397,7 @@ impl Tiers {
                         last_modified: a.last_modified,
                         fresh_until: a.fresh_until,
                         status: 200,
+                        stale: false,
                     };
                     cache.store(key, entry);
                 }
@@ -412,6 +414,7 @@ impl Tiers {
                     // serving it for ErrorCachingMinTTL before asking again (§1.10).
                     (Some(mut e), None) => {
                         e.fresh_until = now + self.fresh.error_min_ttl(status);
+                        e.stale = true;
                         cache.store(key, e);
                         out = stale_answer(&e, a);
                     }
@@ -424,6 +427,7 @@ impl Tiers {
                                 last_modified: 0,
                                 fresh_until: now + ttl,
                                 status,
+                                stale: false,
                             };
                             cache.store(key, entry);
                         }
@@ -506,7 +510,7 @@ fn from_entry(e: &Entry, tier: Tier, conditional: Option<Nanos>, stale: bool) ->
         last_modified: e.last_modified,
         fresh_until: e.fresh_until,
         tier,
-        stale,
+        stale: stale || e.stale,
         error_max_age: None,
         via_origin: false,
         confirmed: false,
