@@ -1,7 +1,8 @@
 //! The viewer side of a POP: pick the cache behavior, enforce its methods, look the
 //! request up through the tiers, and turn the answer into CloudFront's result types.
 
-use super::tiers::{Answer, Lookup, Tiers, Waiter, Want};
+use super::fetch::{Answer, Lookup, Waiter, Want};
+use super::tiers::Tiers;
 use super::Event;
 use super::{LogLine, Observer};
 use crate::behavior::Behaviors;

@@ -10,6 +10,7 @@
 //! first byte: its round trip to the POP plus everything the POP waited for.
 
 mod edge;
+mod fetch;
 mod fresh;
 mod tiers;
 
@@ -21,8 +22,9 @@ use crate::topology::Topology;
 use crate::units::Nanos;
 use crate::workload::{Arrival, Workload};
 use edge::{Delivery, Edge, Out};
+use fetch::{Answer, Hop, Lookup, Waiter};
 use rand_distr::{Distribution, Exp1};
-use tiers::{Answer, Hop, Lookup, Tiers, Waiter};
+use tiers::Tiers;
 
 /// What happens in the simulation besides arrivals, which the workload supplies in order.
 #[derive(Clone, Copy, Debug)]

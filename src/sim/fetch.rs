@@ -1,0 +1,127 @@
+//! What moves between the tiers: fetches, their waiters, and the answers that come back.
+
+use super::edge::Request;
+use crate::cache::{Entry, ObjectId};
+use crate::stats::Tier;
+use crate::units::Nanos;
+
+/// Where a fetch is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(super) enum Hop {
+    /// A cache site.
+    Site(u16),
+    /// An origin.
+    #[default]
+    Origin,
+}
+
+/// Who is waiting for a fetch.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Waiter {
+    /// A viewer request at a POP.
+    Viewer(Request),
+    /// A fetch from a site below.
+    Fetch(u32),
+}
+
+/// A response travelling down the tiers.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) struct Answer {
+    /// 200, 304 (the waiter's copy is current), or an error status.
+    pub status: u16,
+    /// Body bytes of the object.
+    pub size: u64,
+    /// The version it carries.
+    pub last_modified: Nanos,
+    /// Until when it may be served.
+    pub fresh_until: Nanos,
+    /// Which tier produced it.
+    pub tier: Tier,
+    /// An expired copy served because of an origin error or stale-while-revalidate.
+    pub stale: bool,
+    /// max-age of an error response, seconds.
+    pub error_max_age: Option<u64>,
+    /// Whether producing it took an origin request led by this waiter's chain.
+    pub via_origin: bool,
+    /// The site's own expired copy was confirmed current (a 304 from upstream).
+    pub confirmed: bool,
+}
+
+/// One upstream request and those waiting for it; the first waiter led it.
+#[derive(Default)]
+pub(super) struct Fetch {
+    /// The site that wants the answer.
+    pub site: u16,
+    /// Where it goes.
+    pub upstream: Hop,
+    /// What tier the upstream is to the site: Regional, Shield or Origin.
+    pub role: Tier,
+    /// Cache key at `site`.
+    pub key: ObjectId,
+    pub object: ObjectId,
+    pub class: u16,
+    pub behavior: u16,
+    pub origin: u16,
+    /// Whether the answer may be stored at `site`.
+    pub store: bool,
+    /// Whether followers may join it (it is in the site's in-flight table).
+    pub registered: bool,
+    /// Whether its first waiter started it (a background refresh has no leader).
+    pub led: bool,
+    /// The Last-Modified of the site's expired copy, for a conditional request.
+    pub conditional: Option<Nanos>,
+    /// One-way delay between `site` and `upstream`.
+    pub half_rtt: Nanos,
+    /// Whether the origin counts it in its statistics.
+    pub counted: bool,
+    pub waiters: Vec<Waiter>,
+    pub answer: Answer,
+}
+
+/// What a lookup did with a waiter.
+pub(super) enum Lookup {
+    /// Answered from the site's cache at once (possibly stale, with a refresh started).
+    Served(Answer),
+    /// Parked on a fetch; the answer comes later.
+    Waiting,
+}
+
+/// Everything a fetch needs to know about the request behind it.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Want {
+    pub key: ObjectId,
+    pub object: ObjectId,
+    pub class: u16,
+    pub behavior: u16,
+    pub origin: u16,
+    pub counted: bool,
+}
+
+/// An answer served from a stored entry at a site of tier `tier`.
+pub(super) fn from_entry(e: &Entry, tier: Tier, conditional: Option<Nanos>, stale: bool) -> Answer {
+    let current = e.status == 200 && conditional == Some(e.last_modified);
+    Answer {
+        status: if current { 304 } else { e.status },
+        size: e.size,
+        last_modified: e.last_modified,
+        fresh_until: e.fresh_until,
+        tier,
+        stale: stale || e.stale,
+        error_max_age: None,
+        via_origin: false,
+        confirmed: false,
+    }
+}
+
+/// The stale copy `e`, served instead of error answer `a`.
+pub(super) fn stale_answer(e: &Entry, a: Answer) -> Answer {
+    Answer {
+        status: 200,
+        size: e.size,
+        last_modified: e.last_modified,
+        fresh_until: e.fresh_until,
+        stale: true,
+        error_max_age: None,
+        ..a
+    }
+}
