@@ -196,7 +196,7 @@ impl Edge {
             return tiers.proxy(pop, want, Waiter::Viewer(req), now, queue);
         }
         if let Lookup::Served(a) =
-            tiers.lookup(pop, want, Waiter::Viewer(req), None, Tier::Pop, now, queue)
+            tiers.lookup(pop, want, || Waiter::Viewer(req), None, Tier::Pop, now, queue)
         {
             let d = Delivery {
                 collapsed: false,

@@ -335,7 +335,7 @@ impl<'a> Sim<'a> {
             }
             Hop::Site(h) => {
                 let want = self.tiers.want_of(fetch);
-                let waiter = Waiter::Fetch(fetch);
+                let waiter = || Waiter::Fetch(fetch);
                 let found = self.tiers.lookup(
                     h,
                     want,

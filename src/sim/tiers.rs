@@ -197,12 +197,13 @@ impl Tiers {
     /// in-flight fetch, or start one. `conditional` is the waiter's own copy's version
     /// (a fetch from below revalidating); a current copy is then answered with 304.
     /// `tier` is what the site is to the waiter: Pop for a viewer, else the fetch's role.
+    /// The waiter is built only when it has to wait, keeping hits cheap.
     #[allow(clippy::too_many_arguments)]
     pub fn lookup(
         &mut self,
         site: u16,
         want: Want,
-        waiter: Waiter,
+        waiter: impl FnOnce() -> Waiter,
         conditional: Option<Nanos>,
         tier: Tier,
         now: Nanos,
@@ -225,11 +226,11 @@ impl Tiers {
         let s = &mut self.sites[site as usize];
         if s.collapses {
             if let Some(&f) = s.inflight.get(&want.key) {
-                self.fetches[f as usize].waiters.push(waiter);
+                self.fetches[f as usize].waiters.push(waiter());
                 return Lookup::Waiting;
             }
         }
-        self.start_fetch(site, want, stored, Some(waiter), now, queue);
+        self.start_fetch(site, want, stored, Some(waiter()), now, queue);
         Lookup::Waiting
     }
 
