@@ -91,3 +91,9 @@ pub fn unique_name<'a>(
         || format!("{name:?} is used twice; names must be unique"),
     )
 }
+
+/// Requires a latitude in -90..=90 and a longitude in -180..=180 at `path.lat`/`path.lon`.
+pub fn lat_lon(path: &str, lat: f64, lon: f64) -> Checked {
+    within(&format!("{path}.lat"), lat, -90.0, 90.0)?;
+    within(&format!("{path}.lon"), lon, -180.0, 180.0)
+}

@@ -70,8 +70,7 @@ impl OriginSpec {
 
     /// Checks one origin at `path`.
     pub fn check(&self, path: &str) -> Checked {
-        check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
-        check::within(&format!("{path}.lon"), self.lon, -180.0, 180.0)?;
+        check::lat_lon(path, self.lat, self.lon)?;
         ensure(
             self.concurrency > 0,
             || format!("{path}.concurrency"),

@@ -67,8 +67,7 @@ impl RegionalCacheSpec {
 
     /// Checks one regional cache at `path`.
     pub fn check(&self, path: &str) -> Checked {
-        check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
-        check::within(&format!("{path}.lon"), self.lon, -180.0, 180.0)?;
+        check::lat_lon(path, self.lat, self.lon)?;
         ensure(
             self.cache_capacity.0 > 0,
             || format!("{path}.cache_capacity"),
@@ -104,8 +103,7 @@ impl PopSpec {
 
     /// Checks one POP at `path`.
     pub fn check(&self, path: &str) -> Checked {
-        check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
-        check::within(&format!("{path}.lon"), self.lon, -180.0, 180.0)?;
+        check::lat_lon(path, self.lat, self.lon)?;
         ensure(
             self.cache_capacity.0 > 0,
             || format!("{path}.cache_capacity"),

@@ -173,8 +173,7 @@ impl RegionSpec {
 
     /// Checks one region at `path`.
     pub fn check(&self, path: &str) -> Checked {
-        check::within(&format!("{path}.lat"), self.lat, -90.0, 90.0)?;
-        check::within(&format!("{path}.lon"), self.lon, -180.0, 180.0)?;
+        check::lat_lon(path, self.lat, self.lon)?;
         check::within(&format!("{path}.share"), self.share, 0.0, 1.0)?;
         check::within(
             &format!("{path}.utc_offset_hours"),
