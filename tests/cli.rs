@@ -277,19 +277,19 @@ fn bad_behaviors_are_bad_input() {
     let behavior = "\n[[behaviors]]\npath_pattern = \"/images/*\"\norigin = \"origin\"\n";
     let f = scenario_file(dir.path(), "b.toml", &format!("{base}{behavior}"));
     assert!(edgesim(dir.path(), &["validate", &f]).status.success());
-    let long = format!("behaviors[0].path_pattern=/{}", "a".repeat(255));
+    let long = format!("behaviors[1].path_pattern=/{}", "a".repeat(255));
     let cases = [
         (
-            "behaviors[0].origin=nowhere",
-            "behaviors[0].origin: no origin is named \"nowhere\"; origins are [\"origin\"]",
+            "behaviors[1].origin=nowhere",
+            "behaviors[1].origin: no origin is named \"nowhere\"; origins are [\"origin\"]",
         ),
         (
-            "behaviors[0].ttl.min=400d",
-            "behaviors[0].ttl.min: must not exceed ttl.max (400d > 365d)",
+            "behaviors[1].ttl.min=400d",
+            "behaviors[1].ttl.min: must not exceed ttl.max (400d > 365d)",
         ),
         (
-            "behaviors[0].path_pattern=/images/*.jpg#x",
-            "behaviors[0].path_pattern: \"/images/*.jpg#x\" contains '#'",
+            "behaviors[1].path_pattern=/images/*.jpg#x",
+            "behaviors[1].path_pattern: \"/images/*.jpg#x\" contains '#'",
         ),
         (
             long.as_str(),
@@ -297,7 +297,7 @@ fn bad_behaviors_are_bad_input() {
         ),
         (
             "max_behaviors=0",
-            "behaviors: 1 behaviors exceed the quota of 0 per distribution",
+            "behaviors: 2 behaviors exceed the quota of 0 per distribution",
         ),
     ];
     for (set, want) in cases {
@@ -307,13 +307,13 @@ fn bad_behaviors_are_bad_input() {
     let f = scenario_file(dir.path(), "m.toml", &methods);
     assert_bad_input(
         &edgesim(dir.path(), &["run", &f]),
-        "behaviors[0].allowed_methods: [\"GET\", \"POST\"] is not a set CloudFront accepts",
+        "behaviors[1].allowed_methods: [\"GET\", \"POST\"] is not a set CloudFront accepts",
     );
     let max_greater = base + behavior + "ttl = { min = \"0s\", default = \"1d\", max = \"1h\" }\n";
     let f = scenario_file(dir.path(), "t.toml", &max_greater);
     assert_bad_input(
         &edgesim(dir.path(), &["run", &f]),
-        "behaviors[0].ttl.default: must lie between ttl.min and ttl.max",
+        "behaviors[1].ttl.default: must lie between ttl.min and ttl.max",
     );
 }
 

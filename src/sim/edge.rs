@@ -195,9 +195,15 @@ impl Edge {
         if !req.cached {
             return tiers.proxy(pop, want, Waiter::Viewer(req), now, queue);
         }
-        if let Lookup::Served(a) =
-            tiers.lookup(pop, want, || Waiter::Viewer(req), None, Tier::Pop, now, queue)
-        {
+        if let Lookup::Served(a) = tiers.lookup(
+            pop,
+            want,
+            || Waiter::Viewer(req),
+            None,
+            Tier::Pop,
+            now,
+            queue,
+        ) {
             let d = Delivery {
                 collapsed: false,
                 revalidation: false,
