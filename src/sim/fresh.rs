@@ -92,7 +92,8 @@ impl FreshTable {
     pub fn error_ttl(&self, status: u16, max_age: Option<u64>) -> Option<Nanos> {
         let cached = ALWAYS_CACHED.contains(&status)
             || (CACHED_WITH_MAX_AGE.contains(&status) && max_age.is_some());
-        cached.then(|| self.error_min_ttl(status).max(max_age.unwrap_or(0) * SEC))
+        let origin = max_age.unwrap_or(0).saturating_mul(SEC);
+        cached.then(|| self.error_min_ttl(status).max(origin))
     }
 }
 

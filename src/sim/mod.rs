@@ -384,7 +384,7 @@ impl<'a> Sim<'a> {
             answer.size = catalog.size_of(f.class, f.object);
             answer.last_modified = current.unwrap_or(changed);
             answer.fresh_until = match rules.ttl {
-                crate::behavior::ttl::Freshness::Ttl(t) => self.now + t,
+                crate::behavior::ttl::Freshness::Ttl(t) => self.now.saturating_add(t),
                 crate::behavior::ttl::Freshness::DoNotReuse => self.now,
             };
         }

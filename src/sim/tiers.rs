@@ -334,7 +334,7 @@ impl Tiers {
                             let entry = Entry {
                                 size: 0,
                                 last_modified: 0,
-                                fresh_until: now + ttl,
+                                fresh_until: now.saturating_add(ttl),
                                 status,
                                 stale: false,
                             };
