@@ -1,6 +1,8 @@
 //! Request collapsing (cloudfront.md §2.5) and the regional-cache bypass rules (§2.2),
 //! each case traced to the line it checks.
 
+mod common;
+
 use edgesim::scenario::{load_str, Overrides};
 use edgesim::sim::{run, Quiet, RunResult};
 use edgesim::stats::Outcome;
@@ -27,20 +29,7 @@ objects = 1
 size = {{ dist = "constant", value = "10KiB" }}
 response = {{ cache_control = "{cache_control}" }}
 
-[[regions]]
-name = "here"
-lat = 0.0
-lon = 0.0
-share = 1.0
-last_mile = "0ns"
-jitter = "0ns"
-
-[[pops]]
-code = "POP"
-lat = 0.0
-lon = 0.0
-cache_capacity = "1MiB"
-
+{site}
 [[origins]]
 name = "far"
 lat = 0.0
@@ -51,7 +40,8 @@ service = {{ dist = "constant", value = "1ms" }}
 [default_behavior]
 ttl = {ttl}
 {extra}
-"#
+"#,
+        site = common::LAB_SITE
     )
 }
 

@@ -2,6 +2,8 @@
 //! stale-if-error, the older "serve the expired copy for ErrorCachingMinTTL" rule, error
 //! caching, and OPTIONS caching under its own key.
 
+mod common;
+
 use edgesim::scenario::{load_str, Overrides};
 use edgesim::sim::{run, Quiet, RunResult};
 use edgesim::stats::Outcome;
@@ -29,20 +31,7 @@ objects = 1
 size = {{ dist = "constant", value = "10KiB" }}
 response = {{ cache_control = "{cache_control}" }}
 
-[[regions]]
-name = "here"
-lat = 0.0
-lon = 0.0
-share = 1.0
-last_mile = "0ns"
-jitter = "0ns"
-
-[[pops]]
-code = "POP"
-lat = 0.0
-lon = 0.0
-cache_capacity = "1MiB"
-
+{site}
 [[origins]]
 name = "origin"
 lat = 0.0
@@ -50,7 +39,8 @@ lon = 10.0
 service = {{ dist = "constant", value = "1ms" }}
 errors = [{{ status = 503, share = {error_share} }}]
 {extra}
-"#
+"#,
+        site = common::LAB_SITE
     )
 }
 

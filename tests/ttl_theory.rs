@@ -3,6 +3,8 @@
 //! 1 / (1 + λT) of requests revalidate: RefreshHit when the origin can answer 304,
 //! Miss when it sends no validators (the TTL-cache hit ratio λT / (1 + λT)).
 
+mod common;
+
 use edgesim::scenario::{load_str, Overrides};
 use edgesim::sim::{run, Quiet};
 use edgesim::stats::Outcome;
@@ -31,27 +33,15 @@ objects = 1
 size = {{ dist = "constant", value = "1KiB" }}
 response = {{ cache_control = "max-age={ttl_s}", validators = {validators} }}
 
-[[regions]]
-name = "here"
-lat = 0.0
-lon = 0.0
-share = 1.0
-last_mile = "0ns"
-jitter = "0ns"
-
-[[pops]]
-code = "POP"
-lat = 0.0
-lon = 0.0
-cache_capacity = "1MiB"
-
+{site}
 [[origins]]
 name = "origin"
 lat = 0.0
 lon = 0.0
 concurrency = 100
 service = {{ dist = "constant", value = "1us" }}
-"#
+"#,
+        site = common::LAB_SITE
     )
 }
 

@@ -40,3 +40,20 @@ pub fn run(s: &Scenario) -> (RunResult, Vec<(Nanos, usize, Metrics)>) {
     let r = sim::run(s, &mut rows);
     (r, rows.0)
 }
+
+/// One viewer region sitting at one POP with a 1 MiB cache, no access-network delay:
+/// the fixed part of the small laboratory scenarios that isolate one mechanism.
+pub const LAB_SITE: &str = r#"[[regions]]
+name = "here"
+lat = 0.0
+lon = 0.0
+share = 1.0
+last_mile = "0ns"
+jitter = "0ns"
+
+[[pops]]
+code = "POP"
+lat = 0.0
+lon = 0.0
+cache_capacity = "1MiB"
+"#;
