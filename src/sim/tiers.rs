@@ -313,7 +313,9 @@ impl Tiers {
             },
             200 => {}
             status => {
-                let stale_copy = stored.filter(|e| e.status == 200 && status >= 500);
+                // Only a fetch for the cached copy may fall back on it: a proxied POST to
+                // the same path must not be answered with a stored GET response.
+                let stale_copy = stored.filter(|e| store && e.status == 200 && status >= 500);
                 match (stale_copy, rules.sie) {
                     // stale-if-error: serve the copy while inside the window, keep trying.
                     (Some(e), Some(window)) if now < e.fresh_until.saturating_add(window) => {
