@@ -155,3 +155,20 @@ fn options_is_cached_only_when_the_behavior_caches_it_and_apart_from_get() {
     let invalid = refused.summary.counts.invalid_method;
     assert!((9_000..11_000).contains(&invalid), "{invalid}");
 }
+
+#[test]
+fn a_proxied_request_never_gets_a_cached_copy_of_the_same_path() {
+    // GETs of the hot object are cached and served stale when the origin errs; POSTs to the
+    // same path are proxied, so each POST that meets a 503 gets the 503.
+    let text = scenario(
+        "max-age=1",
+        0.5,
+        "[default_behavior]\nallowed_methods = [\"GET\", \"HEAD\", \"OPTIONS\", \"PUT\", \"POST\", \"PATCH\", \"DELETE\"]\n",
+    )
+    .replace("size = {", "methods = { get = 0.5, post = 0.5 }\nsize = {");
+    let r = go(&text);
+    let errors = r.summary.count(Outcome::Error);
+    // About 10 000 POSTs, half of them failing; GETs never see an error.
+    assert!((4_500..5_500).contains(&errors), "{errors}");
+    assert!(r.summary.counts.stale > 1_000);
+}
