@@ -269,14 +269,6 @@ impl Tiers {
         let (site, key, a) = (fetch.site as usize, fetch.key, fetch.answer);
         let rules = self.fresh.rules(fetch.class, fetch.behavior);
         let store = fetch.store;
-        let want = Want {
-            key,
-            object: fetch.object,
-            class: fetch.class,
-            behavior: fetch.behavior,
-            origin: fetch.origin,
-            counted: fetch.counted,
-        };
         let registered = fetch.registered;
         let cache = &mut self.sites[site].cache;
         let stored = cache.peek(key);
@@ -356,6 +348,7 @@ impl Tiers {
             && rules.no_collapse
             && self.fetches[f as usize].waiters.len() > 1
         {
+            let want = self.want_of(f);
             let mut followers = std::mem::take(&mut self.scratch);
             followers.extend(self.fetches[f as usize].waiters.drain(1..));
             for &w in &followers {

@@ -67,13 +67,18 @@ impl RegionalCacheSpec {
 
     /// Checks one regional cache at `path`.
     pub fn check(&self, path: &str) -> Checked {
-        check::lat_lon(path, self.lat, self.lon)?;
-        ensure(
-            self.cache_capacity.0 > 0,
-            || format!("{path}.cache_capacity"),
-            || "must be larger than 0B".into(),
-        )
+        check_cache_site(path, self.lat, self.lon, self.cache_capacity)
     }
+}
+
+/// The checks every cache site shares: a place on Earth and a non-empty cache.
+fn check_cache_site(path: &str, lat: f64, lon: f64, capacity: Bytes) -> Checked {
+    check::lat_lon(path, lat, lon)?;
+    ensure(
+        capacity.0 > 0,
+        || format!("{path}.cache_capacity"),
+        || "must be larger than 0B".into(),
+    )
 }
 
 fn default_policy() -> PolicyKind {
@@ -103,12 +108,7 @@ impl PopSpec {
 
     /// Checks one POP at `path`.
     pub fn check(&self, path: &str) -> Checked {
-        check::lat_lon(path, self.lat, self.lon)?;
-        ensure(
-            self.cache_capacity.0 > 0,
-            || format!("{path}.cache_capacity"),
-            || "must be larger than 0B".into(),
-        )?;
+        check_cache_site(path, self.lat, self.lon, self.cache_capacity)?;
         if let Some(rps) = self.capacity_rps {
             check::positive(&format!("{path}.capacity_rps"), rps)?;
         }
