@@ -5,7 +5,7 @@
 //! is open at a time; when time passes its end, its rows are handed to a sink and its
 //! memory is reused, and a long run holds no more than a short one.
 
-use super::{Detail, Metrics, Outcome, Precision, Tier};
+use super::{Detail, LatencyBin, Metrics, Outcome, Precision, Tier};
 use crate::units::Nanos;
 
 /// Everything the statistics need to know about one finished request.
@@ -85,11 +85,12 @@ impl Collector {
             Some(open) if idx > open => self.advance(idx, sink),
             Some(_) => {}
         }
-        self.summary.record(r);
-        self.pops[r.pop as usize].record(r);
-        self.regions[r.region as usize].record(r);
-        self.behaviors[r.behavior as usize].record(r);
-        self.series[r.pop as usize].record(r);
+        let bin = LatencyBin::of(r.latency);
+        self.summary.record_in(r, bin);
+        self.regions[r.region as usize].record_in(r, bin);
+        self.behaviors[r.behavior as usize].record_in(r, bin);
+        // The POP view is the sum of its intervals; it takes each one as it closes.
+        self.series[r.pop as usize].record_in(r, bin);
     }
 
     /// Emits the open interval and any empty ones up to `idx`, then opens `idx`.
@@ -97,6 +98,7 @@ impl Collector {
         let open = self.open.expect("advance follows the first record");
         for i in open..idx {
             for (pop, m) in self.series.iter_mut().enumerate() {
+                self.pops[pop].absorb(m);
                 m.seal();
                 sink(i * self.interval, pop, m);
                 m.reset();

@@ -6,10 +6,12 @@
 
 mod collector;
 pub mod columns;
+mod latency;
 
 pub use collector::{Collector, IntervalSink, Record};
 
 use hdrhistogram::Histogram;
+use latency::{Buckets, Pending};
 
 /// How a request ended: CloudFront's `x-edge-result-type` (cloudfront.md §7.1). Every
 /// request ends in exactly one. (`Redirect` and `LimitExceeded` arrive with the
@@ -130,12 +132,46 @@ pub enum Precision {
 /// Latencies are recorded in microseconds up to one hour; longer ones count as one hour.
 const LATENCY_MAX_US: u64 = 3_600_000_000;
 
+impl Precision {
+    fn digits(self) -> u8 {
+        match self {
+            Precision::Fine => 3,
+            Precision::Coarse => 2,
+        }
+    }
+
+    const FINE: Buckets = Buckets::new(3, LATENCY_MAX_US);
+    const COARSE: Buckets = Buckets::new(2, LATENCY_MAX_US);
+
+    fn buckets(self) -> Buckets {
+        match self {
+            Precision::Fine => Precision::FINE,
+            Precision::Coarse => Precision::COARSE,
+        }
+    }
+}
+
 fn histogram(p: Precision) -> Histogram<u64> {
-    let digits = match p {
-        Precision::Fine => 3,
-        Precision::Coarse => 2,
-    };
-    Histogram::new_with_bounds(1, LATENCY_MAX_US, digits).expect("static histogram bounds")
+    Histogram::new_with_bounds(1, LATENCY_MAX_US, p.digits()).expect("static histogram bounds")
+}
+
+/// A request's latency bucket at both precisions, computed once for all its views.
+#[derive(Clone, Copy, Debug)]
+pub struct LatencyBin {
+    fine: usize,
+    coarse: usize,
+}
+
+impl LatencyBin {
+    /// The buckets of a latency in nanoseconds.
+    #[inline]
+    pub fn of(latency: crate::units::Nanos) -> Self {
+        let us = (latency / 1000).clamp(1, LATENCY_MAX_US);
+        LatencyBin {
+            fine: Precision::FINE.index(us),
+            coarse: Precision::COARSE.index(us),
+        }
+    }
 }
 
 /// The plain counters of one view of a run.
@@ -201,8 +237,10 @@ pub struct Metrics {
     /// Viewer-observed latency, microseconds. Filled from the per-outcome histograms
     /// by [`Metrics::seal`], so each request is recorded once, not twice.
     pub latency: Histogram<u64>,
-    /// Latency per outcome, indexed by `Outcome as usize`.
+    /// Latency per outcome, indexed by `Outcome as usize`. Filled by [`Metrics::seal`].
     pub latency_by_outcome: [Histogram<u64>; Outcome::COUNT],
+    /// Latencies recorded since the last seal.
+    pending: Pending,
 }
 
 impl Metrics {
@@ -212,12 +250,18 @@ impl Metrics {
             counts: Counts::default(),
             latency: histogram(p),
             latency_by_outcome: std::array::from_fn(|_| histogram(p)),
+            pending: Pending::new(p.buckets()),
         }
     }
 
     /// Counts one finished request.
-    #[inline]
     pub fn record(&mut self, r: &Record) {
+        self.record_in(r, LatencyBin::of(r.latency));
+    }
+
+    /// Counts one finished request whose latency falls in `bin`.
+    #[inline]
+    pub fn record_in(&mut self, r: &Record, bin: LatencyBin) {
         let c = &mut self.counts;
         c.requests += 1;
         c.outcomes[r.outcome as usize] += 1;
@@ -240,11 +284,28 @@ impl Metrics {
             c.origin_bytes += bytes;
         }
         c.shed += u64::from(r.shed);
-        let us = (r.latency / 1000).clamp(1, LATENCY_MAX_US);
-        self.latency_by_outcome[r.outcome as usize].saturating_record(us);
+        let index = if self.pending.buckets() == Precision::FINE {
+            bin.fine
+        } else {
+            bin.coarse
+        };
+        if self.pending.add(r.outcome, index) {
+            self.pending.drain_into(&mut self.latency_by_outcome);
+        }
     }
 
-    /// Adds `other` into `self`.
+    /// Adds `other`'s counts and pending latencies, which must have the same precision,
+    /// into `self`. Cheaper than [`Metrics::merge`]: for folding one view into another
+    /// while recording.
+    pub fn absorb(&mut self, other: &Metrics) {
+        self.counts.merge(&other.counts);
+        if self.pending.would_overflow(&other.pending) {
+            self.pending.drain_into(&mut self.latency_by_outcome);
+        }
+        self.pending.absorb(&other.pending);
+    }
+
+    /// Adds sealed `other` into sealed `self`.
     pub fn merge(&mut self, other: &Metrics) {
         self.counts.merge(&other.counts);
         // Every histogram here shares the same bounds, so adding cannot fail.
@@ -258,9 +319,10 @@ impl Metrics {
         }
     }
 
-    /// Rebuilds the overall latency histogram from the per-outcome ones. Call before
-    /// reading `latency` after recording.
+    /// Moves pending latencies into the per-outcome histograms and rebuilds the overall
+    /// one from them. Call before reading any histogram after recording.
     pub fn seal(&mut self) {
+        self.pending.drain_into(&mut self.latency_by_outcome);
         self.latency.reset();
         for h in &self.latency_by_outcome {
             // Every histogram here shares the same bounds, so adding cannot fail.
@@ -271,6 +333,7 @@ impl Metrics {
     /// Clears everything, keeping the histograms' memory.
     pub fn reset(&mut self) {
         self.counts = Counts::default();
+        self.pending.clear();
         self.latency.reset();
         self.latency_by_outcome
             .iter_mut()
