@@ -1,9 +1,12 @@
-//! Routes each finished request into the views that count it: run, POP, region, interval.
+//! Routes each finished request into the views that count it: run, region, behavior and
+//! the open interval of its POP.
 //!
 //! Intervals are keyed by the simulated time at which the edge finished the request (as
 //! CloudFront's log timestamps are), which only moves forward. So at most one interval
-//! is open at a time; when time passes its end, its rows are handed to a sink and its
-//! memory is reused, and a long run holds no more than a short one.
+//! is open at a time; when time passes its end, its rows are added to their POP's view,
+//! handed to a sink, and their memory is reused, and a long run holds no more than a short
+//! one. A POP's view is thus the sum of its intervals, which saves recording each request
+//! into it separately.
 
 use super::{Detail, LatencyBin, Metrics, Outcome, Precision, Tier};
 use crate::units::Nanos;
@@ -62,8 +65,8 @@ impl Collector {
     /// Empty statistics for `pops` POPs, `regions` regions and `behaviors` behaviors,
     /// with time series rows every `interval` nanoseconds.
     pub fn new(pops: usize, regions: usize, behaviors: usize, interval: Nanos) -> Self {
-        // Only the run summary gets 3-digit histograms: a request is recorded in five
-        // views, and keeping the other four small keeps them in the CPU cache.
+        // Only the run summary gets 3-digit histograms: a request is recorded in four
+        // views, and keeping the other three small keeps them in the CPU cache.
         let coarse = |n: usize| (0..n).map(|_| Metrics::new(Precision::Coarse)).collect();
         Collector {
             summary: Metrics::new(Precision::Fine),

@@ -1,7 +1,7 @@
 //! Latency recording in two steps: a per-bucket `u32` count now, HDR histograms at seal.
 //!
-//! Every finished request is counted in four or five views (run, POP, region, behavior,
-//! interval). Recording into that many `hdrhistogram::Histogram`s directly costs one
+//! Every finished request is counted in four views (run, region, behavior, interval; POP
+//! views sum intervals). Recording into that many `hdrhistogram::Histogram`s directly costs one
 //! bucket-index computation and one min/max/total update per view, which was a tenth of a
 //! whole run. Here the bucket index is computed once per precision and request, a view
 //! only increments a counter, and [`Pending::drain_into`] moves the counts into the
