@@ -53,6 +53,15 @@ pub fn positive(path: &str, value: f64) -> Checked {
     )
 }
 
+/// Requires an HTTP error status, 400 to 599.
+pub fn error_status(path: &str, status: u16) -> Checked {
+    ensure(
+        (400..=599).contains(&status),
+        || path.into(),
+        || format!("must be an HTTP error status, 400 to 599, got {status}"),
+    )
+}
+
 /// Requires a value within `lo..=hi`.
 pub fn within(path: &str, value: f64, lo: f64, hi: f64) -> Checked {
     ensure(

@@ -21,6 +21,7 @@ pub mod behavior;
 pub mod cache;
 pub mod check;
 pub mod engine;
+pub mod fault;
 pub mod origin;
 pub mod protocol;
 pub mod report;

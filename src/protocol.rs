@@ -3,11 +3,14 @@
 use serde::{Deserialize, Serialize};
 
 /// An HTTP request method, as CloudFront distinguishes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "UPPERCASE")]
 #[repr(u8)]
 pub enum Method {
     /// GET.
+    #[default]
     Get,
     /// HEAD.
     Head,
@@ -51,6 +54,16 @@ impl Method {
     /// The bit of this method in a [`MethodSet`].
     const fn bit(self) -> u8 {
         1 << self as u8
+    }
+
+    /// Whether an origin group may send it to the secondary (cloudfront.md §3.3 rule 5).
+    pub fn fails_over(self) -> bool {
+        matches!(self, Method::Get | Method::Head | Method::Options)
+    }
+
+    /// Whether the edge retries it after a read timeout (cloudfront.md §3.1).
+    pub fn retries_read_timeout(self) -> bool {
+        matches!(self, Method::Get | Method::Head)
     }
 
     /// Whether the response carries the object's body to the viewer.

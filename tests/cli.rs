@@ -212,7 +212,7 @@ fn references_to_missing_pops_regions_and_origins_are_bad_input() {
         ),
         (
             "default_behavior.origin=backup",
-            "default_behavior.origin: no origin is named \"backup\"; origins are [\"origin\"]",
+            "default_behavior.origin: no origin or origin group is named \"backup\"; there are [\"origin\"]",
         ),
         (
             "workload.flash_crowds[0].regions[0]=mars",
@@ -281,7 +281,7 @@ fn bad_behaviors_are_bad_input() {
     let cases = [
         (
             "behaviors[1].origin=nowhere",
-            "behaviors[1].origin: no origin is named \"nowhere\"; origins are [\"origin\"]",
+            "behaviors[1].origin: no origin or origin group is named \"nowhere\"; there are [\"origin\"]",
         ),
         (
             "behaviors[1].ttl.min=400d",
@@ -357,4 +357,79 @@ fn sampled_access_log_uses_cloudfront_field_names() {
     let o = edgesim(dir.path(), &["run", &small(), "--out", "plain", "-q"]);
     assert!(o.status.success());
     assert!(!dir.path().join("plain/requests.csv").exists());
+}
+
+#[test]
+fn bad_origin_settings_groups_and_faults_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(common::data("small.toml")).unwrap();
+    let extra = r#"
+[[origins]]
+name = "backup"
+lat = 45.5
+lon = -122.7
+
+[[origin_groups]]
+name = "pair"
+members = ["origin", "backup"]
+failover_status_codes = [500, 503]
+
+[[faults]]
+kind = "origin_outage"
+origin = "origin"
+start = "1s"
+duration = "5s"
+"#;
+    let f = scenario_file(dir.path(), "g.toml", &format!("{base}{extra}"));
+    assert!(edgesim(dir.path(), &["validate", &f]).status.success());
+    let cases = [
+        (
+            "origins[0].connection_attempts=4",
+            "origins[0].connection_attempts: must be 1, 2 or 3, got 4",
+        ),
+        (
+            "origins[0].connection_timeout=11s",
+            "origins[0].connection_timeout: must be a whole number of seconds from 1s to 10s, got 11s",
+        ),
+        (
+            "origins[1].read_timeout=500ms",
+            "origins[1].read_timeout: must be a whole number of seconds from 1s to 120s, got 500ms",
+        ),
+        (
+            "origins[0].keepalive_timeout=121s",
+            "origins[0].keepalive_timeout: must be a whole number of seconds from 1s to 120s",
+        ),
+        (
+            "origins[0].response_completion_timeout=10s",
+            "origins[0].response_completion_timeout: must be whole seconds, at least read_timeout (30s), got 10s",
+        ),
+        (
+            "origin_groups[0].failover_status_codes[0]=501",
+            "origin_groups[0].failover_status_codes[0]: must be one of [400, 403, 404, 416, 500, 502, 503, 504], got 501",
+        ),
+        (
+            "origin_groups[0].members[1]=elsewhere",
+            "origin_groups[0].members[1]: no origin is named \"elsewhere\"; origins are [\"origin\", \"backup\"]",
+        ),
+        (
+            "origin_groups[0].name=backup",
+            "origin_groups[0].name",
+        ),
+        (
+            "faults[1].origin=nowhere",
+            "faults[1].origin: no origin is named \"nowhere\"; origins are [\"origin\", \"backup\"]",
+        ),
+    ];
+    for (set, want) in cases {
+        assert_bad_input(&edgesim(dir.path(), &["validate", &f, "--set", set]), want);
+    }
+    let three = extra.replace(
+        r#"members = ["origin", "backup"]"#,
+        r#"members = ["origin", "backup", "origin"]"#,
+    );
+    let f3 = scenario_file(dir.path(), "g3.toml", &format!("{base}{three}"));
+    assert_bad_input(
+        &edgesim(dir.path(), &["validate", &f3]),
+        "origin_groups[0].members: an origin group has exactly two members, primary then secondary; got 3",
+    );
 }

@@ -66,7 +66,13 @@ fn the_reference_names_every_key_the_code_knows() {
     leaves(&resolved, "", &mut b);
     assert_eq!(a, b, "keys in the reference vs keys the code writes");
     // Keys whose default is "absent" are documented as comments.
-    for key in ["# requests =", "# capacity_rps ="] {
+    for key in [
+        "# requests =",
+        "# capacity_rps =",
+        "# response_completion_timeout =",
+        "# max_queue =",
+        "# max_rps =",
+    ] {
         assert!(REFERENCE.contains(key), "{key}");
     }
 }

@@ -104,6 +104,24 @@ fn an_expired_copy_is_served_when_the_origin_errs() {
 }
 
 #[test]
+fn a_4xx_on_an_expired_copy_is_not_served_stale() {
+    // cloudfront.md §3.4: the expired copy stands in for a 5xx or a timeout only. A 404 on
+    // revalidation goes to the viewer (and is then cached for ErrorCachingMinTTL).
+    let text = scenario("max-age=1", 0.5, "").replace("status = 503", "status = 404");
+    let r = go(&text);
+    assert_eq!(r.summary.counts.stale, 0);
+    assert!(
+        r.summary.counts.errors_by_status[0] > 300,
+        "{}",
+        r.summary.counts.errors_by_status[0]
+    );
+    assert_eq!(
+        r.summary.counts.errors_by_status[0],
+        r.summary.count(Outcome::Error)
+    );
+}
+
+#[test]
 fn errors_are_cached_for_error_caching_min_ttl() {
     // "Object not in cache + origin error -> error returned and cached; CloudFront retries the
     // origin after that period." Uncacheable 200s (no-store) keep every success uncached, so

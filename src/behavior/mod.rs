@@ -62,8 +62,9 @@ pub const DEFAULT_MAX_BEHAVIORS: usize = 75;
 pub struct Behavior {
     /// The pattern; `None` for the default behavior.
     pub pattern: Option<PathPattern>,
-    /// Index of the target origin.
-    pub origin: u16,
+    /// The target: an index into the origins followed by the origin groups (see
+    /// `Scenario::target`).
+    pub target: u16,
     /// Methods accepted.
     pub allowed: MethodSet,
     /// Methods cached.
@@ -107,12 +108,13 @@ fn method_set(
 }
 
 impl BehaviorSpec {
-    /// Checks one behavior at `path` and resolves it; `origins` are the names it may
-    /// target. The default behavior targets the first origin when it names none.
+    /// Checks one behavior at `path` and resolves it; `targets` are the names it may
+    /// target (origins, then origin groups). The default behavior targets the first origin
+    /// when it names none.
     pub fn resolve(
         &self,
         path: &str,
-        origins: &[&str],
+        targets: &[&str],
         is_default: bool,
     ) -> Result<Behavior, Invalid> {
         let at = |key: &str, message: String| Invalid {
@@ -130,11 +132,11 @@ impl BehaviorSpec {
             }
             (None, true) => None,
         };
-        let origin = match &self.origin {
-            Some(name) => origins.iter().position(|o| o == name).ok_or_else(|| {
+        let target = match &self.origin {
+            Some(name) => targets.iter().position(|o| o == name).ok_or_else(|| {
                 at(
                     "origin",
-                    format!("no origin is named {name:?}; origins are {origins:?}"),
+                    format!("no origin or origin group is named {name:?}; there are {targets:?}"),
                 )
             })?,
             None if is_default => 0,
@@ -180,7 +182,7 @@ impl BehaviorSpec {
         )?;
         Ok(Behavior {
             pattern,
-            origin: origin as u16,
+            target: target as u16,
             allowed,
             cached,
             ttl: self.ttl,
@@ -199,7 +201,7 @@ impl Behaviors {
     pub fn resolve(
         behaviors: &[BehaviorSpec],
         default: &BehaviorSpec,
-        origins: &[&str],
+        targets: &[&str],
         max: usize,
     ) -> Result<Behaviors, Invalid> {
         ensure(
@@ -214,9 +216,9 @@ impl Behaviors {
         )?;
         let mut list = Vec::with_capacity(behaviors.len() + 1);
         for (i, b) in behaviors.iter().enumerate() {
-            list.push(b.resolve(&format!("behaviors[{i}]"), origins, false)?);
+            list.push(b.resolve(&format!("behaviors[{i}]"), targets, false)?);
         }
-        list.push(default.resolve("default_behavior", origins, true)?);
+        list.push(default.resolve("default_behavior", targets, true)?);
         Ok(Behaviors { list })
     }
 

@@ -108,7 +108,7 @@ fn references_patterns_and_quota_are_checked() {
     assert_eq!(e.path, "behaviors[0].origin");
     assert_eq!(
         e.message,
-        "no origin is named \"nope\"; origins are [\"o1\", \"o2\"]"
+        "no origin or origin group is named \"nope\"; there are [\"o1\", \"o2\"]"
     );
     let e = resolve(&[spec(&format!("/{}", "a".repeat(255)), "o1")]).unwrap_err();
     assert_eq!(e.path, "behaviors[0].path_pattern");

@@ -3,99 +3,21 @@
 //! An origin is an M/G/c queue when its arrivals are Poisson: a request that finds a free
 //! server is served at once; otherwise it waits in arrival order. The time it waited is
 //! recorded, so queueing delay shows up in viewer latency and in `origins.csv`.
+//!
+//! Beyond its queue bound or its request-rate limit an origin refuses requests at once with
+//! 503, as S3 answers "Slow Down". Injected faults ([`crate::fault`]) slow its service and
+//! add error responses; outages and hangs act on connections, in the simulation's attempt
+//! loop.
 
-use crate::check::{self, ensure, Checked};
+mod spec;
+
+pub use spec::{ErrorSpec, OriginGroupSpec, OriginSpec, FAILOVER_STATUS_CODES};
+
 use crate::engine::{stream, Stream};
-use crate::topology::geo::LatLon;
-use crate::units::{Duration, Nanos};
-use crate::workload::dist::{Dist, Sampler};
-use serde::{Deserialize, Serialize};
+use crate::fault::{OriginCondition, OriginFaults};
+use crate::units::{Nanos, SEC};
+use crate::workload::dist::Sampler;
 use std::collections::VecDeque;
-
-/// An origin server (or fleet) as the scenario describes it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OriginSpec {
-    /// Unique name, referred to by behaviors.
-    pub name: String,
-    /// Latitude in degrees.
-    pub lat: f64,
-    /// Longitude in degrees.
-    pub lon: f64,
-    /// Requests served at the same time; the rest queue.
-    #[serde(default = "default_concurrency")]
-    pub concurrency: u32,
-    /// Time to produce one response once a server takes the request.
-    #[serde(default = "default_service")]
-    pub service: Dist<Duration>,
-    /// The regional cache that shields this origin, by name; absent: no Origin Shield.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shield: Option<String>,
-    /// Error responses the origin gives, each a share of all its responses.
-    #[serde(default)]
-    pub errors: Vec<ErrorSpec>,
-}
-
-/// A share of an origin's responses that are errors with one status.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ErrorSpec {
-    /// HTTP status, 400 to 599.
-    pub status: u16,
-    /// Share of responses (0 to 1).
-    pub share: f64,
-    /// `Cache-Control: max-age` on the error response, seconds; absent for none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_age: Option<u64>,
-}
-
-fn default_concurrency() -> u32 {
-    64
-}
-
-fn default_service() -> Dist<Duration> {
-    Dist::Exponential {
-        mean: Duration(20_000_000),
-    }
-}
-
-impl OriginSpec {
-    /// The origin's position.
-    pub fn location(&self) -> LatLon {
-        LatLon {
-            lat: self.lat,
-            lon: self.lon,
-        }
-    }
-
-    /// Checks one origin at `path`.
-    pub fn check(&self, path: &str) -> Checked {
-        check::lat_lon(path, self.lat, self.lon)?;
-        ensure(
-            self.concurrency > 0,
-            || format!("{path}.concurrency"),
-            || "must be at least 1".into(),
-        )?;
-        if let Some((key, msg)) = self.service.problem() {
-            return check::fail(format!("{path}.service.{key}"), msg);
-        }
-        for (i, e) in self.errors.iter().enumerate() {
-            let at = format!("{path}.errors[{i}]");
-            ensure(
-                (400..=599).contains(&e.status),
-                || format!("{at}.status"),
-                || format!("must be an HTTP error status, 400 to 599, got {}", e.status),
-            )?;
-            check::within(&format!("{at}.share"), e.share, 0.0, 1.0)?;
-        }
-        let total: f64 = self.errors.iter().map(|e| e.share).sum();
-        ensure(
-            total <= 1.0 + 1e-9,
-            || format!("{path}.errors[*].share"),
-            || format!("error shares sum to {total}; at most 1 is possible"),
-        )
-    }
-}
 
 /// What an origin did over the measured part of a run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -114,6 +36,8 @@ pub struct OriginStats {
     pub busy_total: Nanos,
     /// Most requests waiting at once.
     pub queue_max: u64,
+    /// Requests refused with 503 because the queue was full or the rate limit reached.
+    pub refused: u64,
 }
 
 impl OriginStats {
@@ -126,6 +50,7 @@ impl OriginStats {
         self.wait_max = self.wait_max.max(o.wait_max);
         self.busy_total += o.busy_total;
         self.queue_max = self.queue_max.max(o.queue_max);
+        self.refused += o.refused;
     }
 }
 
@@ -136,10 +61,25 @@ struct Waiting {
     measured: bool,
 }
 
+/// What happened to a request that reached an origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// A server took it; it finishes at this time.
+    Started(Nanos),
+    /// Every server is busy; a later [`Origin::finish`] starts it.
+    Queued,
+    /// Refused with 503: the queue is full or the request rate is over the limit.
+    Refused,
+}
+
 /// One origin during a run. Jobs are opaque ids chosen by the caller.
 pub struct Origin {
     concurrency: u32,
     busy: u32,
+    max_queue: usize,
+    /// Token bucket of the request-rate limit: tokens per ns, capacity, tokens, last refill.
+    rate: Option<(f64, f64, f64, Nanos)>,
+    faults: OriginFaults,
     queue: VecDeque<Waiting>,
     service: Sampler,
     rng: Stream,
@@ -156,6 +96,12 @@ impl Origin {
         Origin {
             concurrency: spec.concurrency,
             busy: 0,
+            max_queue: spec.max_queue.map_or(usize::MAX, |q| q as usize),
+            rate: spec.max_rps.map(|rps| {
+                let burst = (rps / 10.0).max(1.0);
+                (rps / SEC as f64, burst, burst, 0)
+            }),
+            faults: OriginFaults::default(),
             queue: VecDeque::with_capacity(64),
             service: spec.service.sampler(),
             rng: stream(seed, &format!("origin/{}", spec.name)),
@@ -172,9 +118,28 @@ impl Origin {
         }
     }
 
+    /// Sets the injected faults aimed at this origin.
+    pub fn with_faults(mut self, faults: OriginFaults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// What the faults do to the origin at `now`; `None` when it is healthy.
+    #[inline]
+    pub fn condition(&self, now: Nanos) -> Option<OriginCondition> {
+        if self.faults.is_empty() {
+            None
+        } else {
+            self.faults.at(now)
+        }
+    }
+
     fn start(&mut self, since: Nanos, now: Nanos, measured: bool) -> Nanos {
         self.busy += 1;
-        let service = self.service.sample(&mut self.rng);
+        let mut service = self.service.sample(&mut self.rng);
+        if let Some(c) = self.condition(now) {
+            service = (service as f64 * c.factor) as Nanos + c.added;
+        }
         if measured {
             let wait = now - since;
             self.stats.wait_total += wait;
@@ -184,11 +149,32 @@ impl Origin {
         now + service
     }
 
-    /// Job `job` arrives at `now`. Returns when it will finish if a server took it; `None`
-    /// if it queued, in which case a later [`Origin::finish`] starts it.
-    pub fn arrive(&mut self, job: u32, now: Nanos, measured: bool) -> Option<Nanos> {
+    /// Takes one token of the rate limit at `now`; false when none is left.
+    fn take_token(&mut self, now: Nanos) -> bool {
+        let Some((per_ns, burst, tokens, last)) = self.rate.as_mut() else {
+            return true;
+        };
+        *tokens = (*tokens + (now - *last) as f64 * *per_ns).min(*burst);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Job `job` arrives at `now`: started, queued or refused.
+    pub fn arrive(&mut self, job: u32, now: Nanos, measured: bool) -> Admission {
+        let full = self.busy >= self.concurrency && self.queue.len() >= self.max_queue;
+        if full || !self.take_token(now) {
+            if measured {
+                self.stats.refused += 1;
+            }
+            return Admission::Refused;
+        }
         if self.busy < self.concurrency {
-            return Some(self.start(now, now, measured));
+            return Admission::Started(self.start(now, now, measured));
         }
         if measured {
             self.stats.queued += 1;
@@ -199,12 +185,21 @@ impl Origin {
             measured,
         });
         self.stats.queue_max = self.stats.queue_max.max(self.queue.len() as u64);
-        None
+        Admission::Queued
     }
 
-    /// The status of the next response: 200, or an error status with the max-age the
-    /// error response carries.
-    pub fn draw_status(&mut self) -> (u16, Option<u64>) {
+    /// The status of the response finished at `now`: 200, or an error status with the
+    /// max-age the error response carries. Injected error bursts come first, each drawing
+    /// its share; then the origin's own error shares.
+    pub fn draw_status(&mut self, now: Nanos) -> (u16, Option<u64>) {
+        if let Some(c) = self.condition(now) {
+            for (status, share) in c.errors {
+                let u: f64 = rand::Rng::random(&mut self.error_rng);
+                if u < share {
+                    return (status, None);
+                }
+            }
+        }
         if self.errors.is_empty() {
             return (200, None);
         }
@@ -231,18 +226,16 @@ impl Origin {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::units::Duration;
+    use crate::workload::dist::Dist;
 
     fn origin(c: u32) -> Origin {
         let spec = OriginSpec {
-            name: "o".into(),
-            lat: 0.0,
-            lon: 0.0,
             concurrency: c,
             service: Dist::Constant {
                 value: Duration(100),
             },
-            shield: None,
-            errors: vec![],
+            ..OriginSpec::new("o", 0.0, 0.0)
         };
         Origin::new(&spec, 1)
     }
@@ -250,10 +243,10 @@ mod tests {
     #[test]
     fn serves_up_to_concurrency_then_queues_in_order() {
         let mut o = origin(2);
-        assert_eq!(o.arrive(1, 0, true), Some(100));
-        assert_eq!(o.arrive(2, 10, true), Some(110));
-        assert_eq!(o.arrive(3, 20, true), None);
-        assert_eq!(o.arrive(4, 30, true), None);
+        assert_eq!(o.arrive(1, 0, true), Admission::Started(100));
+        assert_eq!(o.arrive(2, 10, true), Admission::Started(110));
+        assert_eq!(o.arrive(3, 20, true), Admission::Queued);
+        assert_eq!(o.arrive(4, 30, true), Admission::Queued);
         assert_eq!(o.finish(100, 5, true), Some((3, 200)));
         assert_eq!(o.finish(110, 5, true), Some((4, 210)));
         assert_eq!(o.finish(200, 5, true), None);
@@ -262,5 +255,63 @@ mod tests {
         assert_eq!(o.stats.wait_max, 80);
         assert_eq!(o.stats.queue_max, 2);
         assert_eq!((o.stats.requests, o.stats.bytes), (3, 15));
+    }
+
+    #[test]
+    fn a_full_queue_refuses_with_slow_down() {
+        let spec = OriginSpec {
+            concurrency: 1,
+            max_queue: Some(1),
+            ..OriginSpec::new("o", 0.0, 0.0)
+        };
+        let mut o = Origin::new(&spec, 1);
+        assert!(matches!(o.arrive(1, 0, true), Admission::Started(_)));
+        assert_eq!(o.arrive(2, 0, true), Admission::Queued);
+        assert_eq!(o.arrive(3, 0, true), Admission::Refused);
+        assert_eq!(o.stats.refused, 1);
+    }
+
+    #[test]
+    fn the_rate_limit_refuses_beyond_its_bucket_then_refills() {
+        // 100 requests per second: a bucket of 10, refilled at one per 10 ms.
+        let spec = OriginSpec {
+            concurrency: 1_000,
+            max_rps: Some(100.0),
+            ..OriginSpec::new("o", 0.0, 0.0)
+        };
+        let mut o = Origin::new(&spec, 1);
+        let started = (0..20)
+            .filter(|&j| matches!(o.arrive(j, 0, true), Admission::Started(_)))
+            .count();
+        assert_eq!(started, 10);
+        assert_eq!(o.arrive(98, 5_000_000, true), Admission::Refused);
+        assert!(matches!(
+            o.arrive(99, 10_000_000, true),
+            Admission::Started(_)
+        ));
+        assert_eq!(o.stats.refused, 11);
+    }
+
+    #[test]
+    fn slowdowns_and_error_bursts_apply_inside_their_window() {
+        let faults: Vec<crate::fault::FaultSpec> = toml::from_str::<toml::Table>(
+            r#"
+            f = [{ kind = "origin_slowdown", origin = "o", factor = 3.0, added = "50ns", start = "1s", duration = "1s" },
+                 { kind = "origin_errors", origin = "o", status = 503, share = 1.0, start = "1s", duration = "1s" }]
+            "#,
+        )
+        .unwrap()["f"]
+            .clone()
+            .try_into()
+            .unwrap();
+        let mut o = origin(10).with_faults(OriginFaults::new(&faults, "o"));
+        assert_eq!(o.arrive(1, 0, true), Admission::Started(100));
+        assert_eq!(o.draw_status(0), (200, None));
+        assert_eq!(o.arrive(2, SEC, true), Admission::Started(SEC + 350));
+        assert_eq!(o.draw_status(SEC), (503, None));
+        assert_eq!(
+            o.arrive(3, 2 * SEC, true),
+            Admission::Started(2 * SEC + 100)
+        );
     }
 }

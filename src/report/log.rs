@@ -71,8 +71,14 @@ impl RequestLog {
                 .iter()
                 .map(|b| b.pattern_str().to_string())
                 .collect(),
-            origins: s.origins.iter().map(|o| o.name.clone()).collect(),
-            behavior_origin: behaviors.iter().map(|b| b.origin).collect(),
+            // A behavior's target: an origin, or an origin group by its name.
+            origins: s
+                .origins
+                .iter()
+                .map(|o| o.name.clone())
+                .chain(s.origin_groups.iter().map(|g| g.name.clone()))
+                .collect(),
+            behavior_origin: behaviors.iter().map(|b| b.target).collect(),
             start: (s.workload.start_hour_utc * 3600.0 * SEC as f64) as Nanos,
         })
     }

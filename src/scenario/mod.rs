@@ -16,7 +16,8 @@ pub use overrides::apply_override;
 
 use crate::behavior::{BehaviorSpec, Behaviors};
 use crate::check::Invalid;
-use crate::origin::OriginSpec;
+pub use crate::fault::FaultSpec;
+use crate::origin::{OriginGroupSpec, OriginSpec};
 use crate::topology::geo::NetworkSpec;
 use crate::topology::{PopOutageSpec, PopSpec, RegionalCacheSpec};
 use crate::units::Duration;
@@ -61,6 +62,9 @@ pub struct ScenarioSpec {
     pub pops: Vec<PopSpec>,
     /// Origins.
     pub origins: Vec<OriginSpec>,
+    /// Origin groups: a primary and a secondary origin with failover between them.
+    #[serde(default)]
+    pub origin_groups: Vec<OriginGroupSpec>,
     /// Regional edge caches (and origin shields).
     #[serde(default)]
     pub regional_caches: Vec<RegionalCacheSpec>,
@@ -106,6 +110,21 @@ pub struct CachingSpec {
     /// Whether regional caches collapse concurrent misses as POPs do (cloudfront.md §2.5
     /// documents it for POPs and the shield; for regional caches it is assumed).
     pub collapse_at_regional: bool,
+    /// When the primary of an origin group fails and the cache holds an expired copy that
+    /// could be served stale: try the secondary first (`"failover_first"`, cloudfront.md
+    /// §3.4's assumption) or serve the stale copy at once (`"stale_first"`).
+    pub failover_order: FailoverOrder,
+}
+
+/// See [`CachingSpec::failover_order`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FailoverOrder {
+    /// Fail over, and serve stale only if the secondary fails too.
+    #[default]
+    FailoverFirst,
+    /// Serve the stale copy without trying the secondary.
+    StaleFirst,
 }
 
 impl Default for CachingSpec {
@@ -114,6 +133,7 @@ impl Default for CachingSpec {
             error_caching_min_ttl: Duration(10_000_000_000),
             revalidated_200: Revalidated200::Miss,
             collapse_at_regional: true,
+            failover_order: FailoverOrder::FailoverFirst,
         }
     }
 }
@@ -182,14 +202,6 @@ impl<'de> Deserialize<'de> for Warmup {
     }
 }
 
-/// An injected failure, chosen by `kind`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum FaultSpec {
-    /// A POP answers nothing for a while; routing passes it over.
-    PopOutage(PopOutageSpec),
-}
-
 /// A scenario that passed validation, with every default resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -197,19 +209,60 @@ pub struct Scenario {
     behaviors: Behaviors,
     pop_regional: Vec<Option<u16>>,
     origin_shield: Vec<Option<u16>>,
+    groups: Vec<Group>,
+}
+
+/// Where a behavior sends its misses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// One origin, by index.
+    Origin(u16),
+    /// An origin group, by index.
+    Group(u16),
+}
+
+/// A resolved origin group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Origin index of the primary.
+    pub primary: u16,
+    /// Origin index of the secondary.
+    pub secondary: u16,
+    /// Primary statuses that send a request to the secondary.
+    pub failover_status_codes: Vec<u16>,
 }
 
 impl Scenario {
     /// Validates `spec` and resolves the defaults that depend on other settings.
     pub fn new(mut spec: ScenarioSpec) -> Result<Scenario, Invalid> {
         validate::validate(&spec)?;
-        let origins: Vec<&str> = spec.origins.iter().map(|o| o.name.as_str()).collect();
+        let targets: Vec<&str> = spec
+            .origins
+            .iter()
+            .map(|o| o.name.as_str())
+            .chain(spec.origin_groups.iter().map(|g| g.name.as_str()))
+            .collect();
         let behaviors = Behaviors::resolve(
             &spec.behaviors,
             &spec.default_behavior,
-            &origins,
+            &targets,
             spec.max_behaviors,
         )?;
+        let origin_index = |name: &str| {
+            spec.origins
+                .iter()
+                .position(|o| o.name == name)
+                .expect("validated") as u16
+        };
+        let groups = spec
+            .origin_groups
+            .iter()
+            .map(|g| Group {
+                primary: origin_index(&g.members[0]),
+                secondary: origin_index(&g.members[1]),
+                failover_status_codes: g.failover_status_codes.clone(),
+            })
+            .collect();
         let regional = |name: &Option<String>| {
             name.as_ref().map(|n| {
                 spec.regional_caches
@@ -231,7 +284,23 @@ impl Scenario {
             behaviors,
             pop_regional,
             origin_shield,
+            groups,
         })
+    }
+
+    /// What behavior `b` targets.
+    pub fn target(&self, b: &crate::behavior::Behavior) -> Target {
+        let n = self.spec.origins.len() as u16;
+        if b.target < n {
+            Target::Origin(b.target)
+        } else {
+            Target::Group(b.target - n)
+        }
+    }
+
+    /// The origin groups, in scenario order.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
     }
 
     /// The validated settings.
@@ -275,8 +344,9 @@ impl Scenario {
         self.spec
             .faults
             .iter()
-            .map(|f| match f {
-                FaultSpec::PopOutage(o) => o.clone(),
+            .filter_map(|f| match f {
+                FaultSpec::PopOutage(o) => Some(o.clone()),
+                _ => None,
             })
             .collect()
     }

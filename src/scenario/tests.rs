@@ -42,7 +42,7 @@ fn minimal_scenario_resolves_its_defaults() {
     let s = load_str(MINIMAL, "t.toml", &Overrides::default()).unwrap();
     assert_eq!(s.spec().default_behavior.origin.as_deref(), Some("o"));
     assert_eq!(s.spec().seed, 1);
-    assert_eq!(s.behaviors().all()[0].origin, 0);
+    assert_eq!(s.behaviors().all()[0].target, 0);
     // The resolved form reloads to the same scenario.
     let again = load_str(&s.resolved_toml(), "resolved.toml", &Overrides::default()).unwrap();
     assert_eq!(again, s);
@@ -67,7 +67,7 @@ fn errors_name_the_key_path_and_line() {
     );
     let e = err(&["default_behavior.origin=nope"]);
     assert!(
-        e.contains("default_behavior.origin: no origin is named \"nope\""),
+        e.contains("default_behavior.origin: no origin or origin group is named \"nope\""),
         "{e}"
     );
 }

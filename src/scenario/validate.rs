@@ -1,6 +1,6 @@
 //! Every scenario rule that serde cannot express, each error naming its key path.
 
-use super::{FaultSpec, ScenarioSpec, Warmup};
+use super::{ScenarioSpec, Warmup};
 use crate::check::{self, ensure, Checked};
 
 fn names<'a, T>(items: &'a [T], name: impl Fn(&'a T) -> &'a str) -> Vec<&'a str> {
@@ -98,27 +98,11 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
     validate_tiers(s)?;
     validate_errors(s)?;
     s.workload.check(&s.regions)?;
+    validate_groups(s)?;
+    let pops = names(&s.pops, |p| &p.code);
+    let origins = names(&s.origins, |o| &o.name);
     for (i, f) in s.faults.iter().enumerate() {
-        match f {
-            FaultSpec::PopOutage(o) => {
-                ensure(
-                    s.pops.iter().any(|p| p.code == o.pop),
-                    || format!("faults[{i}].pop"),
-                    || {
-                        format!(
-                            "no POP has code {:?}; POPs are {:?}",
-                            o.pop,
-                            names(&s.pops, |p| &p.code)
-                        )
-                    },
-                )?;
-                ensure(
-                    o.duration.0 > 0,
-                    || format!("faults[{i}].duration"),
-                    || "must be longer than zero".into(),
-                )?;
-            }
-        }
+        f.check(&format!("faults[{i}]"), &pops, &origins)?;
     }
     Ok(())
 }
@@ -178,6 +162,22 @@ fn validate_tiers(s: &ScenarioSpec) -> Checked {
     }
     for (i, o) in s.origins.iter().enumerate() {
         exists(format!("origins[{i}].shield"), &o.shield)?;
+    }
+    Ok(())
+}
+
+/// Origin groups: names unique among origins and groups, two known members each.
+fn validate_groups(s: &ScenarioSpec) -> Checked {
+    let origins = names(&s.origins, |o| &o.name);
+    for (i, g) in s.origin_groups.iter().enumerate() {
+        let path = format!("origin_groups[{i}]");
+        let taken: Vec<&str> = origins
+            .iter()
+            .copied()
+            .chain(names(&s.origin_groups[..i], |g| &g.name))
+            .collect();
+        check::unique_name(&format!("{path}.name"), &g.name, taken)?;
+        g.check(&path, &origins)?;
     }
     Ok(())
 }

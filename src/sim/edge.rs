@@ -1,7 +1,7 @@
 //! The viewer side of a POP: pick the cache behavior, enforce its methods, look the
 //! request up through the tiers, and turn the answer into CloudFront's result types.
 
-use super::fetch::{Answer, Lookup, Waiter, Want};
+use super::fetch::{Answer, Failure, Lookup, Waiter, Want};
 use super::tiers::Tiers;
 use super::Event;
 use super::{LogLine, Observer};
@@ -10,8 +10,8 @@ use crate::cache::ObjectId;
 use crate::engine::mix64;
 use crate::engine::EventQueue;
 use crate::protocol::Method;
-use crate::scenario::{Revalidated200, Scenario};
-use crate::stats::{Collector, Detail, Metrics, Outcome, Record, Tier};
+use crate::scenario::{Revalidated200, Scenario, Target};
+use crate::stats::{Collector, Detail, Failover, Metrics, Outcome, Record, Tier};
 use crate::topology::Route;
 use crate::units::Nanos;
 use crate::workload::{Arrival, Catalog, PATH_BUF};
@@ -82,6 +82,8 @@ pub(super) struct Edge {
     options_base: u64,
     processing: Nanos,
     revalidated_200: Revalidated200,
+    /// Per behavior: the origin to try first, and the origin group if it targets one.
+    targets: Vec<(u16, Option<u16>)>,
     /// Requests whose hash falls below this are written to the access log.
     log_threshold: u64,
     seed: u64,
@@ -114,7 +116,16 @@ impl Edge {
                 .collect(),
             None => vec![None; catalog.classes()],
         };
+        let targets = behaviors
+            .all()
+            .iter()
+            .map(|b| match scenario.target(b) {
+                Target::Origin(o) => (o, None),
+                Target::Group(g) => (scenario.groups()[g as usize].primary, Some(g)),
+            })
+            .collect();
         Edge {
+            targets,
             behaviors,
             uniform,
             memo,
@@ -154,7 +165,7 @@ impl Edge {
     ) {
         let now = req.at;
         req.behavior = self.behavior_of(catalog, req.class, req.object);
-        let refused = |outcome, detail| Record {
+        let refused = |outcome, detail, status| Record {
             outcome,
             tier: Tier::Pop,
             detail,
@@ -168,15 +179,17 @@ impl Edge {
             pop: req.accounted_pop,
             region: req.region,
             behavior: req.behavior,
+            status,
+            failover: Failover::None,
         };
         let Some(pop) = req.pop else {
-            let r = refused(Outcome::CapacityExceeded, Detail::Same);
-            return self.record(out, now, now + self.processing, &req, r, 503);
+            let r = refused(Outcome::CapacityExceeded, Detail::Same, 503);
+            return self.record(out, now, now + self.processing, &req, r);
         };
         let b = &self.behaviors.all()[req.behavior as usize];
         if !b.allowed.contains(req.method) {
-            let r = refused(Outcome::Error, Detail::InvalidRequestMethod);
-            return self.record(out, now, now + self.processing, &req, r, 403);
+            let r = refused(Outcome::Error, Detail::InvalidRequestMethod, 403);
+            return self.record(out, now, now + self.processing, &req, r);
         }
         req.cached = b.cached.contains(req.method) && !b.caching_disabled();
         let key = if req.method == Method::Options {
@@ -189,7 +202,9 @@ impl Edge {
             object: req.object,
             class: req.class,
             behavior: req.behavior,
-            origin: b.origin,
+            origin: self.targets[req.behavior as usize].0,
+            group: self.targets[req.behavior as usize].1,
+            method: req.method,
             counted: req.counted,
         };
         if !req.cached {
@@ -226,10 +241,12 @@ impl Edge {
     ) {
         let ok = a.status < 400;
         let (outcome, tier, detail) = if !ok {
-            let detail = if a.tier == Tier::Origin {
-                Detail::OriginError
-            } else {
-                Detail::Same
+            let detail = match a.failure {
+                Failure::Refused => Detail::OriginConnectError,
+                Failure::ConnectTimeout => Detail::OriginCommError,
+                Failure::ReadTimeout => Detail::OriginReadError,
+                Failure::None if a.tier == Tier::Origin => Detail::OriginError,
+                Failure::None => Detail::Same,
             };
             (Outcome::Error, a.tier, detail)
         } else if !req.cached {
@@ -273,20 +290,14 @@ impl Edge {
             pop: req.accounted_pop,
             region: req.region,
             behavior: req.behavior,
+            status: if ok { 200 } else { a.status },
+            failover: a.failover,
         };
-        self.record(out, now, leaves, req, r, if ok { 200 } else { a.status });
+        self.record(out, now, leaves, req, r);
     }
 
     /// Counts a finished request, if it is past the warm-up, and logs it if sampled.
-    fn record(
-        &self,
-        out: &mut Out<'_>,
-        now: Nanos,
-        leaves: Nanos,
-        req: &Request,
-        r: Record,
-        status: u16,
-    ) {
+    fn record(&self, out: &mut Out<'_>, now: Nanos, leaves: Nanos, req: &Request, r: Record) {
         if !req.counted {
             return;
         }
@@ -302,7 +313,7 @@ impl Edge {
                 class: req.class,
                 object: req.object,
                 method: req.method,
-                status,
+                status: r.status,
                 bytes: r.bytes,
                 outcome: r.outcome,
                 detail: r.detail,

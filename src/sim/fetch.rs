@@ -2,7 +2,8 @@
 
 use super::edge::Request;
 use crate::cache::{Entry, ObjectId};
-use crate::stats::Tier;
+use crate::protocol::Method;
+use crate::stats::{Failover, Tier};
 use crate::units::Nanos;
 
 /// Where a fetch is sent.
@@ -22,6 +23,31 @@ pub(super) enum Waiter {
     Viewer(Request),
     /// A fetch from a site below.
     Fetch(u32),
+}
+
+/// How the edge failed to get a response from an origin (cloudfront.md §3.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(super) enum Failure {
+    /// None: the answer is a response (which may be an error status the origin sent).
+    #[default]
+    None,
+    /// Every connection attempt was refused: 502, OriginConnectError.
+    Refused,
+    /// Every connection attempt timed out: 504, OriginCommError.
+    ConnectTimeout,
+    /// No first byte within the read timeout (after any retries): 504, OriginReadError.
+    ReadTimeout,
+}
+
+impl Failure {
+    /// The status the viewer gets.
+    pub fn status(self) -> u16 {
+        match self {
+            Failure::None => 200,
+            Failure::Refused => 502,
+            Failure::ConnectTimeout | Failure::ReadTimeout => 504,
+        }
+    }
 }
 
 /// A response travelling down the tiers.
@@ -45,6 +71,10 @@ pub(super) struct Answer {
     pub via_origin: bool,
     /// The site's own expired copy was confirmed current (a 304 from upstream).
     pub confirmed: bool,
+    /// Why there is no response from the origin, if there is none.
+    pub failure: Failure,
+    /// What an origin group's failover did.
+    pub failover: Failover,
 }
 
 /// One upstream request and those waiting for it; the first waiter led it.
@@ -61,7 +91,25 @@ pub(super) struct Fetch {
     pub object: ObjectId,
     pub class: u16,
     pub behavior: u16,
+    /// The origin it goes to (for an origin group, the member being tried).
     pub origin: u16,
+    /// The origin group, when the request's behavior targets one.
+    pub group: Option<u16>,
+    /// Whether it went on to the group's secondary.
+    pub failed_over: bool,
+    /// The viewer request's method (what the retry and failover rules look at).
+    pub method: Method,
+    /// Connection attempts made to the current origin.
+    pub attempt: u8,
+    /// When the current attempt left the site.
+    pub sent: Nanos,
+    /// When the first attempt to the current origin left the site.
+    pub leg_start: Nanos,
+    /// When the current attempt times out.
+    pub deadline: Nanos,
+    /// Identifies the current attempt (0: none), so that timers and responses of an
+    /// abandoned attempt are recognised and ignored.
+    pub generation: u64,
     /// Whether the answer may be stored at `site`.
     pub store: bool,
     /// Whether followers may join it (it is in the site's in-flight table).
@@ -94,6 +142,8 @@ pub(super) struct Want {
     pub class: u16,
     pub behavior: u16,
     pub origin: u16,
+    pub group: Option<u16>,
+    pub method: Method,
     pub counted: bool,
 }
 
@@ -110,6 +160,8 @@ pub(super) fn from_entry(e: &Entry, tier: Tier, conditional: Option<Nanos>, stal
         error_max_age: None,
         via_origin: false,
         confirmed: false,
+        failure: Failure::None,
+        failover: Failover::None,
     }
 }
 

@@ -12,9 +12,11 @@
 mod edge;
 mod fetch;
 mod fresh;
+mod origin_leg;
 mod tiers;
 
 use crate::engine::{stream, EventQueue, Stream};
+use crate::fault::OriginFaults;
 use crate::origin::{Origin, OriginStats};
 use crate::scenario::{Scenario, Warmup};
 use crate::stats::{Collector, Metrics};
@@ -23,6 +25,7 @@ use crate::units::Nanos;
 use crate::workload::{Arrival, Workload};
 use edge::{Delivery, Edge, Out};
 use fetch::{Answer, Hop, Lookup, Waiter};
+use origin_leg::{Job, Slab, Timer, Timing};
 use rand_distr::{Distribution, Exp1};
 use tiers::Tiers;
 
@@ -33,10 +36,12 @@ enum Event {
     /// by the upstream cache (answer, collapse or fetch further) or the origin (serve or
     /// queue).
     FetchArrived { fetch: u32 },
-    /// The origin finished the response for `fetch`. Scheduled when a server takes the
-    /// request; handled by the origin, which frees the server for the next in its queue,
-    /// and the response heads back down.
-    OriginResponded { fetch: u32 },
+    /// The origin finished request `job`. Scheduled when a server takes the request;
+    /// handled by the origin, which frees the server for the next in its queue, and the
+    /// response heads back down unless its attempt was abandoned.
+    OriginResponded { job: u32 },
+    /// An attempt to reach an origin failed or timed out (if it is still current).
+    Timeout { timer: u32 },
     /// The answer for `fetch` reached the site that sent it. Scheduled by whoever
     /// answered; handled by that site, which fills its cache and answers every waiter.
     ResponseArrived { fetch: u32 },
@@ -145,6 +150,12 @@ struct Sim<'a> {
     edge: Edge,
     tiers: Tiers,
     origins: Vec<Origin>,
+    /// Per origin: the attempt loop's settings.
+    timing: Vec<Timing>,
+    jobs: Slab<Job>,
+    timers: Slab<Timer>,
+    /// Numbers origin attempts, so that abandoned ones are recognised.
+    generation: u64,
     stats: Collector,
     /// Per region: fixed last-mile RTT and mean jitter in ns.
     last_mile: Vec<(Nanos, f64)>,
@@ -170,7 +181,15 @@ impl<'a> Sim<'a> {
             edge: Edge::new(scenario, workload.catalog()),
             tiers: Tiers::new(scenario, workload.catalog()),
             workload,
-            origins: s.origins.iter().map(|o| Origin::new(o, s.seed)).collect(),
+            origins: s
+                .origins
+                .iter()
+                .map(|o| Origin::new(o, s.seed).with_faults(OriginFaults::new(&s.faults, &o.name)))
+                .collect(),
+            timing: s.origins.iter().map(Timing::new).collect(),
+            jobs: Slab::new(),
+            timers: Slab::new(),
+            generation: 0,
             stats: Collector::new(
                 s.pops.len(),
                 s.regions.len(),
@@ -261,6 +280,13 @@ impl<'a> Sim<'a> {
                 }
             } else {
                 let (at, event) = self.queue.pop().expect("checked above");
+                if let Event::Timeout { timer } = event {
+                    // A timeout of an attempt that has since been answered: not an event
+                    // of the run, and it must not stretch the run's end.
+                    if self.discard_stale(timer) {
+                        continue;
+                    }
+                }
                 self.now = at;
                 self.handle(event, observer);
             }
@@ -319,22 +345,24 @@ impl<'a> Sim<'a> {
     fn handle(&mut self, event: Event, observer: &mut dyn Observer) {
         match event {
             Event::FetchArrived { fetch } => self.fetch_arrived(fetch),
-            Event::OriginResponded { fetch } => self.origin_responded(fetch),
+            Event::OriginResponded { job } => self.origin_responded(job),
+            Event::Timeout { timer } => self.timed_out(timer),
             Event::ResponseArrived { fetch } => self.response_arrived(fetch, observer),
         }
     }
 
     fn fetch_arrived(&mut self, fetch: u32) {
         let f = &self.tiers.fetches[fetch as usize];
-        let (conditional, role, origin, counted) = (f.conditional, f.role, f.origin, f.counted);
+        let (conditional, role) = (f.conditional, f.role);
         match f.upstream {
-            Hop::Origin => {
-                if let Some(done) = self.origins[origin as usize].arrive(fetch, self.now, counted) {
-                    self.queue.schedule(done, Event::OriginResponded { fetch });
-                }
-            }
+            Hop::Origin => self.at_origin(fetch),
             Hop::Site(h) => {
-                let want = self.tiers.want_of(fetch);
+                let mut want = self.tiers.want_of(fetch);
+                if role == crate::stats::Tier::Shield {
+                    // A member's shield fetches from that member only; the failover
+                    // decision stays below it.
+                    want.group = None;
+                }
                 let waiter = || Waiter::Fetch(fetch);
                 let found = self.tiers.lookup(
                     h,
@@ -360,10 +388,13 @@ impl<'a> Sim<'a> {
             .schedule(back, Event::ResponseArrived { fetch: f });
     }
 
-    fn origin_responded(&mut self, fetch: u32) {
-        let f = &self.tiers.fetches[fetch as usize];
-        let (origin, counted, half) = (f.origin as usize, f.counted, f.half_rtt);
-        let (status, error_max_age) = self.origins[origin].draw_status();
+    /// The origin's response to `fetch`, now: draws its status and version, and sends it
+    /// back to the fetch's site. Returns the body bytes sent.
+    fn respond(&mut self, fetch: u32) -> u64 {
+        let f = &mut self.tiers.fetches[fetch as usize];
+        f.generation = 0;
+        let (origin, half) = (f.origin as usize, f.half_rtt);
+        let (status, error_max_age) = self.origins[origin].draw_status(self.now);
         let mut answer = Answer {
             status,
             tier: crate::stats::Tier::Origin,
@@ -388,17 +419,20 @@ impl<'a> Sim<'a> {
                 crate::behavior::ttl::Freshness::DoNotReuse => self.now,
             };
         }
-        let body = if answer.status == 200 { answer.size } else { 0 };
-        if let Some((next, done)) = self.origins[origin].finish(self.now, body, counted) {
-            self.queue
-                .schedule(done, Event::OriginResponded { fetch: next });
-        }
-        self.tiers.fetches[fetch as usize].answer = answer;
+        f.answer = answer;
         self.queue
             .schedule(self.now + half, Event::ResponseArrived { fetch });
+        if answer.status == 200 {
+            answer.size
+        } else {
+            0
+        }
     }
 
     fn response_arrived(&mut self, fetch: u32, observer: &mut dyn Observer) {
+        if self.try_failover(fetch) {
+            return;
+        }
         let answer = self.tiers.settle(fetch, self.now, &mut self.queue);
         let f = &mut self.tiers.fetches[fetch as usize];
         let (led, revalidation) = (f.led, f.conditional.is_some());

@@ -8,7 +8,7 @@
 //! into one fetch (§2.5); the fetch's response fills the site's cache and answers every
 //! waiter, whether a viewer at a POP or a fetch from a site below.
 
-use super::fetch::{from_entry, stale_answer, Answer, Fetch, Hop, Lookup, Waiter, Want};
+use super::fetch::{from_entry, stale_answer, Answer, Failure, Fetch, Hop, Lookup, Waiter, Want};
 use super::fresh::{self, FreshTable, State};
 use super::Event;
 use crate::behavior::ttl::Freshness;
@@ -158,6 +158,11 @@ impl Tiers {
         f.class = want.class;
         f.behavior = want.behavior;
         f.origin = want.origin;
+        f.group = want.group;
+        f.failed_over = false;
+        f.method = want.method;
+        f.attempt = 0;
+        f.generation = 0;
         f.store = cacheable;
         f.registered = false;
         f.led = false;
@@ -169,13 +174,55 @@ impl Tiers {
         slot
     }
 
-    /// Sends fetch `f` upstream at `now`.
-    fn send(&self, f: u32, now: Nanos, queue: &mut EventQueue<Event>) {
-        let fetch = &self.fetches[f as usize];
+    /// Sends fetch `f` upstream at `now`, after the site's processing.
+    fn send(&mut self, f: u32, now: Nanos, queue: &mut EventQueue<Event>) {
+        let fetch = &mut self.fetches[f as usize];
+        fetch.sent = now + self.processing;
         queue.schedule(
-            now + self.processing + fetch.half_rtt,
+            fetch.sent + fetch.half_rtt,
             Event::FetchArrived { fetch: f },
         );
+    }
+
+    /// Whether fetch `f` fails over here: it serves an origin group and its next hop is
+    /// the member's shield or the member itself (not the POP's regional cache, which
+    /// fails over on its own fetch).
+    pub fn fails_over_here(&self, f: u32) -> bool {
+        let x = &self.fetches[f as usize];
+        x.group.is_some() && x.role != Tier::Regional
+    }
+
+    /// Sends fetch `f` to `origin` (an origin group's secondary) at `now`, through that
+    /// origin's own shield if it has one.
+    pub fn retarget(&mut self, f: u32, origin: u16, now: Nanos, queue: &mut EventQueue<Event>) {
+        let x = &self.fetches[f as usize];
+        let (upstream, role, half_rtt) = self.next_hop(x.site, origin, x.store);
+        let x = &mut self.fetches[f as usize];
+        x.origin = origin;
+        x.upstream = upstream;
+        x.role = role;
+        x.half_rtt = half_rtt;
+        x.attempt = 0;
+        x.failed_over = true;
+        // The site already processed the request; the secondary is asked at once, so the
+        // wait before failover is exactly what the primary cost.
+        x.sent = now;
+        queue.schedule(now + half_rtt, Event::FetchArrived { fetch: f });
+    }
+
+    /// Whether `settle` would answer fetch `f` with its site's expired copy if the answer
+    /// had `status` at `now` (an origin 5xx or timeout with a stored 200).
+    pub fn would_serve_stale(&self, f: u32, status: u16, now: Nanos) -> bool {
+        let x = &self.fetches[f as usize];
+        let rules = self.fresh.rules(x.class, x.behavior);
+        let stored = self.sites[x.site as usize].cache.peek(x.key);
+        match stored.filter(|e| x.store && e.status == 200 && status >= 500) {
+            Some(e) => match rules.sie {
+                Some(window) => now < e.fresh_until.saturating_add(window),
+                None => true,
+            },
+            None => false,
+        }
     }
 
     /// A request that is never cached: straight to the origin, through the shield.
@@ -321,6 +368,9 @@ impl Tiers {
                         cache.store(key, e);
                         out = stale_answer(&e, a);
                     }
+                    // Errors the edge made up (no connection, no response) are not cached,
+                    // so that every request tries the origin again (§3.3: no health checks).
+                    _ if a.failure != Failure::None => {}
                     _ => {
                         if let (true, Some(ttl)) =
                             (store, self.fresh.error_ttl(status, a.error_max_age))
@@ -366,6 +416,7 @@ impl Tiers {
     /// Frees fetch `f` once its waiters have been answered; keeps its waiter buffer.
     pub fn release(&mut self, f: u32) {
         self.fetches[f as usize].waiters.clear();
+        self.fetches[f as usize].generation = 0;
         self.free.push(f);
     }
 
@@ -400,6 +451,8 @@ impl Tiers {
             class: x.class,
             behavior: x.behavior,
             origin: x.origin,
+            group: x.group,
+            method: x.method,
             counted: x.counted,
         }
     }

@@ -8,7 +8,7 @@
 //! one. A POP's view is thus the sum of its intervals, which saves recording each request
 //! into it separately.
 
-use super::{Detail, LatencyBin, Metrics, Outcome, Precision, Tier};
+use super::{Detail, Failover, LatencyBin, Metrics, Outcome, Precision, Tier};
 use crate::units::Nanos;
 
 /// Everything the statistics need to know about one finished request.
@@ -40,6 +40,10 @@ pub struct Record {
     pub region: u16,
     /// The cache behavior that served it.
     pub behavior: u16,
+    /// The HTTP status the viewer got.
+    pub status: u16,
+    /// What an origin group's failover did for it.
+    pub failover: Failover,
 }
 
 /// A receiver of closed intervals: (interval start, POP index, that POP's metrics).
@@ -141,6 +145,8 @@ mod tests {
             latency: 5_000_000,
             pop,
             region: 0,
+            status: 200,
+            failover: Failover::None,
         }
     }
 

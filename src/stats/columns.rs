@@ -1,7 +1,7 @@
 //! The named columns of every CSV file, each with its meaning: the one list that writers,
 //! the README and (later) charts read, so a new metric is added in one place.
 
-use super::{quantile_ms, Metrics, Outcome, Tier};
+use super::{quantile_ms, Failover, Metrics, Outcome, Tier};
 use crate::origin::OriginStats;
 use crate::units::{nanos_to_ms, Nanos};
 use std::fmt;
@@ -43,8 +43,96 @@ fn by_outcome(m: &Metrics, o: Outcome, q: f64) -> Cell {
 
 /// The metric columns shared by summary, POP, region and interval rows, in order.
 pub fn metrics() -> impl Iterator<Item = &'static Column<Metrics>> + Clone {
-    BASE.iter().chain(BY_OUTCOME.iter().flatten())
+    BASE.iter()
+        .chain(FAILURES.iter())
+        .chain(BY_OUTCOME.iter().flatten())
 }
+
+/// A count column over one slot of a counter array.
+macro_rules! slot {
+    ($name:expr, $doc:expr, $field:ident, $i:expr) => {
+        Column {
+            name: $name,
+            doc: $doc,
+            get: |m| Cell::Count(m.counts.$field[$i]),
+        }
+    };
+}
+
+/// Failover and errors by kind.
+const FAILURES: &[Column<Metrics>] = &[
+    Column {
+        name: "failovers",
+        doc: "requests whose primary origin failed (listed status, connection failure or timeout) and that went to the origin group's secondary",
+        get: |m| {
+            let f = &m.counts.failover;
+            Cell::Count(f[Failover::Recovered as usize] + f[Failover::BothFailed as usize])
+        },
+    },
+    slot!(
+        "failover_recovered",
+        "failovers the secondary answered without failing",
+        failover,
+        Failover::Recovered as usize
+    ),
+    slot!(
+        "failover_both_failed",
+        "failovers where the secondary failed too: the viewer got the secondary's error",
+        failover,
+        Failover::BothFailed as usize
+    ),
+    slot!(
+        "failover_not_eligible",
+        "requests whose primary failed but whose method may not fail over (only GET, HEAD and OPTIONS do)",
+        failover,
+        Failover::NotEligible as usize
+    ),
+    Column {
+        name: "failover_latency_p50_ms",
+        doc: "median latency of failovers",
+        get: |m| Cell::Ms(quantile_ms(&m.failover_latency, 0.5)),
+    },
+    Column {
+        name: "failover_latency_p99_ms",
+        doc: "99th percentile latency of failovers",
+        get: |m| Cell::Ms(quantile_ms(&m.failover_latency, 0.99)),
+    },
+    slot!("errors_4xx", "error responses with a 4xx status", errors_by_status, 0),
+    slot!("errors_500", "error responses with status 500", errors_by_status, 1),
+    slot!("errors_502", "error responses with status 502", errors_by_status, 2),
+    slot!("errors_503", "error responses with status 503", errors_by_status, 3),
+    slot!("errors_504", "error responses with status 504", errors_by_status, 4),
+    slot!(
+        "errors_5xx_other",
+        "error responses with another 5xx status",
+        errors_by_status,
+        5
+    ),
+    slot!(
+        "origin_errors",
+        "errors the origin sent (detailed type OriginError), Slow Down 503s included",
+        errors_by_detail,
+        0
+    ),
+    slot!(
+        "origin_connect_errors",
+        "502s because every connection attempt was refused (OriginConnectError)",
+        errors_by_detail,
+        1
+    ),
+    slot!(
+        "origin_comm_errors",
+        "504s because every connection attempt timed out (OriginCommError)",
+        errors_by_detail,
+        2
+    ),
+    slot!(
+        "origin_read_errors",
+        "504s because no first byte came within the read timeout (OriginReadError)",
+        errors_by_detail,
+        3
+    ),
+];
 
 /// Five latency columns of one outcome: p50, p90, p99, p99.9 and max.
 macro_rules! outcome_latency {
@@ -280,6 +368,11 @@ pub const ORIGINS: &[Column<OriginRow>] = &[
         name: "queue_max",
         doc: "most requests waiting at once",
         get: |o| Cell::Count(o.stats.queue_max),
+    },
+    Column {
+        name: "refused",
+        doc: "requests refused with 503 Slow Down: queue full (max_queue) or over the rate limit (max_rps)",
+        get: |o| Cell::Count(o.stats.refused),
     },
     Column {
         name: "utilisation",

@@ -6,118 +6,14 @@
 
 mod collector;
 pub mod columns;
+mod kinds;
 mod latency;
 
 pub use collector::{Collector, IntervalSink, Record};
+pub use kinds::{Detail, Failover, Outcome, Tier};
 
 use hdrhistogram::Histogram;
 use latency::{Buckets, Pending};
-
-/// How a request ended: CloudFront's `x-edge-result-type` (cloudfront.md §7.1). Every
-/// request ends in exactly one. (`Redirect` and `LimitExceeded` arrive with the
-/// viewer-protocol and quota features.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum Outcome {
-    /// Served from a cache tier (POP, regional cache or shield), collapsed requests
-    /// included.
-    Hit,
-    /// An expired copy that the origin confirmed (304), then served.
-    RefreshHit,
-    /// The body came from the origin: a miss, or a method or behavior never cached.
-    Miss,
-    /// An error status: from the origin, a cached error, or refused at the edge.
-    Error,
-    /// Every POP was down or over its request-rate capacity: 503 (cloudfront.md §6).
-    CapacityExceeded,
-}
-
-impl Outcome {
-    /// Number of outcomes.
-    pub const COUNT: usize = 5;
-
-    /// Every outcome, in column order.
-    pub const ALL: [Outcome; Outcome::COUNT] = [
-        Outcome::Hit,
-        Outcome::RefreshHit,
-        Outcome::Miss,
-        Outcome::Error,
-        Outcome::CapacityExceeded,
-    ];
-
-    /// The name CloudFront logs.
-    pub fn log_name(self) -> &'static str {
-        match self {
-            Outcome::Hit => "Hit",
-            Outcome::RefreshHit => "RefreshHit",
-            Outcome::Miss => "Miss",
-            Outcome::Error => "Error",
-            Outcome::CapacityExceeded => "CapacityExceeded",
-        }
-    }
-
-    /// Whether the body came from a cache rather than the origin.
-    pub fn from_cache(self) -> bool {
-        matches!(self, Outcome::Hit | Outcome::RefreshHit)
-    }
-}
-
-/// Which tier produced a response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[repr(u8)]
-pub enum Tier {
-    /// The POP itself: its cache, or a refusal.
-    #[default]
-    Pop,
-    /// The POP's regional edge cache.
-    Regional,
-    /// The origin's shield (a regional cache that is not the POP's own).
-    Shield,
-    /// The origin.
-    Origin,
-}
-
-impl Tier {
-    /// Number of tiers.
-    pub const COUNT: usize = 4;
-
-    /// The name in `requests.csv`'s `sim-served-tier`.
-    pub fn log_name(self) -> &'static str {
-        match self {
-            Tier::Pop => "pop",
-            Tier::Regional => "rec",
-            Tier::Shield => "shield",
-            Tier::Origin => "origin",
-        }
-    }
-}
-
-/// CloudFront's `x-edge-detailed-result-type` where it differs from the result type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-#[repr(u8)]
-pub enum Detail {
-    /// Same as the result type.
-    #[default]
-    Same,
-    /// A hit from the origin's shield cache (not the POP's own regional cache).
-    OriginShieldHit,
-    /// The behavior does not allow the method: 403.
-    InvalidRequestMethod,
-    /// The origin answered with an error status.
-    OriginError,
-}
-
-impl Detail {
-    /// The detailed result type CloudFront logs for `outcome`.
-    pub fn log_name(self, outcome: Outcome) -> &'static str {
-        match self {
-            Detail::Same => outcome.log_name(),
-            Detail::OriginShieldHit => "OriginShieldHit",
-            Detail::InvalidRequestMethod => "InvalidRequestMethod",
-            Detail::OriginError => "OriginError",
-        }
-    }
-}
 
 /// Histogram precision: 3 significant digits (0.1% error) for the run summary, 2 (1%)
 /// for the per-POP, per-region, per-behavior and per-interval views, which are many.
@@ -205,6 +101,37 @@ pub struct Counts {
     pub origin_bytes: u64,
     /// Requests that a closer POP passed on because it was down or full.
     pub shed: u64,
+    /// Requests whose primary origin failed, by what failover did: indexed by
+    /// `Failover as usize` (the `None` slot stays 0).
+    pub failover: [u64; 4],
+    /// Error responses by status: 4xx, 500, 502, 503, 504, other 5xx.
+    pub errors_by_status: [u64; 6],
+    /// Error responses by detailed type: OriginError, OriginConnectError, OriginCommError,
+    /// OriginReadError.
+    pub errors_by_detail: [u64; 4],
+}
+
+/// The slot of `status` in [`Counts::errors_by_status`].
+fn status_slot(status: u16) -> usize {
+    match status {
+        400..=499 => 0,
+        500 => 1,
+        502 => 2,
+        503 => 3,
+        504 => 4,
+        _ => 5,
+    }
+}
+
+/// The slot of `d` in [`Counts::errors_by_detail`], if it is an origin-side error.
+fn detail_slot(d: Detail) -> Option<usize> {
+    match d {
+        Detail::OriginError => Some(0),
+        Detail::OriginConnectError => Some(1),
+        Detail::OriginCommError => Some(2),
+        Detail::OriginReadError => Some(3),
+        _ => None,
+    }
 }
 
 impl Counts {
@@ -226,6 +153,14 @@ impl Counts {
         self.origin_requests += o.origin_requests;
         self.origin_bytes += o.origin_bytes;
         self.shed += o.shed;
+        let pairs = [
+            (&mut self.failover[..], &o.failover[..]),
+            (&mut self.errors_by_status[..], &o.errors_by_status[..]),
+            (&mut self.errors_by_detail[..], &o.errors_by_detail[..]),
+        ];
+        for (mine, theirs) in pairs {
+            mine.iter_mut().zip(theirs).for_each(|(a, b)| *a += b);
+        }
     }
 }
 
@@ -241,6 +176,9 @@ pub struct Metrics {
     pub latency_by_outcome: [Histogram<u64>; Outcome::COUNT],
     /// Latencies recorded since the last seal.
     pending: Pending,
+    /// Latency of requests whose primary origin failed and that went to the secondary
+    /// (recovered or not); recorded directly, as such requests are rare.
+    pub failover_latency: Histogram<u64>,
 }
 
 impl Metrics {
@@ -251,6 +189,7 @@ impl Metrics {
             latency: histogram(p),
             latency_by_outcome: std::array::from_fn(|_| histogram(p)),
             pending: Pending::new(p.buckets()),
+            failover_latency: histogram(p),
         }
     }
 
@@ -284,6 +223,19 @@ impl Metrics {
             c.origin_bytes += bytes;
         }
         c.shed += u64::from(r.shed);
+        if r.outcome == Outcome::Error {
+            c.errors_by_status[status_slot(r.status)] += 1;
+            if let Some(slot) = detail_slot(r.detail) {
+                c.errors_by_detail[slot] += 1;
+            }
+        }
+        if r.failover != Failover::None {
+            c.failover[r.failover as usize] += 1;
+            if r.failover != Failover::NotEligible {
+                let us = (r.latency / 1000).clamp(1, LATENCY_MAX_US);
+                self.failover_latency.saturating_record(us);
+            }
+        }
         let index = if self.pending.buckets() == Precision::FINE {
             bin.fine
         } else {
@@ -303,11 +255,14 @@ impl Metrics {
             self.pending.drain_into(&mut self.latency_by_outcome);
         }
         self.pending.absorb(&other.pending);
+        // Same bounds, so adding cannot fail.
+        let _ = self.failover_latency.add(&other.failover_latency);
     }
 
     /// Adds sealed `other` into sealed `self`.
     pub fn merge(&mut self, other: &Metrics) {
         self.counts.merge(&other.counts);
+        let _ = self.failover_latency.add(&other.failover_latency);
         // Every histogram here shares the same bounds, so adding cannot fail.
         let _ = self.latency.add(&other.latency);
         for (a, b) in self
@@ -334,6 +289,7 @@ impl Metrics {
     pub fn reset(&mut self) {
         self.counts = Counts::default();
         self.pending.clear();
+        self.failover_latency.reset();
         self.latency.reset();
         self.latency_by_outcome
             .iter_mut()

@@ -1,0 +1,311 @@
+//! The fault schedule: injected failures, each with a start and a duration.
+//!
+//! Faults may overlap. Origin faults combine: an outage wins over a hang, error bursts add
+//! their shares, slowdowns multiply their factors and add their delays. Times count from
+//! the start of the run, warm-up included.
+
+use crate::check::{self, ensure, Checked};
+use crate::topology::PopOutageSpec;
+use crate::units::{Duration, Nanos};
+use serde::{Deserialize, Serialize};
+
+/// One injected failure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FaultSpec {
+    /// A POP answers nothing for a while; routing passes it over.
+    PopOutage(PopOutageSpec),
+    /// An origin cannot be reached.
+    OriginOutage(OriginOutageSpec),
+    /// A share of an origin's responses are errors with one status.
+    OriginErrors(OriginErrorsSpec),
+    /// An origin answers more slowly.
+    OriginSlowdown(OriginSlowdownSpec),
+    /// An origin accepts connections but never answers.
+    OriginHang(OriginHangSpec),
+}
+
+/// How an unreachable origin fails a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OutageMode {
+    /// Refused at once (a TCP reset): each attempt costs one round trip; 502.
+    #[default]
+    Refuse,
+    /// No answer at all: each attempt costs the connection timeout; 504.
+    Blackhole,
+}
+
+/// `origin_outage`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginOutageSpec {
+    /// The origin, by name.
+    pub origin: String,
+    /// Refused or black-holed connections.
+    #[serde(default)]
+    pub mode: OutageMode,
+    /// When it starts, from the beginning of the run.
+    pub start: Duration,
+    /// How long it lasts.
+    pub duration: Duration,
+}
+
+/// `origin_errors`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginErrorsSpec {
+    /// The origin, by name.
+    pub origin: String,
+    /// HTTP status of the errors, 400 to 599.
+    pub status: u16,
+    /// Share of responses that are errors (above 0, at most 1).
+    pub share: f64,
+    /// When it starts.
+    pub start: Duration,
+    /// How long it lasts.
+    pub duration: Duration,
+}
+
+/// `origin_slowdown`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginSlowdownSpec {
+    /// The origin, by name.
+    pub origin: String,
+    /// Service times are multiplied by this (above 0).
+    #[serde(default = "one")]
+    pub factor: f64,
+    /// And this is added to each.
+    #[serde(default)]
+    pub added: Duration,
+    /// When it starts.
+    pub start: Duration,
+    /// How long it lasts.
+    pub duration: Duration,
+}
+
+/// `origin_hang`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginHangSpec {
+    /// The origin, by name.
+    pub origin: String,
+    /// When it starts.
+    pub start: Duration,
+    /// How long it lasts.
+    pub duration: Duration,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl FaultSpec {
+    /// The window, as `start..end` in nanoseconds.
+    pub fn window(&self) -> (Nanos, Nanos) {
+        let (start, duration) = match self {
+            FaultSpec::PopOutage(f) => (f.start, f.duration),
+            FaultSpec::OriginOutage(f) => (f.start, f.duration),
+            FaultSpec::OriginErrors(f) => (f.start, f.duration),
+            FaultSpec::OriginSlowdown(f) => (f.start, f.duration),
+            FaultSpec::OriginHang(f) => (f.start, f.duration),
+        };
+        (start.0, start.0.saturating_add(duration.0))
+    }
+
+    /// The origin it targets, if an origin fault.
+    pub fn origin(&self) -> Option<&str> {
+        match self {
+            FaultSpec::PopOutage(_) => None,
+            FaultSpec::OriginOutage(f) => Some(&f.origin),
+            FaultSpec::OriginErrors(f) => Some(&f.origin),
+            FaultSpec::OriginSlowdown(f) => Some(&f.origin),
+            FaultSpec::OriginHang(f) => Some(&f.origin),
+        }
+    }
+
+    /// Checks fault `path` against the scenario's POP codes and origin names.
+    pub fn check(&self, path: &str, pops: &[&str], origins: &[&str]) -> Checked {
+        let (start, end) = self.window();
+        ensure(
+            end > start,
+            || format!("{path}.duration"),
+            || "must be longer than zero".into(),
+        )?;
+        if let FaultSpec::PopOutage(o) = self {
+            return ensure(
+                pops.contains(&o.pop.as_str()),
+                || format!("{path}.pop"),
+                || format!("no POP has code {:?}; POPs are {pops:?}", o.pop),
+            );
+        }
+        let origin = self.origin().unwrap_or_default();
+        ensure(
+            origins.contains(&origin),
+            || format!("{path}.origin"),
+            || format!("no origin is named {origin:?}; origins are {origins:?}"),
+        )?;
+        match self {
+            FaultSpec::OriginErrors(e) => {
+                check::error_status(&format!("{path}.status"), e.status)?;
+                ensure(
+                    e.share > 0.0 && e.share <= 1.0,
+                    || format!("{path}.share"),
+                    || format!("must be above 0 and at most 1, got {}", e.share),
+                )
+            }
+            FaultSpec::OriginSlowdown(s) => check::positive(&format!("{path}.factor"), s.factor),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What the faults do to one origin at one moment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OriginCondition {
+    /// Connections fail, and how.
+    pub outage: Option<OutageMode>,
+    /// Connections succeed but no response comes.
+    pub hang: bool,
+    /// Injected errors: `(status, share)`, drawn in this order before the origin's own.
+    pub errors: Vec<(u16, f64)>,
+    /// Service-time multiplier.
+    pub factor: f64,
+    /// Added service time.
+    pub added: Nanos,
+}
+
+/// The faults aimed at one origin.
+#[derive(Clone, Debug, Default)]
+pub struct OriginFaults {
+    faults: Vec<FaultSpec>,
+}
+
+impl OriginFaults {
+    /// The faults of `all` that target `origin`.
+    pub fn new(all: &[FaultSpec], origin: &str) -> Self {
+        OriginFaults {
+            faults: all
+                .iter()
+                .filter(|f| f.origin() == Some(origin))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Whether there are none: the origin then always works normally.
+    pub fn is_empty(&self) -> bool {
+        self.faults.is_empty()
+    }
+
+    /// The origin's condition at `now`; `None` when no fault is active.
+    pub fn at(&self, now: Nanos) -> Option<OriginCondition> {
+        let mut active = self.faults.iter().filter(|f| {
+            let (start, end) = f.window();
+            (start..end).contains(&now)
+        });
+        let first = active.next()?;
+        let mut c = OriginCondition {
+            factor: 1.0,
+            ..OriginCondition::default()
+        };
+        for f in std::iter::once(first).chain(active) {
+            match f {
+                FaultSpec::OriginOutage(o) => {
+                    // A black hole is the harsher of two overlapping outages.
+                    c.outage = Some(match c.outage {
+                        Some(OutageMode::Blackhole) => OutageMode::Blackhole,
+                        _ => o.mode,
+                    });
+                }
+                FaultSpec::OriginHang(_) => c.hang = true,
+                FaultSpec::OriginErrors(e) => c.errors.push((e.status, e.share)),
+                FaultSpec::OriginSlowdown(s) => {
+                    c.factor *= s.factor;
+                    c.added += s.added.0;
+                }
+                FaultSpec::PopOutage(_) => {}
+            }
+        }
+        Some(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::SEC;
+
+    fn faults(toml_text: &str) -> Vec<FaultSpec> {
+        #[derive(Deserialize)]
+        struct F {
+            faults: Vec<FaultSpec>,
+        }
+        toml::from_str::<F>(toml_text).unwrap().faults
+    }
+
+    #[test]
+    fn overlapping_origin_faults_combine_inside_their_windows_only() {
+        let all = faults(
+            r#"
+            [[faults]]
+            kind = "origin_slowdown"
+            origin = "a"
+            factor = 2.0
+            added = "10ms"
+            start = "10s"
+            duration = "20s"
+            [[faults]]
+            kind = "origin_slowdown"
+            origin = "a"
+            factor = 3.0
+            start = "20s"
+            duration = "20s"
+            [[faults]]
+            kind = "origin_outage"
+            origin = "a"
+            mode = "blackhole"
+            start = "25s"
+            duration = "1s"
+            [[faults]]
+            kind = "origin_errors"
+            origin = "b"
+            status = 503
+            share = 0.5
+            start = "0s"
+            duration = "1h"
+            "#,
+        );
+        let a = OriginFaults::new(&all, "a");
+        assert_eq!(a.at(9 * SEC), None);
+        let c = a.at(15 * SEC).unwrap();
+        assert_eq!((c.factor, c.added, c.outage), (2.0, 10_000_000, None));
+        let c = a.at(25 * SEC).unwrap();
+        assert_eq!(c.factor, 6.0);
+        assert_eq!(c.outage, Some(OutageMode::Blackhole));
+        // The end of a window is outside it.
+        assert_eq!(a.at(30 * SEC).unwrap().factor, 3.0);
+        assert_eq!(a.at(40 * SEC), None);
+        let b = OriginFaults::new(&all, "b");
+        assert_eq!(b.at(0).unwrap().errors, vec![(503, 0.5)]);
+    }
+
+    #[test]
+    fn a_fault_aimed_at_an_unknown_target_names_the_key() {
+        let all = faults(
+            r#"
+            [[faults]]
+            kind = "origin_hang"
+            origin = "nope"
+            start = "1s"
+            duration = "1s"
+            "#,
+        );
+        let e = all[0]
+            .check("faults[0]", &["IAD"], &["a", "b"])
+            .unwrap_err();
+        assert_eq!(e.path, "faults[0].origin");
+        assert!(e.message.contains("\"nope\""), "{}", e.message);
+    }
+}

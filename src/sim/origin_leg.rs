@@ -1,0 +1,275 @@
+//! The origin leg: connection attempts, timeouts, retries, and origin-group failover.
+//!
+//! A fetch whose next hop is an origin arrives there half a round trip after it left its
+//! site (`sent`). What happens then follows cloudfront.md §3.1 and §3.4:
+//! - outage, refuse: the reset is back at the site one round trip after `sent`;
+//! - outage, black hole: the attempt fails `ConnectionTimeout` after `sent`;
+//! - hang: the connection is accepted and no byte comes: read timeout after `sent`;
+//! - otherwise the origin serves, queues or refuses it (503 Slow Down). A response whose
+//!   first byte would reach the site at or after the read deadline is a read timeout;
+//!   the origin still spends the work on it.
+//!
+//! A failed attempt is retried at once, up to `ConnectionAttempts` in all, except that a
+//! read timeout is retried only for GET and HEAD. `ResponseCompletionTimeout` caps the time
+//! from the first attempt. So with the defaults a black-holed origin costs exactly
+//! 3 × 10 s and a hung one 3 × 30 s before the site gives up (504), and a refusing one
+//! three round trips (502). Errors the edge makes up are not cached.
+//!
+//! Failover (§3.3) is decided where the fetch's path depends on the group member: the
+//! POP's regional cache if it has one, else the POP. A listed status, a connection failure
+//! or a timeout from the primary sends the same fetch to the secondary (through the
+//! secondary's own shield) when the method is GET, HEAD or OPTIONS. Every new fetch starts
+//! at the primary; nothing is remembered.
+
+use super::fetch::{Answer, Failure};
+use super::{Event, Sim};
+use crate::origin::{Admission, OriginSpec};
+use crate::scenario::FailoverOrder;
+use crate::stats::{Failover, Tier};
+use crate::units::Nanos;
+
+/// Settings of one origin's attempt loop, in nanoseconds.
+pub(super) struct Timing {
+    attempts: u8,
+    connect: Nanos,
+    read: Nanos,
+    completion: Option<Nanos>,
+}
+
+impl Timing {
+    pub fn new(o: &OriginSpec) -> Self {
+        Timing {
+            attempts: o.connection_attempts as u8,
+            connect: o.connection_timeout.0,
+            read: o.read_timeout.0,
+            completion: o.response_completion_timeout.map(|d| d.0),
+        }
+    }
+}
+
+/// A pending timeout of one attempt of a fetch.
+#[derive(Clone, Copy)]
+pub(super) struct Timer {
+    fetch: u32,
+    generation: u64,
+    failure: Failure,
+}
+
+/// A request at an origin, on behalf of one attempt of a fetch.
+#[derive(Clone, Copy)]
+pub(super) struct Job {
+    fetch: u32,
+    generation: u64,
+    origin: u16,
+    counted: bool,
+}
+
+/// Slots reused through a free list, so steady state allocates nothing.
+pub(super) struct Slab<T> {
+    items: Vec<T>,
+    free: Vec<u32>,
+}
+
+impl<T: Copy> Slab<T> {
+    pub fn new() -> Self {
+        Slab {
+            items: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    fn insert(&mut self, item: T) -> u32 {
+        match self.free.pop() {
+            Some(i) => {
+                self.items[i as usize] = item;
+                i
+            }
+            None => {
+                self.items.push(item);
+                (self.items.len() - 1) as u32
+            }
+        }
+    }
+
+    fn take(&mut self, i: u32) -> T {
+        self.free.push(i);
+        self.items[i as usize]
+    }
+}
+
+impl Sim<'_> {
+    fn set_timer(&mut self, fetch: u32, generation: u64, failure: Failure, at: Nanos) {
+        let timer = self.timers.insert(Timer {
+            fetch,
+            generation,
+            failure,
+        });
+        self.queue.schedule(at, Event::Timeout { timer });
+    }
+
+    /// The end of the time the fetch may spend on its current origin, all attempts.
+    fn cap(&self, fetch: u32) -> Nanos {
+        let f = &self.tiers.fetches[fetch as usize];
+        let t = &self.timing[f.origin as usize];
+        t.completion
+            .map_or(Nanos::MAX, |c| f.leg_start.saturating_add(c))
+    }
+
+    /// An attempt of `fetch` reaches its origin now.
+    pub(super) fn at_origin(&mut self, fetch: u32) {
+        let now = self.now;
+        self.generation += 1;
+        let generation = self.generation;
+        let f = &mut self.tiers.fetches[fetch as usize];
+        f.attempt += 1;
+        if f.attempt == 1 {
+            f.leg_start = f.sent;
+        }
+        f.generation = generation;
+        let (o, sent, half, counted) = (f.origin, f.sent, f.half_rtt, f.counted);
+        let cap = self.cap(fetch);
+        let t = &self.timing[o as usize];
+        let read_deadline = (sent + t.read).min(cap);
+        let connect_deadline = (sent + t.connect).min(cap);
+        self.tiers.fetches[fetch as usize].deadline = read_deadline;
+        if let Some(c) = self.origins[o as usize].condition(now) {
+            use crate::fault::OutageMode;
+            match c.outage {
+                Some(OutageMode::Refuse) => {
+                    let back = (now + half).min(cap);
+                    return self.set_timer(fetch, generation, Failure::Refused, back);
+                }
+                Some(OutageMode::Blackhole) => {
+                    let f = Failure::ConnectTimeout;
+                    return self.set_timer(fetch, generation, f, connect_deadline);
+                }
+                None if c.hang => {
+                    let f = Failure::ReadTimeout;
+                    return self.set_timer(fetch, generation, f, read_deadline);
+                }
+                None => {}
+            }
+        }
+        let job = self.jobs.insert(Job {
+            fetch,
+            generation,
+            origin: o,
+            counted,
+        });
+        match self.origins[o as usize].arrive(job, now, counted) {
+            Admission::Started(done) => {
+                self.queue.schedule(done, Event::OriginResponded { job });
+                if done + half >= read_deadline {
+                    self.set_timer(fetch, generation, Failure::ReadTimeout, read_deadline);
+                }
+            }
+            Admission::Queued => {
+                self.set_timer(fetch, generation, Failure::ReadTimeout, read_deadline);
+            }
+            Admission::Refused => {
+                self.jobs.take(job);
+                let f = &mut self.tiers.fetches[fetch as usize];
+                f.generation = 0;
+                f.answer = Answer {
+                    status: 503,
+                    tier: Tier::Origin,
+                    via_origin: true,
+                    ..Answer::default()
+                };
+                self.queue
+                    .schedule(now + half, Event::ResponseArrived { fetch });
+            }
+        }
+    }
+
+    /// The origin finished `job`: free its server, and answer the fetch if it still waits.
+    pub(super) fn origin_responded(&mut self, job: u32) {
+        let Job {
+            fetch,
+            generation,
+            origin,
+            counted,
+        } = self.jobs.take(job);
+        let f = &self.tiers.fetches[fetch as usize];
+        let live = f.generation == generation && self.now + f.half_rtt < f.deadline;
+        let body = if live { self.respond(fetch) } else { 0 };
+        if let Some((next, done)) = self.origins[origin as usize].finish(self.now, body, counted) {
+            self.queue
+                .schedule(done, Event::OriginResponded { job: next });
+        }
+    }
+
+    /// Drops timer `timer` if its attempt has been answered since; returns whether it did.
+    pub(super) fn discard_stale(&mut self, timer: u32) -> bool {
+        let t = self.timers.items[timer as usize];
+        let stale = self.tiers.fetches[t.fetch as usize].generation != t.generation;
+        if stale {
+            self.timers.take(timer);
+        }
+        stale
+    }
+
+    /// A timer of an attempt fired: retry, or give up with the failure.
+    pub(super) fn timed_out(&mut self, timer: u32) {
+        let Timer {
+            fetch,
+            generation,
+            failure,
+        } = self.timers.take(timer);
+        let f = &self.tiers.fetches[fetch as usize];
+        if f.generation != generation {
+            return;
+        }
+        let t = &self.timing[f.origin as usize];
+        let retry = f.attempt < t.attempts
+            && self.now < self.cap(fetch)
+            && (failure != Failure::ReadTimeout || f.method.retries_read_timeout());
+        let f = &mut self.tiers.fetches[fetch as usize];
+        f.generation = 0;
+        if retry {
+            f.sent = self.now;
+            self.queue
+                .schedule(self.now + f.half_rtt, Event::FetchArrived { fetch });
+        } else {
+            f.answer = Answer {
+                status: failure.status(),
+                tier: Tier::Origin,
+                failure,
+                ..Answer::default()
+            };
+            self.queue
+                .schedule(self.now, Event::ResponseArrived { fetch });
+        }
+    }
+
+    /// Before `fetch`'s answer settles at its site: sends it to the group's secondary when
+    /// the primary failed and the rules allow (returns true), or marks what failover did.
+    pub(super) fn try_failover(&mut self, fetch: u32) -> bool {
+        if !self.tiers.fails_over_here(fetch) {
+            return false;
+        }
+        let f = &self.tiers.fetches[fetch as usize];
+        let group = &self.scenario.groups()[f.group.expect("checked") as usize];
+        let a = f.answer;
+        let failed = a.failure != Failure::None || group.failover_status_codes.contains(&a.status);
+        let mark = match (failed, f.failed_over) {
+            (false, false) => return false,
+            (false, true) => Failover::Recovered,
+            (true, true) => Failover::BothFailed,
+            (true, false) if !f.method.fails_over() => Failover::NotEligible,
+            (true, false) => {
+                let stale_first =
+                    self.scenario.spec().caching.failover_order == FailoverOrder::StaleFirst;
+                if stale_first && self.tiers.would_serve_stale(fetch, a.status, self.now) {
+                    return false;
+                }
+                let secondary = group.secondary;
+                self.tiers
+                    .retarget(fetch, secondary, self.now, &mut self.queue);
+                return true;
+            }
+        };
+        self.tiers.fetches[fetch as usize].answer.failover = mark;
+        false
+    }
+}

@@ -1,0 +1,132 @@
+//! The kinds a finished request is classified by: result type, tier, detailed result type
+//! and what failover did.
+
+/// How a request ended: CloudFront's `x-edge-result-type` (cloudfront.md §7.1). Every
+/// request ends in exactly one. (`Redirect` and `LimitExceeded` arrive with the
+/// viewer-protocol and quota features.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Outcome {
+    /// Served from a cache tier (POP, regional cache or shield), collapsed requests
+    /// included.
+    Hit,
+    /// An expired copy that the origin confirmed (304), then served.
+    RefreshHit,
+    /// The body came from the origin: a miss, or a method or behavior never cached.
+    Miss,
+    /// An error status: from the origin, a cached error, or refused at the edge.
+    Error,
+    /// Every POP was down or over its request-rate capacity: 503 (cloudfront.md §6).
+    CapacityExceeded,
+}
+
+impl Outcome {
+    /// Number of outcomes.
+    pub const COUNT: usize = 5;
+
+    /// Every outcome, in column order.
+    pub const ALL: [Outcome; Outcome::COUNT] = [
+        Outcome::Hit,
+        Outcome::RefreshHit,
+        Outcome::Miss,
+        Outcome::Error,
+        Outcome::CapacityExceeded,
+    ];
+
+    /// The name CloudFront logs.
+    pub fn log_name(self) -> &'static str {
+        match self {
+            Outcome::Hit => "Hit",
+            Outcome::RefreshHit => "RefreshHit",
+            Outcome::Miss => "Miss",
+            Outcome::Error => "Error",
+            Outcome::CapacityExceeded => "CapacityExceeded",
+        }
+    }
+
+    /// Whether the body came from a cache rather than the origin.
+    pub fn from_cache(self) -> bool {
+        matches!(self, Outcome::Hit | Outcome::RefreshHit)
+    }
+}
+
+/// Which tier produced a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+pub enum Tier {
+    /// The POP itself: its cache, or a refusal.
+    #[default]
+    Pop,
+    /// The POP's regional edge cache.
+    Regional,
+    /// The origin's shield (a regional cache that is not the POP's own).
+    Shield,
+    /// The origin.
+    Origin,
+}
+
+impl Tier {
+    /// Number of tiers.
+    pub const COUNT: usize = 4;
+
+    /// The name in `requests.csv`'s `sim-served-tier`.
+    pub fn log_name(self) -> &'static str {
+        match self {
+            Tier::Pop => "pop",
+            Tier::Regional => "rec",
+            Tier::Shield => "shield",
+            Tier::Origin => "origin",
+        }
+    }
+}
+
+/// CloudFront's `x-edge-detailed-result-type` where it differs from the result type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+pub enum Detail {
+    /// Same as the result type.
+    #[default]
+    Same,
+    /// A hit from the origin's shield cache (not the POP's own regional cache).
+    OriginShieldHit,
+    /// The behavior does not allow the method: 403.
+    InvalidRequestMethod,
+    /// The origin answered with an error status.
+    OriginError,
+    /// Every connection attempt to the origin was refused: 502.
+    OriginConnectError,
+    /// Every connection attempt to the origin timed out: 504.
+    OriginCommError,
+    /// The origin sent no first byte within the read timeout: 504.
+    OriginReadError,
+}
+
+impl Detail {
+    /// The detailed result type CloudFront logs for `outcome`.
+    pub fn log_name(self, outcome: Outcome) -> &'static str {
+        match self {
+            Detail::Same => outcome.log_name(),
+            Detail::OriginShieldHit => "OriginShieldHit",
+            Detail::InvalidRequestMethod => "InvalidRequestMethod",
+            Detail::OriginError => "OriginError",
+            Detail::OriginConnectError => "OriginConnectError",
+            Detail::OriginCommError => "OriginCommError",
+            Detail::OriginReadError => "OriginReadError",
+        }
+    }
+}
+
+/// What an origin group's failover did for a request (cloudfront.md §3.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+pub enum Failover {
+    /// No failover was called for.
+    #[default]
+    None,
+    /// The primary failed and the secondary answered.
+    Recovered,
+    /// The primary failed and so did the secondary.
+    BothFailed,
+    /// The primary failed but the method may not fail over (only GET, HEAD and OPTIONS do).
+    NotEligible,
+}
