@@ -164,8 +164,9 @@ impl Origin {
         }
     }
 
-    /// Job `job` arrives at `now`: started, queued or refused.
-    pub fn arrive(&mut self, job: u32, now: Nanos, measured: bool) -> Admission {
+    /// A request arrives at `now`: started, queued or refused. `job` names it, and is
+    /// called only when it has to queue (a later [`Origin::finish`] hands the name back).
+    pub fn arrive(&mut self, job: impl FnOnce() -> u32, now: Nanos, measured: bool) -> Admission {
         let full = self.busy >= self.concurrency && self.queue.len() >= self.max_queue;
         if full || !self.take_token(now) {
             if measured {
@@ -180,7 +181,7 @@ impl Origin {
             self.stats.queued += 1;
         }
         self.queue.push_back(Waiting {
-            job,
+            job: job(),
             since: now,
             measured,
         });
@@ -243,10 +244,10 @@ mod tests {
     #[test]
     fn serves_up_to_concurrency_then_queues_in_order() {
         let mut o = origin(2);
-        assert_eq!(o.arrive(1, 0, true), Admission::Started(100));
-        assert_eq!(o.arrive(2, 10, true), Admission::Started(110));
-        assert_eq!(o.arrive(3, 20, true), Admission::Queued);
-        assert_eq!(o.arrive(4, 30, true), Admission::Queued);
+        assert_eq!(o.arrive(|| 1, 0, true), Admission::Started(100));
+        assert_eq!(o.arrive(|| 2, 10, true), Admission::Started(110));
+        assert_eq!(o.arrive(|| 3, 20, true), Admission::Queued);
+        assert_eq!(o.arrive(|| 4, 30, true), Admission::Queued);
         assert_eq!(o.finish(100, 5, true), Some((3, 200)));
         assert_eq!(o.finish(110, 5, true), Some((4, 210)));
         assert_eq!(o.finish(200, 5, true), None);
@@ -265,9 +266,9 @@ mod tests {
             ..OriginSpec::new("o", 0.0, 0.0)
         };
         let mut o = Origin::new(&spec, 1);
-        assert!(matches!(o.arrive(1, 0, true), Admission::Started(_)));
-        assert_eq!(o.arrive(2, 0, true), Admission::Queued);
-        assert_eq!(o.arrive(3, 0, true), Admission::Refused);
+        assert!(matches!(o.arrive(|| 1, 0, true), Admission::Started(_)));
+        assert_eq!(o.arrive(|| 2, 0, true), Admission::Queued);
+        assert_eq!(o.arrive(|| 3, 0, true), Admission::Refused);
         assert_eq!(o.stats.refused, 1);
     }
 
@@ -281,12 +282,12 @@ mod tests {
         };
         let mut o = Origin::new(&spec, 1);
         let started = (0..20)
-            .filter(|&j| matches!(o.arrive(j, 0, true), Admission::Started(_)))
+            .filter(|&j| matches!(o.arrive(|| j, 0, true), Admission::Started(_)))
             .count();
         assert_eq!(started, 10);
-        assert_eq!(o.arrive(98, 5_000_000, true), Admission::Refused);
+        assert_eq!(o.arrive(|| 98, 5_000_000, true), Admission::Refused);
         assert!(matches!(
-            o.arrive(99, 10_000_000, true),
+            o.arrive(|| 99, 10_000_000, true),
             Admission::Started(_)
         ));
         assert_eq!(o.stats.refused, 11);
@@ -305,12 +306,12 @@ mod tests {
             .try_into()
             .unwrap();
         let mut o = origin(10).with_faults(OriginFaults::new(&faults, "o"));
-        assert_eq!(o.arrive(1, 0, true), Admission::Started(100));
+        assert_eq!(o.arrive(|| 1, 0, true), Admission::Started(100));
         assert_eq!(o.draw_status(0), (200, None));
-        assert_eq!(o.arrive(2, SEC, true), Admission::Started(SEC + 350));
+        assert_eq!(o.arrive(|| 2, SEC, true), Admission::Started(SEC + 350));
         assert_eq!(o.draw_status(SEC), (503, None));
         assert_eq!(
-            o.arrive(3, 2 * SEC, true),
+            o.arrive(|| 3, 2 * SEC, true),
             Admission::Started(2 * SEC + 100)
         );
     }

@@ -230,6 +230,7 @@ impl Edge {
     /// Answers viewer request `req` with `a`. `now` is the simulated time of the event
     /// that answers it, and `leaves` when the answer leaves the POP.
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     pub(super) fn deliver(
         &self,
         req: &Request,
@@ -297,6 +298,7 @@ impl Edge {
     }
 
     /// Counts a finished request, if it is past the warm-up, and logs it if sampled.
+    #[inline(always)]
     fn record(&self, out: &mut Out<'_>, now: Nanos, leaves: Nanos, req: &Request, r: Record) {
         if !req.counted {
             return;

@@ -55,7 +55,14 @@ pub(super) struct Timer {
     failure: Failure,
 }
 
-/// A request at an origin, on behalf of one attempt of a fetch.
+/// An `OriginResponded` job that is fetch `job & !DIRECT` itself: it started at once and
+/// answers before its deadline, so it needs no record (the common case).
+const DIRECT: u32 = 1 << 31;
+/// A job whose attempt will have timed out when it finishes: bits 0–15 are the origin, bit
+/// 29 whether it is counted. Otherwise a job is an index into `Sim::jobs`.
+const ORPHAN: u32 = 3 << 30;
+
+/// A request at an origin that had to queue, on behalf of one attempt of a fetch.
 #[derive(Clone, Copy)]
 pub(super) struct Job {
     fetch: u32,
@@ -150,24 +157,31 @@ impl Sim<'_> {
                 None => {}
             }
         }
-        let job = self.jobs.insert(Job {
-            fetch,
-            generation,
-            origin: o,
-            counted,
-        });
+        let jobs = &mut self.jobs;
+        let job = || {
+            jobs.insert(Job {
+                fetch,
+                generation,
+                origin: o,
+                counted,
+            })
+        };
         match self.origins[o as usize].arrive(job, now, counted) {
-            Admission::Started(done) => {
+            Admission::Started(done) if done + half < read_deadline => {
+                // Nothing can overtake it: the response will be delivered.
+                let job = DIRECT | fetch;
                 self.queue.schedule(done, Event::OriginResponded { job });
-                if done + half >= read_deadline {
-                    self.set_timer(fetch, generation, Failure::ReadTimeout, read_deadline);
-                }
+            }
+            Admission::Started(done) => {
+                // Too slow: the attempt times out first, and the work is wasted.
+                let job = ORPHAN | (u32::from(counted) << 29) | u32::from(o);
+                self.queue.schedule(done, Event::OriginResponded { job });
+                self.set_timer(fetch, generation, Failure::ReadTimeout, read_deadline);
             }
             Admission::Queued => {
                 self.set_timer(fetch, generation, Failure::ReadTimeout, read_deadline);
             }
             Admission::Refused => {
-                self.jobs.take(job);
                 let f = &mut self.tiers.fetches[fetch as usize];
                 f.generation = 0;
                 f.answer = Answer {
@@ -184,15 +198,23 @@ impl Sim<'_> {
 
     /// The origin finished `job`: free its server, and answer the fetch if it still waits.
     pub(super) fn origin_responded(&mut self, job: u32) {
-        let Job {
-            fetch,
-            generation,
-            origin,
-            counted,
-        } = self.jobs.take(job);
-        let f = &self.tiers.fetches[fetch as usize];
-        let live = f.generation == generation && self.now + f.half_rtt < f.deadline;
-        let body = if live { self.respond(fetch) } else { 0 };
+        let (origin, counted, body) = if job & ORPHAN == ORPHAN {
+            ((job & 0xffff) as u16, job & (1 << 29) != 0, 0)
+        } else if job & DIRECT != 0 {
+            let fetch = job & !DIRECT;
+            let f = &self.tiers.fetches[fetch as usize];
+            (f.origin, f.counted, self.respond(fetch))
+        } else {
+            let Job {
+                fetch,
+                generation,
+                origin,
+                counted,
+            } = self.jobs.take(job);
+            let f = &self.tiers.fetches[fetch as usize];
+            let live = f.generation == generation && self.now + f.half_rtt < f.deadline;
+            (origin, counted, if live { self.respond(fetch) } else { 0 })
+        };
         if let Some((next, done)) = self.origins[origin as usize].finish(self.now, body, counted) {
             self.queue
                 .schedule(done, Event::OriginResponded { job: next });

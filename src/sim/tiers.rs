@@ -146,6 +146,9 @@ impl Tiers {
     fn new_fetch(&mut self, site: u16, want: Want, cacheable: bool) -> u32 {
         let (upstream, role, half_rtt) = self.next_hop(site, want.origin, cacheable);
         let slot = self.free.pop().unwrap_or_else(|| {
+            // Fetch ids leave the top two bits free for `OriginResponded`'s job tags; a
+            // billion fetches in flight would need hundreds of GB first.
+            debug_assert!(self.fetches.len() < 1 << 30);
             self.fetches.push(Fetch::default());
             (self.fetches.len() - 1) as u32
         });
