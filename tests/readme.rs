@@ -1,7 +1,7 @@
 //! The README documents every output column, every result file and the exit codes, and
 //! gives the test command that CI runs.
 
-use edgesim::report::{RUN_FILES, SUMMARY_KEYS};
+use edgesim::report::{FAILOVER_COLUMNS, FAULT_COLUMNS, RUN_FILES, SUMMARY_KEYS};
 use edgesim::stats::columns::{metrics, ORIGINS};
 
 const README: &str = include_str!("../README.md");
@@ -21,6 +21,12 @@ fn every_column_is_documented_with_its_meaning() {
             README.contains(&format!("| `{}` | {} |", c.name, c.doc)),
             "README lacks {}",
             c.name
+        );
+    }
+    for (name, doc) in FAILOVER_COLUMNS.iter().chain(FAULT_COLUMNS) {
+        assert!(
+            README.contains(&format!("| `{name}` | {doc} |")),
+            "README lacks {name}"
         );
     }
     for (key, _) in SUMMARY_KEYS {

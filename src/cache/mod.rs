@@ -226,6 +226,13 @@ impl BoundedCache {
         }
     }
 
+    /// Removes everything, in eviction order.
+    pub fn clear(&mut self) {
+        while let Some(victim) = self.policy.victim() {
+            self.remove(victim);
+        }
+    }
+
     /// Removes `id`; returns whether it was stored.
     pub fn remove(&mut self, id: ObjectId) -> bool {
         match self.policy.remove(id) {

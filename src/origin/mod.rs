@@ -124,6 +124,11 @@ impl Origin {
         self
     }
 
+    /// The faults aimed at this origin.
+    pub fn faults(&self) -> &OriginFaults {
+        &self.faults
+    }
+
     /// What the faults do to the origin at `now`; `None` when it is healthy.
     #[inline]
     pub fn condition(&self, now: Nanos) -> Option<OriginCondition> {

@@ -11,9 +11,11 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+mod faults;
 mod log;
 mod stream;
 
+pub use faults::{FAILOVER_COLUMNS, FAULT_COLUMNS};
 pub use log::{RequestLog, FIELDS as LOG_FIELDS};
 pub use stream::TimeseriesCsv;
 
@@ -25,6 +27,8 @@ pub const RUN_FILES: &[&str] = &[
     "regions.csv",
     "behaviors.csv",
     "origins.csv",
+    "failover.csv",
+    "faults.csv",
     "scenario.resolved.toml",
 ];
 
@@ -110,6 +114,23 @@ pub(crate) fn seconds(n: Nanos) -> String {
     format!("{:.3}", n as f64 / SEC as f64)
 }
 
+/// Writes a CSV file of `header` and `rows`.
+pub(crate) fn write_rows(
+    dir: &Path,
+    name: &str,
+    header: Vec<String>,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> io::Result<()> {
+    write_atomic(dir, name, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(header).map_err(csv_error)?;
+        for r in rows {
+            out.write_record(r).map_err(csv_error)?;
+        }
+        out.flush()
+    })
+}
+
 /// Writes a table of `(key, metrics)` rows with a leading key column.
 fn write_table(dir: &Path, name: &str, key: &str, rows: &[(String, &Metrics)]) -> io::Result<()> {
     write_atomic(dir, name, |w| {
@@ -179,6 +200,7 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
         }
         out.flush()
     })?;
+    faults::write(dir, scenario, result)?;
     write_atomic(dir, "scenario.resolved.toml", |w| {
         writeln!(
             w,

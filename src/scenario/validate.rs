@@ -99,10 +99,14 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
     validate_errors(s)?;
     s.workload.check(&s.regions)?;
     validate_groups(s)?;
-    let pops = names(&s.pops, |p| &p.code);
-    let origins = names(&s.origins, |o| &o.name);
+    let known = crate::fault::Names {
+        regions: names(&s.regions, |r| &r.name),
+        pops: names(&s.pops, |p| &p.code),
+        regional_caches: names(&s.regional_caches, |r| &r.name),
+        origins: names(&s.origins, |o| &o.name),
+    };
     for (i, f) in s.faults.iter().enumerate() {
-        f.check(&format!("faults[{i}]"), &pops, &origins)?;
+        f.check(&format!("faults[{i}]"), &known)?;
     }
     Ok(())
 }

@@ -181,6 +181,7 @@ impl Edge {
             behavior: req.behavior,
             status,
             failover: Failover::None,
+            group: self.targets[req.behavior as usize].1,
         };
         let Some(pop) = req.pop else {
             let r = refused(Outcome::CapacityExceeded, Detail::Same, 503);
@@ -293,6 +294,7 @@ impl Edge {
             behavior: req.behavior,
             status: if ok { 200 } else { a.status },
             failover: a.failover,
+            group: self.targets[req.behavior as usize].1,
         };
         self.record(out, now, leaves, req, r);
     }

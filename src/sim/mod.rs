@@ -13,10 +13,11 @@ mod edge;
 mod fetch;
 mod fresh;
 mod origin_leg;
+mod outages;
 mod tiers;
 
 use crate::engine::{stream, EventQueue, Stream};
-use crate::fault::OriginFaults;
+use crate::fault::{OriginFaults, Place};
 use crate::origin::{Origin, OriginStats};
 use crate::scenario::{Scenario, Warmup};
 use crate::stats::{Collector, Metrics};
@@ -132,6 +133,13 @@ pub struct RunResult {
     pub end: Nanos,
     /// Requests generated, warm-up included.
     pub arrivals: u64,
+    /// Every interval's level over all POPs.
+    pub levels: Vec<crate::stats::Level>,
+    /// Every interval's counts per origin group: `(start, group, counts)`.
+    pub group_rows: Vec<(Nanos, u16, crate::stats::GroupCounts)>,
+    /// Per fault in the scenario's list: what it touched (requests routed away from a POP,
+    /// origin attempts, fetches past a regional cache, legs slowed), warm-up included.
+    pub fault_affected: Vec<u64>,
 }
 
 const PROGRESS_EVERY: u64 = 1 << 16;
@@ -156,6 +164,10 @@ struct Sim<'a> {
     timers: Slab<Timer>,
     /// Numbers origin attempts, so that abandoned ones are recognised.
     generation: u64,
+    /// Per fault: origin attempts and arrivals it touched (see `RunResult`).
+    fault_affected: Vec<u64>,
+    /// POP outages: `(pop, start, end, fault index)`.
+    pop_outages: Vec<(u16, Nanos, Nanos, usize)>,
     stats: Collector,
     /// Per region: fixed last-mile RTT and mean jitter in ns.
     last_mile: Vec<(Nanos, f64)>,
@@ -190,10 +202,25 @@ impl<'a> Sim<'a> {
             jobs: Slab::new(),
             timers: Slab::new(),
             generation: 0,
+            fault_affected: vec![0; s.faults.len()],
+            pop_outages: s
+                .faults
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| match f {
+                    crate::fault::FaultSpec::PopOutage(o) => {
+                        let pop = s.pops.iter().position(|p| p.code == o.pop);
+                        let (start, end) = f.window();
+                        Some((pop.expect("validated") as u16, start, end, i))
+                    }
+                    _ => None,
+                })
+                .collect(),
             stats: Collector::new(
                 s.pops.len(),
                 s.regions.len(),
                 scenario.behaviors().all().len(),
+                s.origin_groups.len(),
                 s.interval.0,
             ),
             last_mile: s
@@ -304,6 +331,15 @@ impl<'a> Sim<'a> {
             measured_span: self.first_counted.map_or(0, |t| self.now - t),
             end: self.now,
             arrivals,
+            levels: self.stats.levels,
+            group_rows: self.stats.group_rows,
+            fault_affected: self
+                .fault_affected
+                .iter()
+                .zip(&self.tiers.faults.affected)
+                .zip(&self.tiers.faults.links.affected)
+                .map(|((a, b), c)| a + b + c)
+                .collect(),
         }
     }
 
@@ -326,9 +362,27 @@ impl<'a> Sim<'a> {
             self.first_counted.get_or_insert(a.at);
         }
         let route = self.topology.route(a.region, a.at);
+        if route.shed && !self.pop_outages.is_empty() {
+            let nearest = self.topology.ranking(a.region)[0].0;
+            for &(pop, start, end, i) in &self.pop_outages {
+                if pop == nearest && (start..end).contains(&a.at) {
+                    self.fault_affected[i] += 1;
+                }
+            }
+        }
         let (last_mile, jitter_mean) = self.last_mile[a.region as usize];
         let jitter: f64 = Exp1.sample(&mut self.jitter);
-        let viewer_rtt = route.rtt + last_mile + (jitter * jitter_mean) as Nanos;
+        let rtt = match route.pop {
+            Some(pop) => {
+                let (from, to) = (Place::Region(a.region), Place::Pop(pop));
+                self.tiers
+                    .faults
+                    .links
+                    .round_trip(from, to, a.at, route.rtt)
+            }
+            None => route.rtt,
+        };
+        let viewer_rtt = rtt + last_mile + (jitter * jitter_mean) as Nanos;
         let mut out = Out {
             stats: &mut self.stats,
             observer,

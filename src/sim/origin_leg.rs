@@ -141,6 +141,8 @@ impl Sim<'_> {
         self.tiers.fetches[fetch as usize].deadline = read_deadline;
         if let Some(c) = self.origins[o as usize].condition(now) {
             use crate::fault::OutageMode;
+            let faults = self.origins[o as usize].faults();
+            faults.count_active(now, &mut self.fault_affected);
             match c.outage {
                 Some(OutageMode::Refuse) => {
                     let back = (now + half).min(cap);

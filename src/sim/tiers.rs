@@ -10,10 +10,12 @@
 
 use super::fetch::{from_entry, stale_answer, Answer, Failure, Fetch, Hop, Lookup, Waiter, Want};
 use super::fresh::{self, FreshTable, State};
+use super::outages::TierFaults;
 use super::Event;
 use crate::behavior::ttl::Freshness;
 use crate::cache::{BoundedCache, Entry, ObjectId, Sizing};
 use crate::engine::EventQueue;
+use crate::fault::Place;
 use crate::protocol::Method;
 use crate::scenario::Scenario;
 use crate::stats::Tier;
@@ -46,6 +48,8 @@ pub(super) struct Tiers {
     pub processing: Nanos,
     /// Reused buffer for waiters being re-forwarded.
     scratch: Vec<Waiter>,
+    /// Outages of cache sites and slow links.
+    pub faults: TierFaults,
 }
 
 impl Tiers {
@@ -109,6 +113,7 @@ impl Tiers {
             fresh: FreshTable::new(scenario, catalog),
             processing: s.network.edge_processing.0,
             scratch: Vec::new(),
+            faults: TierFaults::new(scenario),
         }
     }
 
@@ -118,33 +123,53 @@ impl Tiers {
         self.sites[site as usize].cache.prefetch(key, entry);
     }
 
-    /// The next hop for a fetch from `site` for `origin`, its tier, and the one-way delay
-    /// (a proxied request passes through the shield without stopping).
-    fn next_hop(&self, site: u16, origin: u16, cacheable: bool) -> (Hop, Tier, Nanos) {
-        let shield = self.origin_shield[origin as usize];
+    /// The one-way delay from site `a` to site or origin `b` (origins follow the sites)
+    /// for a leg that starts at `now`.
+    fn leg(&mut self, a: usize, b: usize, now: Nanos) -> Nanos {
+        let base = self.half[a][b];
+        let n = self.sites.len();
+        let to = if b < n {
+            self.faults.place(b)
+        } else {
+            Place::Origin((b - n) as u16)
+        };
+        self.faults.links.half(self.faults.place(a), to, now, base)
+    }
+
+    /// The next hop at `now` for a fetch from `site` for `origin`, its tier, and the
+    /// one-way delay (a proxied request passes through the shield without stopping).
+    /// Regional caches that are down are passed over.
+    fn next_hop(
+        &mut self,
+        site: u16,
+        origin: u16,
+        cacheable: bool,
+        now: Nanos,
+    ) -> (Hop, Tier, Nanos) {
+        let shield = self.origin_shield[origin as usize].filter(|&x| !self.faults.down(x, now));
         let to_origin = self.sites.len() + origin as usize;
         let s = site as usize;
         if !cacheable {
             let half = match shield {
-                Some(x) => self.half[s][x as usize] + self.half[x as usize][to_origin],
-                None => self.half[s][to_origin],
+                Some(x) => self.leg(s, x as usize, now) + self.leg(x as usize, to_origin, now),
+                None => self.leg(s, to_origin, now),
             };
             return (Hop::Origin, Tier::Origin, half);
         }
         if s < self.pops {
-            if let Some(r) = self.pop_regional[s] {
+            if let Some(r) = self.pop_regional[s].filter(|&r| !self.faults.down(r, now)) {
                 // The POP's regional cache; when it is also the shield, it is just that.
-                return (Hop::Site(r), Tier::Regional, self.half[s][r as usize]);
+                return (Hop::Site(r), Tier::Regional, self.leg(s, r as usize, now));
             }
         }
         match shield {
-            Some(x) if x != site => (Hop::Site(x), Tier::Shield, self.half[s][x as usize]),
-            _ => (Hop::Origin, Tier::Origin, self.half[s][to_origin]),
+            Some(x) if x != site => (Hop::Site(x), Tier::Shield, self.leg(s, x as usize, now)),
+            _ => (Hop::Origin, Tier::Origin, self.leg(s, to_origin, now)),
         }
     }
 
-    fn new_fetch(&mut self, site: u16, want: Want, cacheable: bool) -> u32 {
-        let (upstream, role, half_rtt) = self.next_hop(site, want.origin, cacheable);
+    fn new_fetch(&mut self, site: u16, want: Want, cacheable: bool, now: Nanos) -> u32 {
+        let (upstream, role, half_rtt) = self.next_hop(site, want.origin, cacheable, now);
         let slot = self.free.pop().unwrap_or_else(|| {
             // Fetch ids leave the top two bits free for `OriginResponded`'s job tags; a
             // billion fetches in flight would need hundreds of GB first.
@@ -199,7 +224,7 @@ impl Tiers {
     /// origin's own shield if it has one.
     pub fn retarget(&mut self, f: u32, origin: u16, now: Nanos, queue: &mut EventQueue<Event>) {
         let x = &self.fetches[f as usize];
-        let (upstream, role, half_rtt) = self.next_hop(x.site, origin, x.store);
+        let (upstream, role, half_rtt) = self.next_hop(x.site, origin, x.store, now);
         let x = &mut self.fetches[f as usize];
         x.origin = origin;
         x.upstream = upstream;
@@ -237,7 +262,7 @@ impl Tiers {
         now: Nanos,
         queue: &mut EventQueue<Event>,
     ) {
-        let f = self.new_fetch(pop, want, false);
+        let f = self.new_fetch(pop, want, false, now);
         self.fetches[f as usize].waiters.push(waiter);
         self.fetches[f as usize].led = true;
         self.send(f, now, queue);
@@ -259,6 +284,9 @@ impl Tiers {
         now: Nanos,
         queue: &mut EventQueue<Event>,
     ) -> Lookup {
+        while let Some(pop) = self.faults.due_wipe(now) {
+            self.sites[pop as usize].cache.clear();
+        }
         let rules = self.fresh.rules(want.class, want.behavior);
         let s = &mut self.sites[site as usize];
         let stored = s.cache.access(want.key);
@@ -296,7 +324,7 @@ impl Tiers {
         queue: &mut EventQueue<Event>,
     ) {
         let rules = self.fresh.rules(want.class, want.behavior);
-        let f = self.new_fetch(site, want, true);
+        let f = self.new_fetch(site, want, true, now);
         let fetch = &mut self.fetches[f as usize];
         fetch.conditional = stored
             .filter(|e| e.status == 200 && rules.validators)
@@ -405,7 +433,7 @@ impl Tiers {
             let mut followers = std::mem::take(&mut self.scratch);
             followers.extend(self.fetches[f as usize].waiters.drain(1..));
             for &w in &followers {
-                let g = self.new_fetch(site as u16, want, true);
+                let g = self.new_fetch(site as u16, want, true, now);
                 self.fetches[g as usize].waiters.push(w);
                 self.fetches[g as usize].led = true;
                 self.send(g, now, queue);

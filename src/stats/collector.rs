@@ -44,7 +44,27 @@ pub struct Record {
     pub status: u16,
     /// What an origin group's failover did for it.
     pub failover: Failover,
+    /// The origin group its behavior targets, if any.
+    pub group: Option<u16>,
 }
+
+/// One interval over all POPs: what recovery after a fault is judged by.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Level {
+    /// Interval start.
+    pub start: Nanos,
+    /// Requests counted in it.
+    pub requests: u64,
+    /// Hit ratio.
+    pub hit_ratio: f64,
+    /// 99th percentile latency, ms.
+    pub p99_ms: f64,
+}
+
+/// One interval of one origin group: `[requests, failovers, primary errors, secondary
+/// errors]`, where a primary error is a request whose primary failed (failed over or
+/// not eligible) and a secondary error one whose failover failed too.
+pub type GroupCounts = [u64; 4];
 
 /// A receiver of closed intervals: (interval start, POP index, that POP's metrics).
 pub type IntervalSink<'a> = dyn FnMut(Nanos, usize, &Metrics) + 'a;
@@ -63,12 +83,26 @@ pub struct Collector {
     /// Index of the open interval; `None` before the first counted request.
     open: Option<u64>,
     series: Vec<Metrics>,
+    /// All POPs together, for the open interval's level.
+    overall: Metrics,
+    /// Every closed interval's level.
+    pub levels: Vec<Level>,
+    /// The open interval's counts per origin group.
+    groups: Vec<GroupCounts>,
+    /// Every closed interval's counts per group: `(start, group, counts)`.
+    pub group_rows: Vec<(Nanos, u16, GroupCounts)>,
 }
 
 impl Collector {
     /// Empty statistics for `pops` POPs, `regions` regions and `behaviors` behaviors,
     /// with time series rows every `interval` nanoseconds.
-    pub fn new(pops: usize, regions: usize, behaviors: usize, interval: Nanos) -> Self {
+    pub fn new(
+        pops: usize,
+        regions: usize,
+        behaviors: usize,
+        groups: usize,
+        interval: Nanos,
+    ) -> Self {
         // Only the run summary gets 3-digit histograms: a request is recorded in four
         // views, and keeping the other three small keeps them in the CPU cache.
         let coarse = |n: usize| (0..n).map(|_| Metrics::new(Precision::Coarse)).collect();
@@ -80,6 +114,10 @@ impl Collector {
             interval,
             open: None,
             series: (0..pops).map(|_| Metrics::new(Precision::Coarse)).collect(),
+            overall: Metrics::new(Precision::Coarse),
+            levels: Vec::new(),
+            groups: vec![[0; 4]; groups],
+            group_rows: Vec::new(),
         }
     }
 
@@ -98,17 +136,41 @@ impl Collector {
         self.behaviors[r.behavior as usize].record_in(r, bin);
         // The POP view is the sum of its intervals; it takes each one as it closes.
         self.series[r.pop as usize].record_in(r, bin);
+        if let Some(g) = r.group {
+            let c = &mut self.groups[g as usize];
+            c[0] += 1;
+            match r.failover {
+                Failover::None => {}
+                Failover::Recovered => c[1..3].iter_mut().for_each(|x| *x += 1),
+                Failover::BothFailed => c[1..].iter_mut().for_each(|x| *x += 1),
+                Failover::NotEligible => c[2] += 1,
+            }
+        }
     }
 
     /// Emits the open interval and any empty ones up to `idx`, then opens `idx`.
     fn advance(&mut self, idx: u64, sink: &mut IntervalSink<'_>) {
         let open = self.open.expect("advance follows the first record");
         for i in open..idx {
+            let start = i * self.interval;
             for (pop, m) in self.series.iter_mut().enumerate() {
                 self.pops[pop].absorb(m);
+                self.overall.absorb(m);
                 m.seal();
-                sink(i * self.interval, pop, m);
+                sink(start, pop, m);
                 m.reset();
+            }
+            self.overall.seal();
+            self.levels.push(Level {
+                start,
+                requests: self.overall.counts.requests,
+                hit_ratio: self.overall.hit_ratio(),
+                p99_ms: self.overall.latency_ms(0.99),
+            });
+            self.overall.reset();
+            for (g, c) in self.groups.iter_mut().enumerate() {
+                self.group_rows.push((start, g as u16, *c));
+                *c = [0; 4];
             }
         }
         self.open = Some(idx);
@@ -147,12 +209,13 @@ mod tests {
             region: 0,
             status: 200,
             failover: Failover::None,
+            group: None,
         }
     }
 
     #[test]
     fn intervals_are_emitted_densely_in_order() {
-        let mut c = Collector::new(2, 1, 1, 10);
+        let mut c = Collector::new(2, 1, 1, 0, 10);
         let mut rows = Vec::new();
         let mut sink = |t: Nanos, pop: usize, m: &Metrics| rows.push((t, pop, m.counts.requests));
         c.record(12, &rec(0, Outcome::Hit), &mut sink);
@@ -175,5 +238,8 @@ mod tests {
         assert_eq!(c.summary.counts.requests, 3);
         assert_eq!(c.summary.hit_ratio(), 2.0 / 3.0);
         assert_eq!(c.pops[1].counts.origin_requests, 1);
+        let levels: Vec<_> = c.levels.iter().map(|l| (l.start, l.requests)).collect();
+        assert_eq!(levels, vec![(10, 2), (20, 0), (30, 0), (40, 1)]);
+        assert_eq!(c.levels[0].hit_ratio, 0.5);
     }
 }

@@ -8,8 +8,9 @@ mod collector;
 pub mod columns;
 mod kinds;
 mod latency;
+pub mod recovery;
 
-pub use collector::{Collector, IntervalSink, Record};
+pub use collector::{Collector, GroupCounts, IntervalSink, Level, Record};
 pub use kinds::{Detail, Failover, Outcome, Tier};
 
 use hdrhistogram::Histogram;

@@ -95,6 +95,20 @@ pub struct PopOutageSpec {
     pub start: Duration,
     /// How long it stays down.
     pub duration: Duration,
+    /// Whether the POP's cache survives the outage.
+    #[serde(default)]
+    pub cache: CacheFate,
+}
+
+/// What an outage does to a cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CacheFate {
+    /// The cache comes back as it was.
+    #[default]
+    Kept,
+    /// The cache comes back empty (a restart), and must warm up again.
+    Lost,
 }
 
 impl PopSpec {
@@ -292,6 +306,7 @@ mod tests {
             pop: p.into(),
             start: Duration(10),
             duration: Duration(10),
+            cache: CacheFate::Kept,
         };
         let mut t = topo(&[pop("A", 1.0, None), pop("B", 2.0, None)], &[outage("A")]);
         assert_eq!(t.route(0, 5).pop, Some(0));

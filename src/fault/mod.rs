@@ -4,6 +4,10 @@
 //! their shares, slowdowns multiply their factors and add their delays. Times count from
 //! the start of the run, warm-up included.
 
+mod links;
+
+pub use links::{LinkFaults, Place};
+
 use crate::check::{self, ensure, Checked};
 use crate::topology::PopOutageSpec;
 use crate::units::{Duration, Nanos};
@@ -23,6 +27,40 @@ pub enum FaultSpec {
     OriginSlowdown(OriginSlowdownSpec),
     /// An origin accepts connections but never answers.
     OriginHang(OriginHangSpec),
+    /// A regional edge cache is down: POPs go past it, to the shield or the origin.
+    RegionalOutage(RegionalOutageSpec),
+    /// The network between two places is slower.
+    Latency(LatencySpec),
+}
+
+/// `regional_outage`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionalOutageSpec {
+    /// The regional cache, by name.
+    pub regional_cache: String,
+    /// When it starts.
+    pub start: Duration,
+    /// How long it lasts.
+    pub duration: Duration,
+}
+
+/// `latency`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatencySpec {
+    /// Two places by name: regions, POP codes, regional caches or origins.
+    pub between: Vec<String>,
+    /// Round trips between them are multiplied by this (above 0).
+    #[serde(default = "one")]
+    pub factor: f64,
+    /// And this is added to each round trip.
+    #[serde(default)]
+    pub added: Duration,
+    /// When it starts.
+    pub start: Duration,
+    /// How long it lasts.
+    pub duration: Duration,
 }
 
 /// How an unreachable origin fails a connection.
@@ -110,6 +148,8 @@ impl FaultSpec {
             FaultSpec::OriginErrors(f) => (f.start, f.duration),
             FaultSpec::OriginSlowdown(f) => (f.start, f.duration),
             FaultSpec::OriginHang(f) => (f.start, f.duration),
+            FaultSpec::RegionalOutage(f) => (f.start, f.duration),
+            FaultSpec::Latency(f) => (f.start, f.duration),
         };
         (start.0, start.0.saturating_add(duration.0))
     }
@@ -117,7 +157,7 @@ impl FaultSpec {
     /// The origin it targets, if an origin fault.
     pub fn origin(&self) -> Option<&str> {
         match self {
-            FaultSpec::PopOutage(_) => None,
+            FaultSpec::PopOutage(_) | FaultSpec::RegionalOutage(_) | FaultSpec::Latency(_) => None,
             FaultSpec::OriginOutage(f) => Some(&f.origin),
             FaultSpec::OriginErrors(f) => Some(&f.origin),
             FaultSpec::OriginSlowdown(f) => Some(&f.origin),
@@ -125,21 +165,81 @@ impl FaultSpec {
         }
     }
 
-    /// Checks fault `path` against the scenario's POP codes and origin names.
-    pub fn check(&self, path: &str, pops: &[&str], origins: &[&str]) -> Checked {
+    /// What it is aimed at, by name, for reports.
+    pub fn target(&self) -> String {
+        match self {
+            FaultSpec::PopOutage(f) => f.pop.clone(),
+            FaultSpec::RegionalOutage(f) => f.regional_cache.clone(),
+            FaultSpec::Latency(f) => f.between.join(" - "),
+            _ => self.origin().unwrap_or_default().to_string(),
+        }
+    }
+
+    /// The `kind` as written in the scenario.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FaultSpec::PopOutage(_) => "pop_outage",
+            FaultSpec::OriginOutage(_) => "origin_outage",
+            FaultSpec::OriginErrors(_) => "origin_errors",
+            FaultSpec::OriginSlowdown(_) => "origin_slowdown",
+            FaultSpec::OriginHang(_) => "origin_hang",
+            FaultSpec::RegionalOutage(_) => "regional_outage",
+            FaultSpec::Latency(_) => "latency",
+        }
+    }
+
+    /// Checks fault `path` against the names in the scenario.
+    pub fn check(&self, path: &str, names: &Names<'_>) -> Checked {
         let (start, end) = self.window();
         ensure(
             end > start,
             || format!("{path}.duration"),
             || "must be longer than zero".into(),
         )?;
-        if let FaultSpec::PopOutage(o) = self {
-            return ensure(
-                pops.contains(&o.pop.as_str()),
-                || format!("{path}.pop"),
-                || format!("no POP has code {:?}; POPs are {pops:?}", o.pop),
-            );
+        match self {
+            FaultSpec::PopOutage(o) => {
+                return ensure(
+                    names.pops.contains(&o.pop.as_str()),
+                    || format!("{path}.pop"),
+                    || format!("no POP has code {:?}; POPs are {:?}", o.pop, names.pops),
+                );
+            }
+            FaultSpec::RegionalOutage(r) => {
+                let list = &names.regional_caches;
+                return ensure(
+                    list.contains(&r.regional_cache.as_str()),
+                    || format!("{path}.regional_cache"),
+                    || {
+                        format!(
+                            "no regional cache is named {:?}; regional caches are {list:?}",
+                            r.regional_cache
+                        )
+                    },
+                );
+            }
+            FaultSpec::Latency(l) => {
+                ensure(
+                    l.between.len() == 2,
+                    || format!("{path}.between"),
+                    || format!("names exactly two places, got {}", l.between.len()),
+                )?;
+                let places = names.places();
+                for (i, p) in l.between.iter().enumerate() {
+                    ensure(
+                        places.contains(&p.as_str()),
+                        || format!("{path}.between[{i}]"),
+                        || {
+                            format!(
+                                "no region, POP, regional cache or origin is named {p:?}; there are {places:?}"
+                            )
+                        },
+                    )?;
+                }
+                return check::positive(&format!("{path}.factor"), l.factor);
+            }
+            _ => {}
         }
+        let origins = &names.origins;
         let origin = self.origin().unwrap_or_default();
         ensure(
             origins.contains(&origin),
@@ -161,6 +261,32 @@ impl FaultSpec {
     }
 }
 
+/// The names faults may aim at.
+#[derive(Clone, Debug, Default)]
+pub struct Names<'a> {
+    /// Client regions.
+    pub regions: Vec<&'a str>,
+    /// POP codes.
+    pub pops: Vec<&'a str>,
+    /// Regional edge caches.
+    pub regional_caches: Vec<&'a str>,
+    /// Origins.
+    pub origins: Vec<&'a str>,
+}
+
+impl Names<'_> {
+    /// Every place a latency fault may name.
+    pub fn places(&self) -> Vec<&str> {
+        let all = [
+            &self.regions,
+            &self.pops,
+            &self.regional_caches,
+            &self.origins,
+        ];
+        all.into_iter().flatten().copied().collect()
+    }
+}
+
 /// What the faults do to one origin at one moment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OriginCondition {
@@ -179,7 +305,8 @@ pub struct OriginCondition {
 /// The faults aimed at one origin.
 #[derive(Clone, Debug, Default)]
 pub struct OriginFaults {
-    faults: Vec<FaultSpec>,
+    /// With their positions in the scenario's list.
+    faults: Vec<(usize, FaultSpec)>,
 }
 
 impl OriginFaults {
@@ -188,8 +315,9 @@ impl OriginFaults {
         OriginFaults {
             faults: all
                 .iter()
-                .filter(|f| f.origin() == Some(origin))
-                .cloned()
+                .enumerate()
+                .filter(|(_, f)| f.origin() == Some(origin))
+                .map(|(i, f)| (i, f.clone()))
                 .collect(),
         }
     }
@@ -199,12 +327,24 @@ impl OriginFaults {
         self.faults.is_empty()
     }
 
+    fn active(&self, now: Nanos) -> impl Iterator<Item = (usize, &FaultSpec)> {
+        self.faults
+            .iter()
+            .filter(move |(_, f)| {
+                let (start, end) = f.window();
+                (start..end).contains(&now)
+            })
+            .map(|(i, f)| (*i, f))
+    }
+
+    /// Adds one to `affected[i]` for each fault `i` active at `now`.
+    pub fn count_active(&self, now: Nanos, affected: &mut [u64]) {
+        self.active(now).for_each(|(i, _)| affected[i] += 1);
+    }
+
     /// The origin's condition at `now`; `None` when no fault is active.
     pub fn at(&self, now: Nanos) -> Option<OriginCondition> {
-        let mut active = self.faults.iter().filter(|f| {
-            let (start, end) = f.window();
-            (start..end).contains(&now)
-        });
+        let mut active = self.active(now).map(|(_, f)| f);
         let first = active.next()?;
         let mut c = OriginCondition {
             factor: 1.0,
@@ -225,7 +365,7 @@ impl OriginFaults {
                     c.factor *= s.factor;
                     c.added += s.added.0;
                 }
-                FaultSpec::PopOutage(_) => {}
+                _ => {}
             }
         }
         Some(c)
@@ -302,10 +442,24 @@ mod tests {
             duration = "1s"
             "#,
         );
-        let e = all[0]
-            .check("faults[0]", &["IAD"], &["a", "b"])
-            .unwrap_err();
+        let names = Names {
+            pops: vec!["IAD"],
+            origins: vec!["a", "b"],
+            ..Names::default()
+        };
+        let e = all[0].check("faults[0]", &names).unwrap_err();
         assert_eq!(e.path, "faults[0].origin");
         assert!(e.message.contains("\"nope\""), "{}", e.message);
+        let all = faults(
+            r#"
+            [[faults]]
+            kind = "latency"
+            between = ["IAD", "mars"]
+            start = "1s"
+            duration = "1s"
+            "#,
+        );
+        let e = all[0].check("faults[0]", &names).unwrap_err();
+        assert_eq!(e.path, "faults[0].between[1]");
     }
 }
