@@ -266,3 +266,105 @@ fn a_full_origin_queue_answers_503_slow_down() {
     // A refusal costs a round trip, not the 10 s service time.
     assert!(refused.iter().all(|l| l.done - l.arrived < SEC));
 }
+
+const SERVICE: &str = "service = { dist = \"constant\", value = \"1ms\" }";
+
+/// One hot object with a 1 s TTL and validators, 50 requests a second from two POPs,
+/// behind an origin group whose primary answers 503 from 100 s on; the secondary may have
+/// a shield.
+fn hot(order: &str, shields: bool) -> Scenario {
+    let shield = if shields { "shield = \"S\"" } else { "" };
+    let text = format!(
+        r#"
+name = "hot"
+requests = 20000
+warmup = 500
+
+[workload]
+rate = 50.0
+
+[[workload.classes]]
+name = "hot"
+prefix = "/hot/"
+share = 1.0
+objects = 1
+size = {{ dist = "constant", value = "10KiB" }}
+response = {{ cache_control = "max-age=1" }}
+
+{places}
+[[origin_groups]]
+name = "group"
+members = ["primary", "secondary"]
+
+[default_behavior]
+origin = "group"
+
+[caching]
+failover_order = "{order}"
+
+[[faults]]
+kind = "origin_errors"
+origin = "primary"
+status = 503
+share = 1.0
+start = "100s"
+duration = "100d"
+"#,
+        places = [
+            common::at("regions", "name", "a", 0.0, "share = 0.5"),
+            common::at("regions", "name", "b", 3.0, "share = 0.5"),
+            common::at("pops", "code", "A", 0.0, "cache_capacity = \"1MiB\""),
+            common::at("pops", "code", "B", 3.0, "cache_capacity = \"1MiB\""),
+            common::at(
+                "regional_caches",
+                "name",
+                "S",
+                30.0,
+                "cache_capacity = \"1MiB\""
+            ),
+            common::at("origins", "name", "primary", 20.0, SERVICE),
+            common::at(
+                "origins",
+                "name",
+                "secondary",
+                40.0,
+                &format!("{SERVICE}\n{shield}")
+            ),
+        ]
+        .concat()
+    );
+    load_str(&text, "hot.toml", &Overrides::default()).expect("valid test scenario")
+}
+
+#[test]
+fn failover_order_decides_between_the_secondary_and_the_stale_copy() {
+    // failover_first (cloudfront.md §3.4's assumption): the expired copy's revalidation
+    // fails at the primary and goes to the secondary, which confirms it; nothing stale.
+    let (r, _) = go(&hot("failover_first", false));
+    let c = &r.summary.counts;
+    assert!(c.failover[Failover::Recovered as usize] > 100);
+    assert_eq!(c.stale, 0);
+    assert_eq!(r.summary.count(Outcome::Error), 0);
+    // stale_first: the expired copy is served (and, with no stale-if-error, kept for
+    // ErrorCachingMinTTL), and the secondary is never asked.
+    let (r, _) = go(&hot("stale_first", false));
+    let c = &r.summary.counts;
+    assert_eq!(c.failover, [0; 4]);
+    assert!(c.stale > 1_000, "{}", c.stale);
+    assert_eq!(r.origins[1].requests, 0);
+}
+
+#[test]
+fn the_secondary_is_reached_through_its_own_shield() {
+    // With a shield, the secondary's answers are cached there: a POP whose copy expires
+    // while the other POP's recent fetch is still fresh at the shield is answered by the
+    // shield, so the secondary origin sees fewer requests.
+    let (direct, _) = go(&hot("failover_first", false));
+    let (shielded, _) = go(&hot("failover_first", true));
+    assert!(
+        shielded.origins[1].requests < direct.origins[1].requests,
+        "{} vs {}",
+        shielded.origins[1].requests,
+        direct.origins[1].requests
+    );
+}

@@ -57,3 +57,9 @@ lat = 0.0
 lon = 0.0
 cache_capacity = "1MiB"
 "#;
+
+/// One `[[table]]` entry named `name` (under `key`) on the equator at `lon`, with `extra`
+/// lines: the places of the small laboratory scenarios.
+pub fn at(table: &str, key: &str, name: &str, lon: f64, extra: &str) -> String {
+    format!("[[{table}]]\n{key} = \"{name}\"\nlat = 0.0\nlon = {lon:.1}\n{extra}\n\n")
+}
