@@ -4,7 +4,11 @@ use std::path::Path;
 use std::process::Command;
 
 fn run(dir: &Path, out: &str, extra: &[&str]) {
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small.toml");
+    run_file(dir, "tests/data/small.toml", out, extra);
+}
+
+fn run_file(dir: &Path, file: &str, out: &str, extra: &[&str]) {
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
     let status = Command::new(env!("CARGO_BIN_EXE_edgesim"))
         .arg("run")
         .arg(&scenario)
@@ -31,6 +35,24 @@ fn same_seed_gives_byte_identical_results() {
             "{file} differs"
         );
     }
+}
+
+#[test]
+fn runs_with_failover_and_faults_repeat_byte_for_byte() {
+    // Timeouts, retries, failover, abandoned origin work and refused requests all run on
+    // the same clock and streams.
+    let dir = tempfile::tempdir().unwrap();
+    for out in ["a", "b"] {
+        let rate = ["--set", "workload.rate=200", "--log-sample", "0.05"];
+        run_file(dir.path(), "scenarios/origin-failover.toml", out, &rate);
+    }
+    for file in edgesim::report::RUN_FILES.iter().chain(&["requests.csv"]) {
+        assert!(
+            read(dir.path(), "a", file) == read(dir.path(), "b", file),
+            "{file} differs"
+        );
+    }
+    assert!(read(dir.path(), "a", "failover.csv").len() > 1_000);
 }
 
 #[test]

@@ -442,47 +442,6 @@ impl<'a> Sim<'a> {
             .schedule(back, Event::ResponseArrived { fetch: f });
     }
 
-    /// The origin's response to `fetch`, now: draws its status and version, and sends it
-    /// back to the fetch's site. Returns the body bytes sent.
-    fn respond(&mut self, fetch: u32) -> u64 {
-        let f = &mut self.tiers.fetches[fetch as usize];
-        f.generation = 0;
-        let (origin, half) = (f.origin as usize, f.half_rtt);
-        let (status, error_max_age) = self.origins[origin].draw_status(self.now);
-        let mut answer = Answer {
-            status,
-            tier: crate::stats::Tier::Origin,
-            error_max_age,
-            via_origin: true,
-            ..Answer::default()
-        };
-        if status == 200 {
-            let catalog = self.workload.catalog();
-            let rules = self.tiers.fresh.rules(f.class, f.behavior);
-            let changed = catalog.response(f.class).last_change(
-                f.object,
-                self.now,
-                self.scenario.spec().seed,
-            );
-            let current = f.conditional.filter(|&c| rules.validators && changed <= c);
-            answer.status = if current.is_some() { 304 } else { 200 };
-            answer.size = catalog.size_of(f.class, f.object);
-            answer.last_modified = current.unwrap_or(changed);
-            answer.fresh_until = match rules.ttl {
-                crate::behavior::ttl::Freshness::Ttl(t) => self.now.saturating_add(t),
-                crate::behavior::ttl::Freshness::DoNotReuse => self.now,
-            };
-        }
-        f.answer = answer;
-        self.queue
-            .schedule(self.now + half, Event::ResponseArrived { fetch });
-        if answer.status == 200 {
-            answer.size
-        } else {
-            0
-        }
-    }
-
     fn response_arrived(&mut self, fetch: u32, observer: &mut dyn Observer) {
         if self.try_failover(fetch) {
             return;
