@@ -176,6 +176,19 @@ fn a_hung_primary_times_out_three_times_for_get_and_once_for_post_which_never_fa
 }
 
 #[test]
+fn the_response_completion_timeout_caps_all_attempts_together() {
+    // A hung primary with a 45 s cap: the first attempt times out at 30 s, the retry is cut
+    // at 45 s, and the request goes to the secondary then, not after 90 s.
+    let hang = primary_fault("origin_hang", "");
+    let keys = "response_completion_timeout = \"45s\"";
+    let direct = go(&scenario("secondary", GET, keys, "")).1;
+    let log = go(&scenario("group", GET, keys, &hang)).1;
+    assert!(extra_wait(&log, &direct)
+        .iter()
+        .all(|&d| d == 45 * SEC as i64));
+}
+
+#[test]
 fn only_listed_statuses_fail_over() {
     let burst =
         |status: u16| primary_fault("origin_errors", &format!("status = {status}\nshare = 1.0"));

@@ -159,5 +159,20 @@ fn print_table(name: &str, seed: u64, r: &RunResult, wall: f64, out: &Path) {
         "  origin requests   {:>9} ({gb:.2} GB)",
         thousands(m.counts.origin_requests)
     );
+    let errors = m.count(edgesim::stats::Outcome::Error);
+    if errors > 0 {
+        println!("  errors            {:>9}", thousands(errors));
+    }
+    let f = &m.counts.failover;
+    if f.iter().any(|&n| n > 0) {
+        use edgesim::stats::Failover;
+        println!(
+            "  failovers         {:>9} ({} recovered, {} both failed; {} not eligible)",
+            thousands(f[Failover::Recovered as usize] + f[Failover::BothFailed as usize]),
+            thousands(f[Failover::Recovered as usize]),
+            thousands(f[Failover::BothFailed as usize]),
+            thousands(f[Failover::NotEligible as usize]),
+        );
+    }
     println!("results: {}", out.display());
 }
