@@ -433,3 +433,30 @@ duration = "5s"
         "origin_groups[0].members: an origin group has exactly two members, primary then secondary; got 3",
     );
 }
+
+#[test]
+fn bad_protocol_settings_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = small();
+    assert_bad_input(
+        &edgesim(
+            dir.path(),
+            &["validate", &s, "--set", "default_behavior.viewer_protocol_policy=https-maybe"],
+        ),
+        "unknown variant `https-maybe`, expected one of `allow-all`, `redirect-to-https`, `https-only`",
+    );
+    assert_bad_input(
+        &edgesim(
+            dir.path(),
+            &["validate", &s, "--set", "distribution.security_policy=TLSv1.2_2099"],
+        ),
+        "distribution.security_policy: \"TLSv1.2_2099\" is not a CloudFront security policy; use one of [\"SSLv3\", \"TLSv1\", \"TLSv1_2016\", \"TLSv1.1_2016\", \"TLSv1.2_2018\", \"TLSv1.2_2019\", \"TLSv1.2_2021\", \"TLSv1.2_2025\", \"TLSv1.3_2025\"]",
+    );
+    assert_bad_input(
+        &edgesim(
+            dir.path(),
+            &["validate", &s, "--set", "regions[0].protocols.http2=0.9"],
+        ),
+        "regions[0].protocols.http1_0..http3",
+    );
+}

@@ -149,7 +149,7 @@ fn a_refusing_primary_costs_one_round_trip_per_attempt_and_alone_gives_502() {
         .values()
         .all(|l| l.status == 502 && l.detail == Detail::OriginConnectError));
     assert_eq!(
-        r.summary.counts.errors_by_detail[1],
+        r.summary.counts.by_detail[Detail::OriginConnectError as usize],
         r.summary.counts.requests
     );
 }

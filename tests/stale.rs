@@ -6,7 +6,7 @@ mod common;
 
 use edgesim::scenario::{load_str, Overrides};
 use edgesim::sim::{run, Quiet, RunResult};
-use edgesim::stats::Outcome;
+use edgesim::stats::{Detail, Outcome};
 
 /// One hot object with a 1 s TTL, requested 50 times a second from next to the POP, and an
 /// origin that fails a share of its responses with 503.
@@ -170,7 +170,7 @@ fn options_is_cached_only_when_the_behavior_caches_it_and_apart_from_get() {
         "size = {",
         "methods = { get = 0.5, options = 0.5 }\nsize = {",
     ));
-    let invalid = refused.summary.counts.invalid_method;
+    let invalid = refused.summary.counts.by_detail[Detail::InvalidRequestMethod as usize];
     assert!((9_000..11_000).contains(&invalid), "{invalid}");
 }
 

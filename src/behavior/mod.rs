@@ -12,7 +12,7 @@ pub mod ttl;
 pub use pattern::PathPattern;
 
 use crate::check::{ensure, Invalid};
-use crate::protocol::{Method, MethodSet};
+use crate::protocol::{Method, MethodSet, ViewerProtocolPolicy};
 use serde::{Deserialize, Serialize};
 use ttl::Ttls;
 
@@ -36,6 +36,10 @@ pub struct BehaviorSpec {
     /// MinTTL, DefaultTTL and MaxTTL.
     #[serde(default)]
     pub ttl: Ttls,
+    /// What HTTP (not HTTPS) requests get: `allow-all`, `redirect-to-https` or
+    /// `https-only` (§4.1).
+    #[serde(default)]
+    pub viewer_protocol_policy: ViewerProtocolPolicy,
 }
 
 impl Default for BehaviorSpec {
@@ -46,6 +50,7 @@ impl Default for BehaviorSpec {
             allowed_methods: read_methods(),
             cached_methods: read_methods(),
             ttl: Ttls::default(),
+            viewer_protocol_policy: ViewerProtocolPolicy::default(),
         }
     }
 }
@@ -71,6 +76,8 @@ pub struct Behavior {
     pub cached: MethodSet,
     /// TTL settings.
     pub ttl: Ttls,
+    /// What HTTP requests get.
+    pub viewer_protocol_policy: ViewerProtocolPolicy,
 }
 
 impl Behavior {
@@ -186,6 +193,7 @@ impl BehaviorSpec {
             allowed,
             cached,
             ttl: self.ttl,
+            viewer_protocol_policy: self.viewer_protocol_policy,
         })
     }
 }

@@ -26,6 +26,7 @@ pub const RUN_FILES: &[&str] = &[
     "pops.csv",
     "regions.csv",
     "behaviors.csv",
+    "protocols.csv",
     "origins.csv",
     "failover.csv",
     "faults.csv",
@@ -185,6 +186,14 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
         .zip(&result.behaviors)
         .collect();
     write_table(dir, "behaviors.csv", "path_pattern", &behaviors)?;
+    let protocols: Vec<_> = result
+        .protocols
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.counts.requests > 0)
+        .map(|(row, m)| (crate::protocol::ViewerConn::row_name(row), m))
+        .collect();
+    write_table(dir, "protocols.csv", "protocol", &protocols)?;
     write_atomic(dir, "origins.csv", |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(header(&["origin"], ORIGINS))

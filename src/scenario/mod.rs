@@ -80,6 +80,9 @@ pub struct ScenarioSpec {
     /// Caching choices the documentation leaves open, and error caching.
     #[serde(default)]
     pub caching: CachingSpec,
+    /// Distribution-wide viewer settings: security policy, HTTP versions, 0-RTT.
+    #[serde(default)]
+    pub distribution: crate::protocol::DistributionSpec,
     /// Per-status error caching times (CloudFront's CustomErrorResponses).
     #[serde(default)]
     pub custom_error_responses: Vec<ErrorResponseSpec>,

@@ -41,6 +41,7 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
         || "must be longer than zero".into(),
     )?;
     s.network.check()?;
+    s.distribution.check()?;
     ensure(
         !s.regions.is_empty(),
         || "regions".into(),

@@ -9,12 +9,17 @@ use crate::behavior::Behaviors;
 use crate::cache::ObjectId;
 use crate::engine::mix64;
 use crate::engine::EventQueue;
-use crate::protocol::Method;
+use crate::protocol::{
+    handshake_rtts, verdict, Forbidden, Method, ProtocolSampler, Verdict, ViewerConn,
+};
 use crate::scenario::{Revalidated200, Scenario, Target};
 use crate::stats::{Collector, Detail, Failover, Metrics, Outcome, Record, Tier};
 use crate::topology::Route;
 use crate::units::Nanos;
 use crate::workload::{Arrival, Catalog, PATH_BUF};
+
+/// Marks the arrival index of a request that follows a redirect.
+const FOLLOW_UP: u64 = 1 << 63;
 
 /// A request at the edge: ids and times only, so it is cheap to copy and park.
 #[derive(Clone, Copy, Debug)]
@@ -30,6 +35,12 @@ pub(super) struct Request {
     behavior: u16,
     method: Method,
     viewer_rtt: Nanos,
+    /// The viewer connection.
+    conn: ViewerConn,
+    /// Time the viewer spent on its connection's handshake before sending.
+    handshake: Nanos,
+    /// Latency the viewer had already waited: a redirect's, for its follow-up.
+    carried: Nanos,
     counted: bool,
     shed: bool,
     /// Whether the behavior caches this method.
@@ -37,7 +48,25 @@ pub(super) struct Request {
 }
 
 impl Request {
-    pub(super) fn new(a: Arrival, route: Route, viewer_rtt: Nanos, counted: bool) -> Self {
+    /// When it reaches the edge.
+    pub(super) fn arrives(&self) -> Nanos {
+        self.at
+    }
+
+    /// The viewer's wait before the POP starts on the request: its round trip, its
+    /// handshake, and any redirect before it.
+    fn before_edge(&self) -> Nanos {
+        self.viewer_rtt + self.handshake + self.carried
+    }
+
+    pub(super) fn new(
+        a: Arrival,
+        route: Route,
+        viewer_rtt: Nanos,
+        conn: ViewerConn,
+        handshake: Nanos,
+        counted: bool,
+    ) -> Self {
         Request {
             index: a.index,
             at: a.at,
@@ -49,6 +78,9 @@ impl Request {
             behavior: 0,
             method: a.method,
             viewer_rtt,
+            conn,
+            handshake,
+            carried: 0,
             counted,
             shed: route.shed,
             cached: false,
@@ -82,6 +114,10 @@ pub(super) struct Edge {
     options_base: u64,
     processing: Nanos,
     revalidated_200: Revalidated200,
+    /// Per region: what its viewers' connections are.
+    pub protocols: Vec<ProtocolSampler>,
+    /// Whether resumed connections send 0-RTT requests.
+    pub zero_rtt: bool,
     /// Per behavior: the origin to try first, and the origin group if it targets one.
     targets: Vec<(u16, Option<u16>)>,
     /// Requests whose hash falls below this are written to the access log.
@@ -124,7 +160,14 @@ impl Edge {
                 Target::Group(g) => (scenario.groups()[g as usize].primary, Some(g)),
             })
             .collect();
+        let s = scenario.spec();
         Edge {
+            protocols: s
+                .regions
+                .iter()
+                .map(|r| ProtocolSampler::new(&r.protocols, &s.distribution))
+                .collect(),
+            zero_rtt: s.distribution.zero_rtt,
             targets,
             behaviors,
             uniform,
@@ -153,7 +196,8 @@ impl Edge {
         }
     }
 
-    /// Handles a request that has just reached the edge at its arrival time.
+    /// Handles a request that has just reached the edge at its arrival time. Returns the
+    /// HTTPS request that follows a redirect, for the caller to deliver when it arrives.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn request(
         &mut self,
@@ -162,7 +206,7 @@ impl Edge {
         tiers: &mut Tiers,
         queue: &mut EventQueue<Event>,
         out: &mut Out<'_>,
-    ) {
+    ) -> Option<Request> {
         let now = req.at;
         req.behavior = self.behavior_of(catalog, req.class, req.object);
         let refused = |outcome, detail, status| Record {
@@ -175,22 +219,66 @@ impl Edge {
             bytes: 0,
             origin_bytes: None,
             shed: req.shed,
-            latency: req.viewer_rtt + self.processing,
+            latency: req.before_edge() + self.processing,
             pop: req.accounted_pop,
             region: req.region,
             behavior: req.behavior,
             status,
             failover: Failover::None,
             group: self.targets[req.behavior as usize].1,
+            new_connection: req.conn.new,
+            resumed: req.conn.resumed,
+            protocol: req.conn.row() as u8,
         };
+        let leaves = now + self.processing;
         let Some(pop) = req.pop else {
             let r = refused(Outcome::CapacityExceeded, Detail::Same, 503);
-            return self.record(out, now, now + self.processing, &req, r);
+            self.record(out, now, leaves, &req, r);
+            return None;
         };
+        if req.conn.tls_refused {
+            let r = refused(Outcome::Error, Detail::ClientTlsError, 0);
+            self.record(out, now, leaves, &req, r);
+            return None;
+        }
         let b = &self.behaviors.all()[req.behavior as usize];
+        match verdict(
+            b.viewer_protocol_policy,
+            req.conn.https,
+            req.method,
+            req.conn.version,
+        ) {
+            Verdict::Serve => {}
+            Verdict::Forbidden(why) => {
+                let detail = match why {
+                    Forbidden::HttpsOnly => Detail::HttpsOnly,
+                    Forbidden::OldProtocol => Detail::OldProtocol,
+                };
+                self.record(out, now, leaves, &req, refused(Outcome::Error, detail, 403));
+                return None;
+            }
+            Verdict::Redirect(status) => {
+                let r = refused(Outcome::Redirect, Detail::Same, status);
+                self.record(out, now, leaves, &req, r);
+                // The client gets the redirect half a round trip after it leaves, and its
+                // HTTPS request reaches the edge half a round trip after that, on a new
+                // connection whose handshake it pays.
+                let conn = req.conn.upgraded(&self.protocols[req.region as usize]);
+                let handshake = handshake_rtts(&conn, self.zero_rtt) as Nanos * req.viewer_rtt;
+                return Some(Request {
+                    index: req.index | FOLLOW_UP,
+                    at: leaves + req.viewer_rtt,
+                    conn,
+                    handshake,
+                    carried: r.latency,
+                    ..req
+                });
+            }
+        }
         if !b.allowed.contains(req.method) {
             let r = refused(Outcome::Error, Detail::InvalidRequestMethod, 403);
-            return self.record(out, now, now + self.processing, &req, r);
+            self.record(out, now, leaves, &req, r);
+            return None;
         }
         req.cached = b.cached.contains(req.method) && !b.caching_disabled();
         let key = if req.method == Method::Options {
@@ -209,7 +297,8 @@ impl Edge {
             counted: req.counted,
         };
         if !req.cached {
-            return tiers.proxy(pop, want, Waiter::Viewer(req), now, queue);
+            tiers.proxy(pop, want, Waiter::Viewer(req), now, queue);
+            return None;
         }
         if let Lookup::Served(a) = tiers.lookup(
             pop,
@@ -224,8 +313,9 @@ impl Edge {
                 collapsed: false,
                 revalidation: false,
             };
-            self.deliver(&req, &a, d, now, now + self.processing, out);
+            self.deliver(&req, &a, d, now, leaves, out);
         }
+        None
     }
 
     /// Answers viewer request `req` with `a`. `now` is the simulated time of the event
@@ -288,13 +378,16 @@ impl Edge {
                 a.size
             }),
             shed: req.shed,
-            latency: req.viewer_rtt + (leaves - req.at),
+            latency: req.before_edge() + (leaves - req.at),
             pop: req.accounted_pop,
             region: req.region,
             behavior: req.behavior,
             status: if ok { 200 } else { a.status },
             failover: a.failover,
             group: self.targets[req.behavior as usize].1,
+            new_connection: req.conn.new,
+            resumed: req.conn.resumed,
+            protocol: req.conn.row() as u8,
         };
         self.record(out, now, leaves, req, r);
     }

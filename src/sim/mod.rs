@@ -19,6 +19,7 @@ mod tiers;
 use crate::engine::{stream, EventQueue, Stream};
 use crate::fault::{OriginFaults, Place};
 use crate::origin::{Origin, OriginStats};
+use crate::protocol::handshake_rtts;
 use crate::scenario::{Scenario, Warmup};
 use crate::stats::{Collector, Metrics};
 use crate::topology::Topology;
@@ -27,6 +28,7 @@ use crate::workload::{Arrival, Workload};
 use edge::{Delivery, Edge, Out};
 use fetch::{Answer, Hop, Lookup, Waiter};
 use origin_leg::{Job, Slab, Timer, Timing};
+use rand::{Rng, RngCore};
 use rand_distr::{Distribution, Exp1};
 use tiers::Tiers;
 
@@ -43,6 +45,8 @@ enum Event {
     OriginResponded { job: u32 },
     /// An attempt to reach an origin failed or timed out (if it is still current).
     Timeout { timer: u32 },
+    /// A viewer's HTTPS request after a redirect reaches the edge.
+    FollowUp { slot: u32 },
     /// The answer for `fetch` reached the site that sent it. Scheduled by whoever
     /// answered; handled by that site, which fills its cache and answers every waiter.
     ResponseArrived { fetch: u32 },
@@ -125,6 +129,8 @@ pub struct RunResult {
     pub regions: Vec<Metrics>,
     /// Per cache behavior, the default last.
     pub behaviors: Vec<Metrics>,
+    /// Per viewer protocol row (see `protocol::ViewerConn::row_name`).
+    pub protocols: Vec<Metrics>,
     /// Per origin, in scenario order.
     pub origins: Vec<OriginStats>,
     /// Simulated time from the first counted arrival to the last answer.
@@ -162,6 +168,10 @@ struct Sim<'a> {
     timing: Vec<Timing>,
     jobs: Slab<Job>,
     timers: Slab<Timer>,
+    /// Requests that follow redirects, until they arrive.
+    follow_ups: Slab<edge::Request>,
+    /// Draws each request's viewer connection.
+    protocol_rng: Stream,
     /// Numbers origin attempts, so that abandoned ones are recognised.
     generation: u64,
     /// Per fault: origin attempts and arrivals it touched (see `RunResult`).
@@ -201,6 +211,8 @@ impl<'a> Sim<'a> {
             timing: s.origins.iter().map(Timing::new).collect(),
             jobs: Slab::new(),
             timers: Slab::new(),
+            follow_ups: Slab::new(),
+            protocol_rng: stream(s.seed, "viewer/protocol"),
             generation: 0,
             fault_affected: vec![0; s.faults.len()],
             pop_outages: s
@@ -327,6 +339,7 @@ impl<'a> Sim<'a> {
             pops: self.stats.pops,
             regions: self.stats.regions,
             behaviors: self.stats.behaviors,
+            protocols: self.stats.protocols,
             origins: self.origins.into_iter().map(|o| o.stats).collect(),
             measured_span: self.first_counted.map_or(0, |t| self.now - t),
             end: self.now,
@@ -383,17 +396,32 @@ impl<'a> Sim<'a> {
             None => route.rtt,
         };
         let viewer_rtt = rtt + last_mile + (jitter * jitter_mean) as Nanos;
+        let bits = self.protocol_rng.next_u64();
+        let rng = &mut self.protocol_rng;
+        let conn = self.edge.protocols[a.region as usize].draw(bits, || rng.random());
+        let handshake = handshake_rtts(&conn, self.edge.zero_rtt) as Nanos * viewer_rtt;
+        let req = edge::Request::new(a, route, viewer_rtt, conn, handshake, counted);
+        self.at_edge(req, observer);
+    }
+
+    /// Hands `req` to the edge, and schedules the HTTPS request that follows a redirect.
+    fn at_edge(&mut self, req: edge::Request, observer: &mut dyn Observer) {
         let mut out = Out {
             stats: &mut self.stats,
             observer,
         };
-        self.edge.request(
-            edge::Request::new(a, route, viewer_rtt, counted),
+        let follow_up = self.edge.request(
+            req,
             self.workload.catalog(),
             &mut self.tiers,
             &mut self.queue,
             &mut out,
         );
+        if let Some(next) = follow_up {
+            let at = next.arrives();
+            let slot = self.follow_ups.insert(next);
+            self.queue.schedule(at, Event::FollowUp { slot });
+        }
     }
 
     fn handle(&mut self, event: Event, observer: &mut dyn Observer) {
@@ -401,6 +429,10 @@ impl<'a> Sim<'a> {
             Event::FetchArrived { fetch } => self.fetch_arrived(fetch),
             Event::OriginResponded { job } => self.origin_responded(job),
             Event::Timeout { timer } => self.timed_out(timer),
+            Event::FollowUp { slot } => {
+                let req = self.follow_ups.take(slot);
+                self.at_edge(req, observer);
+            }
             Event::ResponseArrived { fetch } => self.response_arrived(fetch, observer),
         }
     }

@@ -85,7 +85,7 @@ impl<T: Copy> Slab<T> {
         }
     }
 
-    fn insert(&mut self, item: T) -> u32 {
+    pub fn insert(&mut self, item: T) -> u32 {
         match self.free.pop() {
             Some(i) => {
                 self.items[i as usize] = item;
@@ -98,7 +98,7 @@ impl<T: Copy> Slab<T> {
         }
     }
 
-    fn take(&mut self, i: u32) -> T {
+    pub fn take(&mut self, i: u32) -> T {
         self.free.push(i);
         self.items[i as usize]
     }

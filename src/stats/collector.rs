@@ -46,6 +46,12 @@ pub struct Record {
     pub failover: Failover,
     /// The origin group its behavior targets, if any.
     pub group: Option<u16>,
+    /// It opened a new viewer connection.
+    pub new_connection: bool,
+    /// Its new TLS connection resumed a session.
+    pub resumed: bool,
+    /// Its protocol row (see `ViewerConn::row`).
+    pub protocol: u8,
 }
 
 /// One interval over all POPs: what recovery after a fault is judged by.
@@ -79,6 +85,8 @@ pub struct Collector {
     pub regions: Vec<Metrics>,
     /// Per cache behavior, the default last.
     pub behaviors: Vec<Metrics>,
+    /// Per viewer protocol row (`ViewerConn::row`).
+    pub protocols: Vec<Metrics>,
     interval: Nanos,
     /// Index of the open interval; `None` before the first counted request.
     open: Option<u64>,
@@ -103,14 +111,15 @@ impl Collector {
         groups: usize,
         interval: Nanos,
     ) -> Self {
-        // Only the run summary gets 3-digit histograms: a request is recorded in four
-        // views, and keeping the other three small keeps them in the CPU cache.
+        // Only the run summary gets 3-digit histograms: a request is recorded in five
+        // views, and keeping the other four small keeps them in the CPU cache.
         let coarse = |n: usize| (0..n).map(|_| Metrics::new(Precision::Coarse)).collect();
         Collector {
             summary: Metrics::new(Precision::Fine),
             pops: coarse(pops),
             regions: coarse(regions),
             behaviors: coarse(behaviors),
+            protocols: coarse(crate::protocol::ViewerConn::ROWS),
             interval,
             open: None,
             series: (0..pops).map(|_| Metrics::new(Precision::Coarse)).collect(),
@@ -134,6 +143,7 @@ impl Collector {
         self.summary.record_in(r, bin);
         self.regions[r.region as usize].record_in(r, bin);
         self.behaviors[r.behavior as usize].record_in(r, bin);
+        self.protocols[r.protocol as usize].record_in(r, bin);
         // The POP view is the sum of its intervals; it takes each one as it closes.
         self.series[r.pop as usize].record_in(r, bin);
         if let Some(g) = r.group {
@@ -184,7 +194,8 @@ impl Collector {
         }
         self.summary.seal();
         let views = self.pops.iter_mut().chain(&mut self.regions);
-        views.chain(&mut self.behaviors).for_each(Metrics::seal);
+        let views = views.chain(&mut self.behaviors).chain(&mut self.protocols);
+        views.for_each(Metrics::seal);
     }
 }
 
@@ -210,6 +221,9 @@ mod tests {
             status: 200,
             failover: Failover::None,
             group: None,
+            new_connection: false,
+            resumed: false,
+            protocol: 0,
         }
     }
 

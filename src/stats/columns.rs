@@ -1,7 +1,7 @@
 //! The named columns of every CSV file, each with its meaning: the one list that writers,
 //! the README and (later) charts read, so a new metric is added in one place.
 
-use super::{quantile_ms, Failover, Metrics, Outcome, Tier};
+use super::{quantile_ms, Detail, Failover, Metrics, Outcome, Tier};
 use crate::origin::OriginStats;
 use crate::units::{nanos_to_ms, Nanos};
 use std::fmt;
@@ -111,26 +111,67 @@ const FAILURES: &[Column<Metrics>] = &[
     slot!(
         "origin_errors",
         "errors the origin sent (detailed type OriginError), Slow Down 503s included",
-        errors_by_detail,
-        0
+        by_detail,
+        Detail::OriginError as usize
     ),
     slot!(
         "origin_connect_errors",
         "502s because every connection attempt was refused (OriginConnectError)",
-        errors_by_detail,
-        1
+        by_detail,
+        Detail::OriginConnectError as usize
     ),
     slot!(
         "origin_comm_errors",
         "504s because every connection attempt timed out (OriginCommError)",
-        errors_by_detail,
-        2
+        by_detail,
+        Detail::OriginCommError as usize
     ),
+    slot!(
+        "forbidden_https_only",
+        "HTTP requests refused with 403 by an https-only behavior",
+        by_detail,
+        Detail::HttpsOnly as usize
+    ),
+    slot!(
+        "forbidden_old_protocol",
+        "HTTP/1.0 requests with a method other than GET or HEAD refused with 403 by redirect-to-https",
+        by_detail,
+        Detail::OldProtocol as usize
+    ),
+    slot!(
+        "tls_handshake_failures",
+        "HTTPS connections whose TLS version is older than the security policy allows: no request is served (status 000)",
+        by_detail,
+        Detail::ClientTlsError as usize
+    ),
+    Column {
+        name: "redirects",
+        doc: "result type Redirect: HTTP requests answered with 301 or 307 to HTTPS (each is followed by its HTTPS request, counted on its own)",
+        get: |m| Cell::Count(m.count(Outcome::Redirect)),
+    },
+    Column {
+        name: "viewer_new_connections",
+        doc: "requests that opened a new viewer connection (and paid its handshake)",
+        get: |m| Cell::Count(m.counts.viewer_new_connections),
+    },
+    Column {
+        name: "viewer_resumed_connections",
+        doc: "new viewer TLS connections that resumed a session",
+        get: |m| Cell::Count(m.counts.viewer_resumed_connections),
+    },
+    Column {
+        name: "viewer_connection_reuse",
+        doc: "share of requests sent on an existing viewer connection",
+        get: |m| {
+            let c = &m.counts;
+            Cell::Ratio(super::ratio(c.requests - c.viewer_new_connections, c.requests))
+        },
+    },
     slot!(
         "origin_read_errors",
         "504s because no first byte came within the read timeout (OriginReadError)",
-        errors_by_detail,
-        3
+        by_detail,
+        Detail::OriginReadError as usize
     ),
 ];
 
@@ -177,6 +218,11 @@ static BY_OUTCOME: [[Column<Metrics>; 5]; Outcome::COUNT] = [
         Outcome::CapacityExceeded,
         "capacity_exceeded",
         "requests refused with 503 (the time to the refusal)"
+    ),
+    outcome_latency!(
+        Outcome::Redirect,
+        "redirect",
+        "redirects to HTTPS (the time to the 301 or 307; the follow-up request's latency includes it)"
     ),
 ];
 
@@ -240,7 +286,7 @@ const BASE: &[Column<Metrics>] = &[
     Column {
         name: "invalid_method",
         doc: "requests refused with 403 because the behavior does not allow the method (InvalidRequestMethod)",
-        get: |m| Cell::Count(m.counts.invalid_method),
+        get: |m| Cell::Count(m.counts.by_detail[Detail::InvalidRequestMethod as usize]),
     },
     Column {
         name: "shed",

@@ -18,11 +18,13 @@ pub enum Outcome {
     Error,
     /// Every POP was down or over its request-rate capacity: 503 (cloudfront.md §6).
     CapacityExceeded,
+    /// An HTTP request redirected to HTTPS (301 or 307) by the viewer protocol policy.
+    Redirect,
 }
 
 impl Outcome {
     /// Number of outcomes.
-    pub const COUNT: usize = 5;
+    pub const COUNT: usize = 6;
 
     /// Every outcome, in column order.
     pub const ALL: [Outcome; Outcome::COUNT] = [
@@ -31,6 +33,7 @@ impl Outcome {
         Outcome::Miss,
         Outcome::Error,
         Outcome::CapacityExceeded,
+        Outcome::Redirect,
     ];
 
     /// The name CloudFront logs.
@@ -41,6 +44,7 @@ impl Outcome {
             Outcome::Miss => "Miss",
             Outcome::Error => "Error",
             Outcome::CapacityExceeded => "CapacityExceeded",
+            Outcome::Redirect => "Redirect",
         }
     }
 
@@ -99,13 +103,24 @@ pub enum Detail {
     OriginCommError,
     /// The origin sent no first byte within the read timeout: 504.
     OriginReadError,
+    /// HTTP on an `https-only` behavior: 403 (logged as `Error`).
+    HttpsOnly,
+    /// A method `redirect-to-https` cannot redirect over HTTP/1.0: 403 (logged as `Error`).
+    OldProtocol,
+    /// The viewer's TLS is older than the security policy allows: the handshake fails
+    /// and no HTTP request is made (simulator-only name; CloudFront logs nothing).
+    ClientTlsError,
 }
 
 impl Detail {
+    /// Number of detailed types.
+    pub const COUNT: usize = 10;
+
     /// The detailed result type CloudFront logs for `outcome`.
     pub fn log_name(self, outcome: Outcome) -> &'static str {
         match self {
-            Detail::Same => outcome.log_name(),
+            Detail::Same | Detail::HttpsOnly | Detail::OldProtocol => outcome.log_name(),
+            Detail::ClientTlsError => "ClientTlsError",
             Detail::OriginShieldHit => "OriginShieldHit",
             Detail::InvalidRequestMethod => "InvalidRequestMethod",
             Detail::OriginError => "OriginError",

@@ -85,8 +85,6 @@ pub struct Counts {
     /// Requests answered with an expired copy (stale-while-revalidate, stale-if-error, or
     /// an origin error on revalidation).
     pub stale: u64,
-    /// Requests refused because the behavior does not allow the method.
-    pub invalid_method: u64,
     /// Requests with a cached method that were answered with a body or a 304: the hit
     /// ratio's denominator.
     pub cacheable: u64,
@@ -107,9 +105,12 @@ pub struct Counts {
     pub failover: [u64; 4],
     /// Error responses by status: 4xx, 500, 502, 503, 504, other 5xx.
     pub errors_by_status: [u64; 6],
-    /// Error responses by detailed type: OriginError, OriginConnectError, OriginCommError,
-    /// OriginReadError.
-    pub errors_by_detail: [u64; 4],
+    /// Requests by detailed result type, indexed by `Detail as usize`.
+    pub by_detail: [u64; Detail::COUNT],
+    /// Requests that opened a new viewer connection.
+    pub viewer_new_connections: u64,
+    /// New viewer TLS connections that resumed a session.
+    pub viewer_resumed_connections: u64,
 }
 
 /// The slot of `status` in [`Counts::errors_by_status`].
@@ -124,17 +125,6 @@ fn status_slot(status: u16) -> usize {
     }
 }
 
-/// The slot of `d` in [`Counts::errors_by_detail`], if it is an origin-side error.
-fn detail_slot(d: Detail) -> Option<usize> {
-    match d {
-        Detail::OriginError => Some(0),
-        Detail::OriginConnectError => Some(1),
-        Detail::OriginCommError => Some(2),
-        Detail::OriginReadError => Some(3),
-        _ => None,
-    }
-}
-
 impl Counts {
     fn merge(&mut self, o: &Counts) {
         self.requests += o.requests;
@@ -146,7 +136,6 @@ impl Counts {
         }
         self.collapsed += o.collapsed;
         self.stale += o.stale;
-        self.invalid_method += o.invalid_method;
         self.cacheable += o.cacheable;
         self.cacheable_bytes += o.cacheable_bytes;
         self.bytes_served += o.bytes_served;
@@ -154,10 +143,12 @@ impl Counts {
         self.origin_requests += o.origin_requests;
         self.origin_bytes += o.origin_bytes;
         self.shed += o.shed;
+        self.viewer_new_connections += o.viewer_new_connections;
+        self.viewer_resumed_connections += o.viewer_resumed_connections;
         let pairs = [
             (&mut self.failover[..], &o.failover[..]),
             (&mut self.errors_by_status[..], &o.errors_by_status[..]),
-            (&mut self.errors_by_detail[..], &o.errors_by_detail[..]),
+            (&mut self.by_detail[..], &o.by_detail[..]),
         ];
         for (mine, theirs) in pairs {
             mine.iter_mut().zip(theirs).for_each(|(a, b)| *a += b);
@@ -170,8 +161,9 @@ impl Counts {
 pub struct Metrics {
     /// The counters.
     pub counts: Counts,
-    /// Viewer-observed latency, microseconds. Filled from the per-outcome histograms
-    /// by [`Metrics::seal`], so each request is recorded once, not twice.
+    /// Viewer-observed latency, microseconds, redirects excepted (their follow-ups carry
+    /// them). Filled from the per-outcome histograms by [`Metrics::seal`], so each request
+    /// is recorded once, not twice.
     pub latency: Histogram<u64>,
     /// Latency per outcome, indexed by `Outcome as usize`. Filled by [`Metrics::seal`].
     pub latency_by_outcome: [Histogram<u64>; Outcome::COUNT],
@@ -210,7 +202,9 @@ impl Metrics {
         }
         c.collapsed += u64::from(r.collapsed);
         c.stale += u64::from(r.stale);
-        c.invalid_method += u64::from(r.detail == Detail::InvalidRequestMethod);
+        c.by_detail[r.detail as usize] += 1;
+        c.viewer_new_connections += u64::from(r.new_connection);
+        c.viewer_resumed_connections += u64::from(r.resumed);
         if r.cacheable {
             c.cacheable += 1;
             c.cacheable_bytes += r.bytes;
@@ -226,9 +220,6 @@ impl Metrics {
         c.shed += u64::from(r.shed);
         if r.outcome == Outcome::Error {
             c.errors_by_status[status_slot(r.status)] += 1;
-            if let Some(slot) = detail_slot(r.detail) {
-                c.errors_by_detail[slot] += 1;
-            }
         }
         if r.failover != Failover::None {
             c.failover[r.failover as usize] += 1;
@@ -280,9 +271,12 @@ impl Metrics {
     pub fn seal(&mut self) {
         self.pending.drain_into(&mut self.latency_by_outcome);
         self.latency.reset();
-        for h in &self.latency_by_outcome {
+        // A redirect and the HTTPS request that follows it are one wait for the viewer,
+        // recorded with the follow-up; the redirect alone stays out of the overall latency.
+        let viewer_waits = Outcome::ALL.iter().filter(|&&o| o != Outcome::Redirect);
+        for &o in viewer_waits {
             // Every histogram here shares the same bounds, so adding cannot fail.
-            let _ = self.latency.add(h);
+            let _ = self.latency.add(&self.latency_by_outcome[o as usize]);
         }
     }
 

@@ -218,6 +218,7 @@ mod tests {
                 amplitude,
                 peak_hour: 12.0,
             },
+            protocols: Default::default(),
         }
     }
 

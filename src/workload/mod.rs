@@ -44,6 +44,9 @@ pub struct RegionSpec {
     /// Daily rate curve.
     #[serde(default)]
     pub diurnal: Diurnal,
+    /// The clients' schemes, HTTP and TLS versions and connection reuse.
+    #[serde(default)]
+    pub protocols: crate::protocol::ProtocolMix,
 }
 
 fn default_last_mile() -> Duration {
@@ -175,6 +178,7 @@ impl RegionSpec {
     pub fn check(&self, path: &str) -> Checked {
         check::lat_lon(path, self.lat, self.lon)?;
         check::within(&format!("{path}.share"), self.share, 0.0, 1.0)?;
+        self.protocols.check(&format!("{path}.protocols"))?;
         check::within(
             &format!("{path}.utc_offset_hours"),
             self.utc_offset_hours,

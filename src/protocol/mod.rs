@@ -1,4 +1,11 @@
-//! HTTP request methods and the per-path-class mix of them.
+//! HTTP request methods and the per-path-class mix of them, and the viewer leg's protocols.
+
+mod viewer;
+
+pub use viewer::{
+    handshake_rtts, verdict, DistributionSpec, Forbidden, HttpVersion, HttpVersions, ProtocolMix,
+    ProtocolSampler, TlsVersion, Verdict, ViewerConn, ViewerProtocolPolicy, SECURITY_POLICIES,
+};
 
 use serde::{Deserialize, Serialize};
 
