@@ -459,4 +459,27 @@ fn bad_protocol_settings_are_bad_input() {
         ),
         "regions[0].protocols.http1_0..http3",
     );
+    let base = std::fs::read_to_string(common::data("small.toml")).unwrap();
+    let empty = base.replacen(
+        "[[origins]]\n",
+        "[[origins]]\nssl_protocols = []\nprotocol_policy = \"https-only\"\n",
+        1,
+    );
+    let f = scenario_file(dir.path(), "ssl.toml", &empty);
+    assert_bad_input(
+        &edgesim(dir.path(), &["validate", &f]),
+        "origins[0].ssl_protocols: must name at least one of [\"SSLv3\", \"TLSv1\", \"TLSv1.1\", \"TLSv1.2\"] when protocol_policy is not \"http-only\"",
+    );
+    assert_bad_input(
+        &edgesim(
+            dir.path(),
+            &[
+                "validate",
+                &s,
+                "--set",
+                "origins[0].protocol_policy=https-maybe",
+            ],
+        ),
+        "unknown variant `https-maybe`, expected one of `http-only`, `https-only`, `match-viewer`",
+    );
 }

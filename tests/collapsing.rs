@@ -62,9 +62,11 @@ fn concurrent_misses_collapse_into_one_origin_request() {
     assert_eq!(r.origins[0].requests, 1);
     assert_eq!(r.summary.count(Outcome::Miss), 1);
     let collapsed = r.summary.counts.collapsed;
+    // The first fetch opens a new HTTPS connection to the origin (TCP and TLS 1.2: three
+    // round trips) before its own round trip: about 200/s x 4 x 140 ms of waiting.
     assert!(
-        (10..60).contains(&collapsed),
-        "about 200/s x 140 ms wait: {collapsed}"
+        (60..130).contains(&collapsed),
+        "about 200/s x 560 ms wait: {collapsed}"
     );
     assert_eq!(r.summary.count(Outcome::Hit), 4000 - 1);
 }

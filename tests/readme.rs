@@ -1,7 +1,9 @@
 //! The README documents every output column, every result file and the exit codes, and
 //! gives the test command that CI runs.
 
-use edgesim::report::{FAILOVER_COLUMNS, FAULT_COLUMNS, RUN_FILES, SUMMARY_KEYS};
+use edgesim::report::{
+    CONNECTION_COLUMNS, FAILOVER_COLUMNS, FAULT_COLUMNS, RUN_FILES, SUMMARY_KEYS,
+};
 use edgesim::stats::columns::{metrics, ORIGINS};
 
 const README: &str = include_str!("../README.md");
@@ -23,7 +25,8 @@ fn every_column_is_documented_with_its_meaning() {
             c.name
         );
     }
-    for (name, doc) in FAILOVER_COLUMNS.iter().chain(FAULT_COLUMNS) {
+    let files = FAILOVER_COLUMNS.iter().chain(FAULT_COLUMNS);
+    for (name, doc) in files.chain(CONNECTION_COLUMNS) {
         assert!(
             README.contains(&format!("| `{name}` | {doc} |")),
             "README lacks {name}"

@@ -11,7 +11,10 @@
 
 mod spec;
 
-pub use spec::{ErrorSpec, OriginGroupSpec, OriginSpec, FAILOVER_STATUS_CODES};
+pub use spec::{
+    ErrorSpec, OriginGroupSpec, OriginProtocolPolicy, OriginSpec, FAILOVER_STATUS_CODES,
+    ORIGIN_SSL_PROTOCOLS,
+};
 
 use crate::engine::{stream, Stream};
 use crate::fault::{OriginCondition, OriginFaults};

@@ -60,7 +60,34 @@ pub struct OriginSpec {
     /// more are refused with 503 Slow Down. Absent: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rps: Option<f64>,
+    /// How the edge talks to the origin: `http-only`, `https-only` or `match-viewer`.
+    #[serde(default)]
+    pub protocol_policy: OriginProtocolPolicy,
+    /// TLS versions the origin accepts (OriginSslProtocols): any of SSLv3, TLSv1, TLSv1.1,
+    /// TLSv1.2. The handshake is modelled as TLS 1.2's either way (cloudfront.md §4.2).
+    #[serde(default = "default_ssl_protocols")]
+    pub ssl_protocols: Vec<String>,
+    /// Whether the origin's certificate is valid for its name. An invalid one fails every
+    /// HTTPS connection with 502 (OriginConnectError).
+    #[serde(default = "yes")]
+    pub certificate_valid: bool,
 }
+
+/// The edge-to-origin scheme (cloudfront.md §4.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OriginProtocolPolicy {
+    /// Plain HTTP.
+    HttpOnly,
+    /// Always HTTPS.
+    #[default]
+    HttpsOnly,
+    /// The viewer's scheme (the leader's, for a shared fetch).
+    MatchViewer,
+}
+
+/// The TLS protocol names CloudFront accepts for origins.
+pub const ORIGIN_SSL_PROTOCOLS: [&str; 4] = ["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2"];
 
 /// A share of an origin's responses that are errors with one status.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,6 +126,14 @@ fn default_service() -> Dist<Duration> {
     Dist::Exponential {
         mean: Duration(20_000_000),
     }
+}
+
+fn default_ssl_protocols() -> Vec<String> {
+    vec!["TLSv1.2".into()]
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_attempts() -> u32 {
@@ -149,6 +184,9 @@ impl OriginSpec {
             keepalive_timeout: default_keepalive_timeout(),
             max_queue: None,
             max_rps: None,
+            protocol_policy: OriginProtocolPolicy::default(),
+            ssl_protocols: default_ssl_protocols(),
+            certificate_valid: true,
         }
     }
 
@@ -222,7 +260,23 @@ impl OriginSpec {
         if let Some(rps) = self.max_rps {
             check::positive(&format!("{path}.max_rps"), rps)?;
         }
-        Ok(())
+        for (i, p) in self.ssl_protocols.iter().enumerate() {
+            ensure(
+                ORIGIN_SSL_PROTOCOLS.contains(&p.as_str()),
+                || format!("{path}.ssl_protocols[{i}]"),
+                || format!("must be one of {ORIGIN_SSL_PROTOCOLS:?}, got {p:?}"),
+            )?;
+        }
+        ensure(
+            self.protocol_policy == OriginProtocolPolicy::HttpOnly
+                || !self.ssl_protocols.is_empty(),
+            || format!("{path}.ssl_protocols"),
+            || {
+                format!(
+                    "must name at least one of {ORIGIN_SSL_PROTOCOLS:?} when protocol_policy is not \"http-only\""
+                )
+            },
+        )
     }
 }
 

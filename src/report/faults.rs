@@ -1,5 +1,6 @@
-//! `failover.csv` and `faults.csv`: origin-group failover per interval, and what each
-//! injected fault touched and how long the edge took to recover from it.
+//! `failover.csv`, `faults.csv` and `connections.csv`: origin-group failover per interval,
+//! what each injected fault touched and how long the edge took to recover from it, and
+//! origin connection reuse per site and origin.
 
 use super::{seconds, write_rows};
 use crate::scenario::Scenario;
@@ -40,6 +41,50 @@ pub const FAULT_COLUMNS: &[(&str, &str)] = &[
         "seconds from the fault's end until the hit ratio and p99 over all POPs are back within 5% of the three intervals before it (to the end of that interval); `not recovered` by the end of the run, or `no baseline` when no interval before the fault had requests",
     ),
 ];
+
+/// Columns of `connections.csv`, with their meanings.
+pub const CONNECTION_COLUMNS: &[(&str, &str)] = &[
+    (
+        "site",
+        "the site that connects: a POP code or a regional cache name",
+    ),
+    ("origin", "origin name"),
+    (
+        "new_connections",
+        "origin requests that opened a new connection",
+    ),
+    (
+        "reused_connections",
+        "origin requests that reused an idle connection",
+    ),
+    (
+        "reuse_ratio",
+        "reused_connections / (new_connections + reused_connections)",
+    ),
+];
+
+/// Writes `connections.csv` into `dir`.
+pub fn write_connections(dir: &Path, scenario: &Scenario, result: &RunResult) -> io::Result<()> {
+    let s = scenario.spec();
+    let site = |i: usize| match s.pops.get(i) {
+        Some(p) => p.code.clone(),
+        None => s.regional_caches[i - s.pops.len()].name.clone(),
+    };
+    let names = CONNECTION_COLUMNS
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    let rows = result.connections.iter().map(|(site_ix, o, c)| {
+        vec![
+            site(*site_ix as usize),
+            s.origins[*o as usize].name.clone(),
+            c.new.to_string(),
+            c.reused.to_string(),
+            format!("{:.6}", crate::stats::ratio(c.reused, c.new + c.reused)),
+        ]
+    });
+    write_rows(dir, "connections.csv", names, rows)
+}
 
 /// Writes `failover.csv` and `faults.csv` into `dir`.
 pub fn write(dir: &Path, scenario: &Scenario, result: &RunResult) -> io::Result<()> {

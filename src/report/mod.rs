@@ -15,7 +15,7 @@ mod faults;
 mod log;
 mod stream;
 
-pub use faults::{FAILOVER_COLUMNS, FAULT_COLUMNS};
+pub use faults::{CONNECTION_COLUMNS, FAILOVER_COLUMNS, FAULT_COLUMNS};
 pub use log::{RequestLog, FIELDS as LOG_FIELDS};
 pub use stream::TimeseriesCsv;
 
@@ -28,6 +28,7 @@ pub const RUN_FILES: &[&str] = &[
     "behaviors.csv",
     "protocols.csv",
     "origins.csv",
+    "connections.csv",
     "failover.csv",
     "faults.csv",
     "scenario.resolved.toml",
@@ -40,6 +41,14 @@ pub const SUMMARY_KEYS: &[(&str, &str)] = &[
     (
         "measured_s",
         "simulated seconds from the first counted arrival to the last answer",
+    ),
+    (
+        "origin_new_connections",
+        "origin requests (attempts) that opened a new connection and paid TCP and, for HTTPS, TLS 1.2 handshakes",
+    ),
+    (
+        "origin_reused_connections",
+        "origin requests that reused an idle connection within the origin's keep-alive timeout",
     ),
 ];
 
@@ -155,10 +164,16 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
         let mut out = csv::Writer::from_writer(w);
         out.write_record(header(&keys, columns::metrics()))
             .map_err(csv_error)?;
+        let (new, reused) = result
+            .connections
+            .iter()
+            .fold((0, 0), |(n, r), (_, _, c)| (n + c.new, r + c.reused));
         let lead = vec![
             s.name.clone(),
             s.seed.to_string(),
             seconds(result.measured_span),
+            new.to_string(),
+            reused.to_string(),
         ];
         out.write_record(row(lead, columns::metrics(), &result.summary))
             .map_err(csv_error)?;
@@ -210,6 +225,7 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
         out.flush()
     })?;
     faults::write(dir, scenario, result)?;
+    faults::write_connections(dir, scenario, result)?;
     write_atomic(dir, "scenario.resolved.toml", |w| {
         writeln!(
             w,

@@ -294,6 +294,7 @@ impl Edge {
             origin: self.targets[req.behavior as usize].0,
             group: self.targets[req.behavior as usize].1,
             method: req.method,
+            https: req.conn.https,
             counted: req.counted,
         };
         if !req.cached {
@@ -334,7 +335,7 @@ impl Edge {
         let ok = a.status < 400;
         let (outcome, tier, detail) = if !ok {
             let detail = match a.failure {
-                Failure::Refused => Detail::OriginConnectError,
+                Failure::Refused | Failure::BadCertificate => Detail::OriginConnectError,
                 Failure::ConnectTimeout => Detail::OriginCommError,
                 Failure::ReadTimeout => Detail::OriginReadError,
                 Failure::None if a.tier == Tier::Origin => Detail::OriginError,

@@ -33,6 +33,8 @@ pub(super) enum Failure {
     None,
     /// Every connection attempt was refused: 502, OriginConnectError.
     Refused,
+    /// The origin's certificate was not valid on any attempt: 502, OriginConnectError.
+    BadCertificate,
     /// Every connection attempt timed out: 504, OriginCommError.
     ConnectTimeout,
     /// No first byte within the read timeout (after any retries): 504, OriginReadError.
@@ -44,7 +46,7 @@ impl Failure {
     pub fn status(self) -> u16 {
         match self {
             Failure::None => 200,
-            Failure::Refused => 502,
+            Failure::Refused | Failure::BadCertificate => 502,
             Failure::ConnectTimeout | Failure::ReadTimeout => 504,
         }
     }
@@ -95,6 +97,17 @@ pub(super) struct Fetch {
     pub origin: u16,
     /// The origin group, when the request's behavior targets one.
     pub group: Option<u16>,
+    /// Whether the viewer that led it came over HTTPS.
+    pub viewer_https: bool,
+    /// Whether the origin leg uses HTTPS.
+    pub https: bool,
+    /// The site whose connection reaches the origin: the shield for a request that passes
+    /// through it, else `site`.
+    pub conn_site: u16,
+    /// The current attempt opened a new origin connection.
+    pub new_conn: bool,
+    /// The new connection's handshake is under way; the request follows it.
+    pub handshaking: bool,
     /// Whether it went on to the group's secondary.
     pub failed_over: bool,
     /// The viewer request's method (what the retry and failover rules look at).
@@ -144,6 +157,8 @@ pub(super) struct Want {
     pub origin: u16,
     pub group: Option<u16>,
     pub method: Method,
+    /// The viewer came over HTTPS.
+    pub https: bool,
     pub counted: bool,
 }
 

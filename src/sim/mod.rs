@@ -14,11 +14,16 @@ mod fetch;
 mod fresh;
 mod origin_leg;
 mod outages;
+mod pools;
+mod results;
+
+pub use pools::PairCounts;
+pub use results::{LogLine, Observer, Progress, Quiet, RunResult};
 mod tiers;
 
 use crate::engine::{stream, EventQueue, Stream};
 use crate::fault::{OriginFaults, Place};
-use crate::origin::{Origin, OriginStats};
+use crate::origin::Origin;
 use crate::protocol::handshake_rtts;
 use crate::scenario::{Scenario, Warmup};
 use crate::stats::{Collector, Metrics};
@@ -26,7 +31,7 @@ use crate::topology::Topology;
 use crate::units::Nanos;
 use crate::workload::{Arrival, Workload};
 use edge::{Delivery, Edge, Out};
-use fetch::{Answer, Hop, Lookup, Waiter};
+use fetch::{Answer, Failure, Hop, Lookup, Waiter};
 use origin_leg::{Job, Slab, Timer, Timing};
 use rand::{Rng, RngCore};
 use rand_distr::{Distribution, Exp1};
@@ -50,102 +55,6 @@ enum Event {
     /// The answer for `fetch` reached the site that sent it. Scheduled by whoever
     /// answered; handled by that site, which fills its cache and answers every waiter.
     ResponseArrived { fetch: u32 },
-}
-
-/// How far a run has got, for progress displays.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Progress {
-    /// Simulated time now.
-    pub now: Nanos,
-    /// Requests generated so far, warm-up included.
-    pub arrivals: u64,
-    /// Where the run ends: simulated time (duration runs) ...
-    pub end_time: Option<Nanos>,
-    /// ... or counted requests (request-count runs).
-    pub end_requests: Option<u64>,
-    /// Counted requests so far.
-    pub counted: u64,
-}
-
-/// Receives what a run reports while it runs. Every method has a default that ignores it.
-pub trait Observer {
-    /// Called every few tens of thousands of requests.
-    fn progress(&mut self, _p: &Progress) {}
-    /// Called for each POP when a time-series interval closes, in time then POP order.
-    fn interval(&mut self, _start: Nanos, _pop: usize, _m: &Metrics) {}
-    /// Called for each counted request the access log samples, as it finishes.
-    fn request(&mut self, _line: &LogLine) {}
-}
-
-/// One request in the sampled access log: ids and times, resolved to names by the writer.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LogLine {
-    /// Position in the arrival sequence: unique within the run.
-    pub index: u64,
-    /// When it reached the edge.
-    pub arrived: Nanos,
-    /// When the edge finished answering it.
-    pub done: Nanos,
-    /// The POP, by index.
-    pub pop: u16,
-    /// The client region, by index.
-    pub region: u16,
-    /// The path class, by index.
-    pub class: u16,
-    /// The object.
-    pub object: crate::cache::ObjectId,
-    /// The method.
-    pub method: crate::protocol::Method,
-    /// The HTTP status sent to the viewer.
-    pub status: u16,
-    /// Body bytes sent.
-    pub bytes: u64,
-    /// x-edge-result-type.
-    pub outcome: crate::stats::Outcome,
-    /// x-edge-detailed-result-type, where it differs.
-    pub detail: crate::stats::Detail,
-    /// The tier that produced the response.
-    pub tier: crate::stats::Tier,
-    /// The cache behavior, by index.
-    pub behavior: u16,
-    /// Whether it joined another request's fetch.
-    pub collapsed: bool,
-    /// Whether it was answered with an expired copy.
-    pub stale: bool,
-}
-
-/// An observer that ignores everything.
-pub struct Quiet;
-
-impl Observer for Quiet {}
-
-/// Everything a finished run measured.
-pub struct RunResult {
-    /// The whole run.
-    pub summary: Metrics,
-    /// Per POP, in scenario order.
-    pub pops: Vec<Metrics>,
-    /// Per client region, in scenario order.
-    pub regions: Vec<Metrics>,
-    /// Per cache behavior, the default last.
-    pub behaviors: Vec<Metrics>,
-    /// Per viewer protocol row (see `protocol::ViewerConn::row_name`).
-    pub protocols: Vec<Metrics>,
-    /// Per origin, in scenario order.
-    pub origins: Vec<OriginStats>,
-    /// Simulated time from the first counted arrival to the last answer.
-    pub measured_span: Nanos,
-    /// Simulated time when the last request was answered.
-    pub end: Nanos,
-    /// Requests generated, warm-up included.
-    pub arrivals: u64,
-    /// Every interval's level over all POPs.
-    pub levels: Vec<crate::stats::Level>,
-    /// Every interval's counts per origin group: `(start, group, counts)`.
-    pub group_rows: Vec<(Nanos, u16, crate::stats::GroupCounts)>,
-    /// Per fault in the scenario's list: what it touched (requests routed away from a POP,
-    /// origin attempts, fetches past a regional cache, legs slowed), warm-up included.
-    pub fault_affected: Vec<u64>,
 }
 
 const PROGRESS_EVERY: u64 = 1 << 16;
@@ -346,6 +255,7 @@ impl<'a> Sim<'a> {
             arrivals,
             levels: self.stats.levels,
             group_rows: self.stats.group_rows,
+            connections: self.tiers.pools.used(),
             fault_affected: self
                 .fault_affected
                 .iter()
@@ -475,6 +385,13 @@ impl<'a> Sim<'a> {
     }
 
     fn response_arrived(&mut self, fetch: u32, observer: &mut dyn Observer) {
+        let f = &self.tiers.fetches[fetch as usize];
+        let answered =
+            f.answer.tier == crate::stats::Tier::Origin && f.answer.failure == Failure::None;
+        if f.upstream == Hop::Origin && answered {
+            // The response came over the connection, which is now idle.
+            self.tiers.release_connection(fetch, self.now);
+        }
         if self.try_failover(fetch) {
             return;
         }

@@ -22,7 +22,9 @@
 //! at the primary; nothing is remembered.
 
 use super::fetch::{Answer, Failure};
+use super::tiers::Tiers;
 use super::{Event, Sim};
+use crate::engine::EventQueue;
 use crate::origin::{Admission, OriginSpec};
 use crate::scenario::FailoverOrder;
 use crate::stats::{Failover, Tier};
@@ -34,6 +36,7 @@ pub(super) struct Timing {
     connect: Nanos,
     read: Nanos,
     completion: Option<Nanos>,
+    certificate_valid: bool,
 }
 
 impl Timing {
@@ -43,6 +46,7 @@ impl Timing {
             connect: o.connection_timeout.0,
             read: o.read_timeout.0,
             completion: o.response_completion_timeout.map(|d| d.0),
+            certificate_valid: o.certificate_valid,
         }
     }
 }
@@ -122,9 +126,14 @@ impl Sim<'_> {
             .map_or(Nanos::MAX, |c| f.leg_start.saturating_add(c))
     }
 
-    /// An attempt of `fetch` reaches its origin now.
+    /// An attempt of `fetch` reaches its origin now: the SYN of a new connection, or the
+    /// request itself on an idle one; or, after a new connection's handshake, the request.
     pub(super) fn at_origin(&mut self, fetch: u32) {
         let now = self.now;
+        if self.tiers.fetches[fetch as usize].handshaking {
+            self.tiers.fetches[fetch as usize].handshaking = false;
+            return self.request_at_origin(fetch);
+        }
         self.generation += 1;
         let generation = self.generation;
         let f = &mut self.tiers.fetches[fetch as usize];
@@ -133,12 +142,9 @@ impl Sim<'_> {
             f.leg_start = f.sent;
         }
         f.generation = generation;
-        let (o, sent, half, counted) = (f.origin, f.sent, f.half_rtt, f.counted);
+        let (o, sent, half, new_conn, https) = (f.origin, f.sent, f.half_rtt, f.new_conn, f.https);
         let cap = self.cap(fetch);
-        let t = &self.timing[o as usize];
-        let read_deadline = (sent + t.read).min(cap);
-        let connect_deadline = (sent + t.connect).min(cap);
-        self.tiers.fetches[fetch as usize].deadline = read_deadline;
+        let connect_deadline = (sent + self.timing[o as usize].connect).min(cap);
         if let Some(c) = self.origins[o as usize].condition(now) {
             use crate::fault::OutageMode;
             let faults = self.origins[o as usize].faults();
@@ -152,12 +158,38 @@ impl Sim<'_> {
                     let f = Failure::ConnectTimeout;
                     return self.set_timer(fetch, generation, f, connect_deadline);
                 }
-                None if c.hang => {
-                    let f = Failure::ReadTimeout;
-                    return self.set_timer(fetch, generation, f, read_deadline);
-                }
                 None => {}
             }
+        }
+        if new_conn {
+            let delay = self.tiers.connect_delay(fetch);
+            if https && !self.timing[o as usize].certificate_valid {
+                // The edge sees the certificate one TLS round trip after TCP's.
+                let seen = (now + half + delay / 3).min(cap);
+                return self.set_timer(fetch, generation, Failure::BadCertificate, seen);
+            }
+            self.tiers.fetches[fetch as usize].handshaking = true;
+            return self
+                .queue
+                .schedule(now + delay, Event::FetchArrived { fetch });
+        }
+        self.request_at_origin(fetch);
+    }
+
+    /// The request of `fetch`'s current attempt reaches its origin now.
+    fn request_at_origin(&mut self, fetch: u32) {
+        let now = self.now;
+        let f = &self.tiers.fetches[fetch as usize];
+        let (o, half, counted, generation) = (f.origin, f.half_rtt, f.counted, f.generation);
+        // The read timeout runs from when the request left the site.
+        let read_deadline = (now - half + self.timing[o as usize].read).min(self.cap(fetch));
+        self.tiers.fetches[fetch as usize].deadline = read_deadline;
+        if self.origins[o as usize]
+            .condition(now)
+            .is_some_and(|c| c.hang)
+        {
+            let f = Failure::ReadTimeout;
+            return self.set_timer(fetch, generation, f, read_deadline);
         }
         let jobs = &mut self.jobs;
         let job = || {
@@ -292,9 +324,8 @@ impl Sim<'_> {
         let f = &mut self.tiers.fetches[fetch as usize];
         f.generation = 0;
         if retry {
-            f.sent = self.now;
-            self.queue
-                .schedule(self.now + f.half_rtt, Event::FetchArrived { fetch });
+            // A new attempt: the failed connection is dropped.
+            self.tiers.dispatch(fetch, self.now, &mut self.queue);
         } else {
             f.answer = Answer {
                 status: failure.status(),
@@ -336,5 +367,51 @@ impl Sim<'_> {
         };
         self.tiers.fetches[fetch as usize].answer.failover = mark;
         false
+    }
+}
+
+impl Tiers {
+    /// Whether fetch `f` fails over here: it serves an origin group and its next hop is
+    /// the member's shield or the member itself (not the POP's regional cache, which
+    /// fails over on its own fetch).
+    pub fn fails_over_here(&self, f: u32) -> bool {
+        let x = &self.fetches[f as usize];
+        x.group.is_some() && x.role != Tier::Regional
+    }
+
+    /// Sends fetch `f` to `origin` (an origin group's secondary) at `now`, through that
+    /// origin's own shield if it has one.
+    pub fn retarget(&mut self, f: u32, origin: u16, now: Nanos, queue: &mut EventQueue<Event>) {
+        let x = &self.fetches[f as usize];
+        let (site, store, viewer_https) = (x.site, x.store, x.viewer_https);
+        let (upstream, role, half_rtt, conn_site) = self.next_hop(site, origin, store, now);
+        let https = self.origin_https(origin, viewer_https);
+        let x = &mut self.fetches[f as usize];
+        x.origin = origin;
+        x.upstream = upstream;
+        x.role = role;
+        x.half_rtt = half_rtt;
+        x.conn_site = conn_site;
+        x.https = https;
+        x.attempt = 0;
+        x.failed_over = true;
+        // The site already processed the request; the secondary is asked at once, so the
+        // wait before failover is exactly what the primary cost.
+        self.dispatch(f, now, queue);
+    }
+
+    /// Whether `settle` would answer fetch `f` with its site's expired copy if the answer
+    /// had `status` at `now` (an origin 5xx or timeout with a stored 200).
+    pub fn would_serve_stale(&self, f: u32, status: u16, now: Nanos) -> bool {
+        let x = &self.fetches[f as usize];
+        let rules = self.fresh.rules(x.class, x.behavior);
+        let stored = self.sites[x.site as usize].cache.peek(x.key);
+        match stored.filter(|e| x.store && e.status == 200 && status >= 500) {
+            Some(e) => match rules.sie {
+                Some(window) => now < e.fresh_until.saturating_add(window),
+                None => true,
+            },
+            None => false,
+        }
     }
 }

@@ -11,11 +11,13 @@
 use super::fetch::{from_entry, stale_answer, Answer, Failure, Fetch, Hop, Lookup, Waiter, Want};
 use super::fresh::{self, FreshTable, State};
 use super::outages::TierFaults;
+use super::pools::Pools;
 use super::Event;
 use crate::behavior::ttl::Freshness;
 use crate::cache::{BoundedCache, Entry, ObjectId, Sizing};
 use crate::engine::EventQueue;
 use crate::fault::Place;
+use crate::origin::OriginProtocolPolicy;
 use crate::protocol::Method;
 use crate::scenario::Scenario;
 use crate::stats::Tier;
@@ -25,8 +27,8 @@ use crate::workload::Catalog;
 use rustc_hash::FxHashMap;
 
 /// A cache and its in-flight fetches.
-struct Site {
-    cache: BoundedCache,
+pub(super) struct Site {
+    pub(super) cache: BoundedCache,
     inflight: FxHashMap<ObjectId, u32>,
     /// Whether concurrent misses collapse here.
     collapses: bool,
@@ -34,14 +36,14 @@ struct Site {
 
 /// All cache sites and fetches of a run.
 pub(super) struct Tiers {
-    sites: Vec<Site>,
+    pub(super) sites: Vec<Site>,
     pops: usize,
     /// Site index of each POP's regional cache.
     pop_regional: Vec<Option<u16>>,
     /// Site index of each origin's shield.
     origin_shield: Vec<Option<u16>>,
     /// Half round trips: `[site][site]`, then `[site][sites + origin]`.
-    half: Vec<Vec<Nanos>>,
+    pub(super) half: Vec<Vec<Nanos>>,
     pub fetches: Vec<Fetch>,
     free: Vec<u32>,
     pub fresh: FreshTable,
@@ -50,6 +52,10 @@ pub(super) struct Tiers {
     scratch: Vec<Waiter>,
     /// Outages of cache sites and slow links.
     pub faults: TierFaults,
+    /// Connections from sites to origins.
+    pub pools: Pools,
+    /// Per origin: its protocol policy.
+    pub(super) origin_policy: Vec<OriginProtocolPolicy>,
 }
 
 impl Tiers {
@@ -114,7 +120,18 @@ impl Tiers {
             processing: s.network.edge_processing.0,
             scratch: Vec::new(),
             faults: TierFaults::new(scenario),
+            pools: Pools::new(
+                s.pops.len() + s.regional_caches.len(),
+                s.origins.iter().map(|o| o.keepalive_timeout.0).collect(),
+                s.origins.iter().map(|o| o.concurrency as usize).collect(),
+            ),
+            origin_policy: s.origins.iter().map(|o| o.protocol_policy).collect(),
         }
+    }
+
+    /// Number of cache sites (origins follow them in the delay table).
+    pub(super) fn sites_len(&self) -> usize {
+        self.sites.len()
     }
 
     /// Passes a prefetch hint to a site's cache.
@@ -139,37 +156,53 @@ impl Tiers {
     /// The next hop at `now` for a fetch from `site` for `origin`, its tier, and the
     /// one-way delay (a proxied request passes through the shield without stopping).
     /// Regional caches that are down are passed over.
-    fn next_hop(
+    pub(super) fn next_hop(
         &mut self,
         site: u16,
         origin: u16,
         cacheable: bool,
         now: Nanos,
-    ) -> (Hop, Tier, Nanos) {
+    ) -> (Hop, Tier, Nanos, u16) {
         let shield = self.origin_shield[origin as usize].filter(|&x| !self.faults.down(x, now));
         let to_origin = self.sites.len() + origin as usize;
         let s = site as usize;
         if !cacheable {
-            let half = match shield {
-                Some(x) => self.leg(s, x as usize, now) + self.leg(x as usize, to_origin, now),
-                None => self.leg(s, to_origin, now),
+            // The shield, when there is one, is what connects to the origin.
+            let (half, conn) = match shield {
+                Some(x) => {
+                    let half = self.leg(s, x as usize, now) + self.leg(x as usize, to_origin, now);
+                    (half, x)
+                }
+                None => (self.leg(s, to_origin, now), site),
             };
-            return (Hop::Origin, Tier::Origin, half);
+            return (Hop::Origin, Tier::Origin, half, conn);
         }
         if s < self.pops {
             if let Some(r) = self.pop_regional[s].filter(|&r| !self.faults.down(r, now)) {
                 // The POP's regional cache; when it is also the shield, it is just that.
-                return (Hop::Site(r), Tier::Regional, self.leg(s, r as usize, now));
+                return (
+                    Hop::Site(r),
+                    Tier::Regional,
+                    self.leg(s, r as usize, now),
+                    site,
+                );
             }
         }
         match shield {
-            Some(x) if x != site => (Hop::Site(x), Tier::Shield, self.leg(s, x as usize, now)),
-            _ => (Hop::Origin, Tier::Origin, self.leg(s, to_origin, now)),
+            Some(x) if x != site => (
+                Hop::Site(x),
+                Tier::Shield,
+                self.leg(s, x as usize, now),
+                site,
+            ),
+            _ => (Hop::Origin, Tier::Origin, self.leg(s, to_origin, now), site),
         }
     }
 
     fn new_fetch(&mut self, site: u16, want: Want, cacheable: bool, now: Nanos) -> u32 {
-        let (upstream, role, half_rtt) = self.next_hop(site, want.origin, cacheable, now);
+        let (upstream, role, half_rtt, conn_site) =
+            self.next_hop(site, want.origin, cacheable, now);
+        let https = self.origin_https(want.origin, want.https);
         let slot = self.free.pop().unwrap_or_else(|| {
             // Fetch ids leave the top two bits free for `OriginResponded`'s job tags; a
             // billion fetches in flight would need hundreds of GB first.
@@ -196,6 +229,9 @@ impl Tiers {
         f.led = false;
         f.conditional = None;
         f.half_rtt = half_rtt;
+        f.conn_site = conn_site;
+        f.https = https;
+        f.viewer_https = want.https;
         f.counted = want.counted;
         f.answer = Answer::default();
         debug_assert!(f.waiters.is_empty());
@@ -204,53 +240,7 @@ impl Tiers {
 
     /// Sends fetch `f` upstream at `now`, after the site's processing.
     fn send(&mut self, f: u32, now: Nanos, queue: &mut EventQueue<Event>) {
-        let fetch = &mut self.fetches[f as usize];
-        fetch.sent = now + self.processing;
-        queue.schedule(
-            fetch.sent + fetch.half_rtt,
-            Event::FetchArrived { fetch: f },
-        );
-    }
-
-    /// Whether fetch `f` fails over here: it serves an origin group and its next hop is
-    /// the member's shield or the member itself (not the POP's regional cache, which
-    /// fails over on its own fetch).
-    pub fn fails_over_here(&self, f: u32) -> bool {
-        let x = &self.fetches[f as usize];
-        x.group.is_some() && x.role != Tier::Regional
-    }
-
-    /// Sends fetch `f` to `origin` (an origin group's secondary) at `now`, through that
-    /// origin's own shield if it has one.
-    pub fn retarget(&mut self, f: u32, origin: u16, now: Nanos, queue: &mut EventQueue<Event>) {
-        let x = &self.fetches[f as usize];
-        let (upstream, role, half_rtt) = self.next_hop(x.site, origin, x.store, now);
-        let x = &mut self.fetches[f as usize];
-        x.origin = origin;
-        x.upstream = upstream;
-        x.role = role;
-        x.half_rtt = half_rtt;
-        x.attempt = 0;
-        x.failed_over = true;
-        // The site already processed the request; the secondary is asked at once, so the
-        // wait before failover is exactly what the primary cost.
-        x.sent = now;
-        queue.schedule(now + half_rtt, Event::FetchArrived { fetch: f });
-    }
-
-    /// Whether `settle` would answer fetch `f` with its site's expired copy if the answer
-    /// had `status` at `now` (an origin 5xx or timeout with a stored 200).
-    pub fn would_serve_stale(&self, f: u32, status: u16, now: Nanos) -> bool {
-        let x = &self.fetches[f as usize];
-        let rules = self.fresh.rules(x.class, x.behavior);
-        let stored = self.sites[x.site as usize].cache.peek(x.key);
-        match stored.filter(|e| x.store && e.status == 200 && status >= 500) {
-            Some(e) => match rules.sie {
-                Some(window) => now < e.fresh_until.saturating_add(window),
-                None => true,
-            },
-            None => false,
-        }
+        self.dispatch(f, now + self.processing, queue);
     }
 
     /// A request that is never cached: straight to the origin, through the shield.
@@ -484,6 +474,7 @@ impl Tiers {
             origin: x.origin,
             group: x.group,
             method: x.method,
+            https: x.viewer_https,
             counted: x.counted,
         }
     }
