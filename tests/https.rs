@@ -229,3 +229,31 @@ fn an_invalid_origin_certificate_gives_502_over_https_but_not_over_http() {
     ));
     assert_eq!(plain.summary.count(Outcome::Error), 0);
 }
+
+#[test]
+fn the_breakdown_adds_up_to_the_time_to_first_byte() {
+    let s = misses("1s", "");
+    let spec = s.spec();
+    let here = spec.regions[0].location();
+    let rtt = spec.network.rtt(here, spec.pops[0].location()) as f64 / 1e6;
+    let r = go(&s);
+    let m = &r.summary;
+    let n = m.counts.requests as f64;
+    let parts: u64 = m.counts.time_sums[..5].iter().sum();
+    // The viewer round trip is the rest (no last mile or jitter here).
+    let mean_parts = parts as f64 / n / 1e6 + rtt;
+    let mean = m.latency.mean() / 1000.0;
+    assert!(
+        (mean_parts / mean - 1.0).abs() < 0.01,
+        "{mean_parts} vs {mean}"
+    );
+    // All misses go to the origin; nothing went to a regional cache or shield.
+    assert_eq!(m.counts.time_sums[2], 0);
+    assert_eq!(m.counts.time_sums[3], 0);
+    assert!(
+        m.counts.time_sums[5] > 0,
+        "some origin connections were new"
+    );
+    // Bodies take time to arrive after the first byte.
+    assert!(m.counts.time_sums[6] > 0);
+}

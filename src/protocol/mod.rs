@@ -3,8 +3,9 @@
 mod viewer;
 
 pub use viewer::{
-    handshake_rtts, verdict, DistributionSpec, Forbidden, HttpVersion, HttpVersions, ProtocolMix,
-    ProtocolSampler, TlsVersion, Verdict, ViewerConn, ViewerProtocolPolicy, SECURITY_POLICIES,
+    handshake_rtts, slow_start_rounds, verdict, DistributionSpec, Forbidden, HttpVersion,
+    HttpVersions, ProtocolMix, ProtocolSampler, TlsVersion, Verdict, ViewerConn,
+    ViewerProtocolPolicy, SECURITY_POLICIES,
 };
 
 use serde::{Deserialize, Serialize};

@@ -403,6 +403,20 @@ pub fn handshake_rtts(c: &ViewerConn, zero_rtt: bool) -> u32 {
     }
 }
 
+/// Round trips after the first byte that TCP slow start needs to deliver `bytes` on a new
+/// connection: the first window (10 segments of 1460 bytes, RFC 6928) goes with the first
+/// byte, and each later round trip doubles the window.
+pub fn slow_start_rounds(bytes: u64) -> u64 {
+    const INITIAL_WINDOW: u64 = 10 * 1460;
+    let (mut window, mut sent, mut rounds) = (INITIAL_WINDOW, INITIAL_WINDOW, 0);
+    while sent < bytes {
+        window *= 2;
+        sent += window;
+        rounds += 1;
+    }
+    rounds
+}
+
 /// Why a request gets 403 before anything else happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Forbidden {

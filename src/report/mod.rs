@@ -43,6 +43,11 @@ pub const SUMMARY_KEYS: &[(&str, &str)] = &[
         "simulated seconds from the first counted arrival to the last answer",
     ),
     (
+        "total_time_p50_ms",
+        "median time to the last byte (the metric latency columns are to the first byte)",
+    ),
+    ("total_time_p99_ms", "99th percentile time to the last byte"),
+    (
         "origin_new_connections",
         "origin requests (attempts) that opened a new connection and paid TCP and, for HTTPS, TLS 1.2 handshakes",
     ),
@@ -172,6 +177,8 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
             s.name.clone(),
             s.seed.to_string(),
             seconds(result.measured_span),
+            format!("{:.3}", crate::stats::quantile_ms(&result.total_time, 0.5)),
+            format!("{:.3}", crate::stats::quantile_ms(&result.total_time, 0.99)),
             new.to_string(),
             reused.to_string(),
         ];

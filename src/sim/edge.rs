@@ -10,10 +10,11 @@ use crate::cache::ObjectId;
 use crate::engine::mix64;
 use crate::engine::EventQueue;
 use crate::protocol::{
-    handshake_rtts, verdict, Forbidden, Method, ProtocolSampler, Verdict, ViewerConn,
+    handshake_rtts, slow_start_rounds, verdict, Forbidden, Method, ProtocolSampler, Verdict,
+    ViewerConn,
 };
 use crate::scenario::{Revalidated200, Scenario, Target};
-use crate::stats::{Collector, Detail, Failover, Metrics, Outcome, Record, Tier};
+use crate::stats::{Breakdown, Collector, Detail, Failover, Metrics, Outcome, Record, Tier};
 use crate::topology::Route;
 use crate::units::Nanos;
 use crate::workload::{Arrival, Catalog, PATH_BUF};
@@ -116,6 +117,8 @@ pub(super) struct Edge {
     revalidated_200: Revalidated200,
     /// Per region: what its viewers' connections are.
     pub protocols: Vec<ProtocolSampler>,
+    /// Per region: nanoseconds to send one byte at the clients' bandwidth.
+    ns_per_byte: Vec<f64>,
     /// Whether resumed connections send 0-RTT requests.
     pub zero_rtt: bool,
     /// Per behavior: the origin to try first, and the origin group if it targets one.
@@ -168,6 +171,11 @@ impl Edge {
                 .map(|r| ProtocolSampler::new(&r.protocols, &s.distribution))
                 .collect(),
             zero_rtt: s.distribution.zero_rtt,
+            ns_per_byte: s
+                .regions
+                .iter()
+                .map(|r| 8_000.0 / r.bandwidth_mbps)
+                .collect(),
             targets,
             behaviors,
             uniform,
@@ -229,6 +237,12 @@ impl Edge {
             new_connection: req.conn.new,
             resumed: req.conn.resumed,
             protocol: req.conn.row() as u8,
+            breakdown: Breakdown {
+                viewer_handshake: req.handshake + req.carried,
+                edge: self.processing,
+                ..Breakdown::default()
+            },
+            transfer: 0,
         };
         let leaves = now + self.processing;
         let Some(pop) = req.pop else {
@@ -389,8 +403,29 @@ impl Edge {
             new_connection: req.conn.new,
             resumed: req.conn.resumed,
             protocol: req.conn.row() as u8,
+            breakdown: Breakdown {
+                viewer_handshake: req.handshake + req.carried,
+                edge: self.processing,
+                upstream: legs(&a.upstream),
+                origin_handshake: a.origin_handshake,
+            },
+            transfer: self.transfer(bytes, req),
         };
         self.record(out, now, leaves, req, r);
+    }
+
+    /// Time from the first byte of a `bytes`-long body to the last: on a new connection TCP
+    /// slow start from a 10-segment window (RFC 6928) doubles each round trip, and the
+    /// client's bandwidth bounds the rest. A reused connection is taken to have its window
+    /// open already.
+    fn transfer(&self, bytes: u64, req: &Request) -> Nanos {
+        let serialise = (bytes as f64 * self.ns_per_byte[req.region as usize]) as Nanos;
+        let rounds = if req.conn.new {
+            slow_start_rounds(bytes)
+        } else {
+            0
+        };
+        rounds * req.viewer_rtt + serialise
     }
 
     /// Counts a finished request, if it is past the warm-up, and logs it if sampled.
@@ -422,4 +457,16 @@ impl Edge {
             });
         }
     }
+}
+
+/// The legs of an upstream chain from the time each hop took, everything above it
+/// included (`[regional, shield, origin]`, 0 where the chain did not go): each leg is its
+/// hop's time less the time of the hop above it.
+fn legs(t: &[Nanos; 3]) -> [Nanos; 3] {
+    let above_regional = if t[1] > 0 { t[1] } else { t[2] };
+    [
+        t[0].saturating_sub(if t[0] > 0 { above_regional } else { 0 }),
+        t[1].saturating_sub(if t[1] > 0 { t[2] } else { 0 }),
+        t[2],
+    ]
 }

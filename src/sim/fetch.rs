@@ -77,6 +77,11 @@ pub(super) struct Answer {
     pub failure: Failure,
     /// What an origin group's failover did.
     pub failover: Failover,
+    /// Time from dispatch to answer of the fetches above, by their role: `[Regional,
+    /// Shield, Origin]` (0 where the chain did not go).
+    pub upstream: [Nanos; 3],
+    /// Time the origin fetch spent opening a new connection.
+    pub origin_handshake: Nanos,
 }
 
 /// One upstream request and those waiting for it; the first waiter led it.
@@ -108,6 +113,10 @@ pub(super) struct Fetch {
     pub new_conn: bool,
     /// The new connection's handshake is under way; the request follows it.
     pub handshaking: bool,
+    /// Time the current attempt spends on its new connection's handshake.
+    pub handshake: Nanos,
+    /// When the fetch first left its site.
+    pub started: Nanos,
     /// Whether it went on to the group's secondary.
     pub failed_over: bool,
     /// The viewer request's method (what the retry and failover rules look at).
@@ -177,6 +186,8 @@ pub(super) fn from_entry(e: &Entry, tier: Tier, conditional: Option<Nanos>, stal
         confirmed: false,
         failure: Failure::None,
         failover: Failover::None,
+        upstream: [0; 3],
+        origin_handshake: 0,
     }
 }
 

@@ -249,6 +249,7 @@ impl<'a> Sim<'a> {
             regions: self.stats.regions,
             behaviors: self.stats.behaviors,
             protocols: self.stats.protocols,
+            total_time: self.stats.total_time,
             origins: self.origins.into_iter().map(|o| o.stats).collect(),
             measured_span: self.first_counted.map_or(0, |t| self.now - t),
             end: self.now,
@@ -395,8 +396,15 @@ impl<'a> Sim<'a> {
         if self.try_failover(fetch) {
             return;
         }
-        let answer = self.tiers.settle(fetch, self.now, &mut self.queue);
+        let mut answer = self.tiers.settle(fetch, self.now, &mut self.queue);
         let f = &mut self.tiers.fetches[fetch as usize];
+        // What this hop cost, everything above it included, for the latency breakdown.
+        let hop = match f.role {
+            crate::stats::Tier::Regional => 0,
+            crate::stats::Tier::Shield => 1,
+            _ => 2,
+        };
+        answer.upstream[hop] = self.now - f.started;
         let (led, revalidation) = (f.led, f.conditional.is_some());
         let mut waiters = std::mem::take(&mut f.waiters);
         for (i, w) in waiters.iter().enumerate() {

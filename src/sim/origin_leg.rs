@@ -168,7 +168,9 @@ impl Sim<'_> {
                 let seen = (now + half + delay / 3).min(cap);
                 return self.set_timer(fetch, generation, Failure::BadCertificate, seen);
             }
-            self.tiers.fetches[fetch as usize].handshaking = true;
+            let f = &mut self.tiers.fetches[fetch as usize];
+            f.handshaking = true;
+            f.handshake = delay;
             return self
                 .queue
                 .schedule(now + delay, Event::FetchArrived { fetch });
@@ -277,6 +279,7 @@ impl Sim<'_> {
             tier: crate::stats::Tier::Origin,
             error_max_age,
             via_origin: true,
+            origin_handshake: f.handshake,
             ..Answer::default()
         };
         if status == 200 {

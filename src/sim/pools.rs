@@ -113,6 +113,10 @@ impl Tiers {
         let x = &mut self.fetches[f as usize];
         x.sent = sent;
         x.handshaking = false;
+        x.handshake = 0;
+        if x.attempt == 0 && !x.failed_over {
+            x.started = sent;
+        }
         if x.upstream == Hop::Origin {
             x.new_conn = !self.pools.acquire(x.conn_site, x.origin, sent, x.counted);
         }

@@ -82,6 +82,8 @@ pub struct RunResult {
     pub regions: Vec<Metrics>,
     /// Per cache behavior, the default last.
     pub behaviors: Vec<Metrics>,
+    /// Time to the last byte of every counted request, microseconds.
+    pub total_time: hdrhistogram::Histogram<u64>,
     /// Per viewer protocol row (see `protocol::ViewerConn::row_name`).
     pub protocols: Vec<Metrics>,
     /// Per origin, in scenario order.

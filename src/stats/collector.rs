@@ -52,6 +52,24 @@ pub struct Record {
     pub resumed: bool,
     /// Its protocol row (see `ViewerConn::row`).
     pub protocol: u8,
+    /// Where its latency went: viewer handshake, edge processing, the regional, shield and
+    /// origin legs (the origin leg's connection handshake included), and that handshake.
+    pub breakdown: Breakdown,
+    /// Time from the first byte to the last (body transfer to the viewer).
+    pub transfer: Nanos,
+}
+
+/// Where a request's time to first byte went, in nanoseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Breakdown {
+    /// The viewer's connection handshake (and any redirect before the request).
+    pub viewer_handshake: Nanos,
+    /// Processing at the POP.
+    pub edge: Nanos,
+    /// Beyond the POP, per leg: `[regional cache, shield, origin]`.
+    pub upstream: [Nanos; 3],
+    /// Opening a new origin connection (part of the origin leg).
+    pub origin_handshake: Nanos,
 }
 
 /// One interval over all POPs: what recovery after a fault is judged by.
@@ -99,6 +117,8 @@ pub struct Collector {
     groups: Vec<GroupCounts>,
     /// Every closed interval's counts per group: `(start, group, counts)`.
     pub group_rows: Vec<(Nanos, u16, GroupCounts)>,
+    /// Time to the last byte of every counted request, microseconds.
+    pub total_time: hdrhistogram::Histogram<u64>,
 }
 
 impl Collector {
@@ -127,6 +147,7 @@ impl Collector {
             levels: Vec::new(),
             groups: vec![[0; 4]; groups],
             group_rows: Vec::new(),
+            total_time: super::histogram(Precision::Fine),
         }
     }
 
@@ -140,6 +161,8 @@ impl Collector {
             Some(_) => {}
         }
         let bin = LatencyBin::of(r.latency);
+        let total_us = ((r.latency + r.transfer) / 1000).clamp(1, super::LATENCY_MAX_US);
+        self.total_time.saturating_record(total_us);
         self.summary.record_in(r, bin);
         self.regions[r.region as usize].record_in(r, bin);
         self.behaviors[r.behavior as usize].record_in(r, bin);
@@ -224,6 +247,8 @@ mod tests {
             new_connection: false,
             resumed: false,
             protocol: 0,
+            breakdown: Breakdown::default(),
+            transfer: 0,
         }
     }
 

@@ -45,6 +45,7 @@ fn by_outcome(m: &Metrics, o: Outcome, q: f64) -> Cell {
 pub fn metrics() -> impl Iterator<Item = &'static Column<Metrics>> + Clone {
     BASE.iter()
         .chain(FAILURES.iter())
+        .chain(TIMES.iter())
         .chain(BY_OUTCOME.iter().flatten())
 }
 
@@ -58,6 +59,55 @@ macro_rules! slot {
         }
     };
 }
+
+/// A mean over requests of one of `Counts::time_sums`, in ms.
+macro_rules! mean_time {
+    ($name:expr, $doc:expr, $i:expr) => {
+        Column {
+            name: $name,
+            doc: $doc,
+            get: |m| {
+                let n = m.counts.requests.max(1) as f64;
+                Cell::Ms(m.counts.time_sums[$i] as f64 / n / 1e6)
+            },
+        }
+    };
+}
+
+/// Where the time went, on average per request.
+const TIMES: &[Column<Metrics>] = &[
+    mean_time!(
+        "viewer_handshake_mean_ms",
+        "mean time on viewer connection handshakes (and on the redirect before a follow-up request)",
+        0
+    ),
+    mean_time!("edge_mean_ms", "mean processing time at the POP", 1),
+    mean_time!(
+        "upstream_regional_mean_ms",
+        "mean time on the leg to the regional edge cache (its round trip and lookup)",
+        2
+    ),
+    mean_time!(
+        "upstream_shield_mean_ms",
+        "mean time on the leg to the origin shield",
+        3
+    ),
+    mean_time!(
+        "upstream_origin_mean_ms",
+        "mean time on the leg to the origin: round trips, connection handshakes, attempts, queueing and service",
+        4
+    ),
+    mean_time!(
+        "origin_handshake_mean_ms",
+        "mean time on new origin connections' TCP and TLS handshakes (part of the origin leg)",
+        5
+    ),
+    mean_time!(
+        "transfer_mean_ms",
+        "mean time from the first byte to the last: slow start on new viewer connections and the region's bandwidth",
+        6
+    ),
+];
 
 /// Failover and errors by kind.
 const FAILURES: &[Column<Metrics>] = &[

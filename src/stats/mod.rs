@@ -10,7 +10,7 @@ mod kinds;
 mod latency;
 pub mod recovery;
 
-pub use collector::{Collector, GroupCounts, IntervalSink, Level, Record};
+pub use collector::{Breakdown, Collector, GroupCounts, IntervalSink, Level, Record};
 pub use kinds::{Detail, Failover, Outcome, Tier};
 
 use hdrhistogram::Histogram;
@@ -27,7 +27,7 @@ pub enum Precision {
 }
 
 /// Latencies are recorded in microseconds up to one hour; longer ones count as one hour.
-const LATENCY_MAX_US: u64 = 3_600_000_000;
+pub(crate) const LATENCY_MAX_US: u64 = 3_600_000_000;
 
 impl Precision {
     fn digits(self) -> u8 {
@@ -48,7 +48,7 @@ impl Precision {
     }
 }
 
-fn histogram(p: Precision) -> Histogram<u64> {
+pub(crate) fn histogram(p: Precision) -> Histogram<u64> {
     Histogram::new_with_bounds(1, LATENCY_MAX_US, p.digits()).expect("static histogram bounds")
 }
 
@@ -111,6 +111,9 @@ pub struct Counts {
     pub viewer_new_connections: u64,
     /// New viewer TLS connections that resumed a session.
     pub viewer_resumed_connections: u64,
+    /// Sums over requests, ns: viewer handshake, edge, upstream legs (regional, shield,
+    /// origin), origin handshake, body transfer.
+    pub time_sums: [u64; 7],
 }
 
 /// The slot of `status` in [`Counts::errors_by_status`].
@@ -145,6 +148,9 @@ impl Counts {
         self.shed += o.shed;
         self.viewer_new_connections += o.viewer_new_connections;
         self.viewer_resumed_connections += o.viewer_resumed_connections;
+        for (a, b) in self.time_sums.iter_mut().zip(o.time_sums) {
+            *a += b;
+        }
         let pairs = [
             (&mut self.failover[..], &o.failover[..]),
             (&mut self.errors_by_status[..], &o.errors_by_status[..]),
@@ -205,6 +211,19 @@ impl Metrics {
         c.by_detail[r.detail as usize] += 1;
         c.viewer_new_connections += u64::from(r.new_connection);
         c.viewer_resumed_connections += u64::from(r.resumed);
+        let b = &r.breakdown;
+        let times = [
+            b.viewer_handshake,
+            b.edge,
+            b.upstream[0],
+            b.upstream[1],
+            b.upstream[2],
+            b.origin_handshake,
+            r.transfer,
+        ];
+        for (a, t) in c.time_sums.iter_mut().zip(times) {
+            *a += t;
+        }
         if r.cacheable {
             c.cacheable += 1;
             c.cacheable_bytes += r.bytes;

@@ -219,6 +219,7 @@ mod tests {
                 peak_hour: 12.0,
             },
             protocols: Default::default(),
+            bandwidth_mbps: 50.0,
         }
     }
 

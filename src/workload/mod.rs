@@ -47,6 +47,14 @@ pub struct RegionSpec {
     /// The clients' schemes, HTTP and TLS versions and connection reuse.
     #[serde(default)]
     pub protocols: crate::protocol::ProtocolMix,
+    /// The clients' download bandwidth, megabits per second: what a body's transfer takes
+    /// after slow start.
+    #[serde(default = "default_bandwidth")]
+    pub bandwidth_mbps: f64,
+}
+
+fn default_bandwidth() -> f64 {
+    50.0
 }
 
 fn default_last_mile() -> Duration {
@@ -179,6 +187,7 @@ impl RegionSpec {
         check::lat_lon(path, self.lat, self.lon)?;
         check::within(&format!("{path}.share"), self.share, 0.0, 1.0)?;
         self.protocols.check(&format!("{path}.protocols"))?;
+        check::positive(&format!("{path}.bandwidth_mbps"), self.bandwidth_mbps)?;
         check::within(
             &format!("{path}.utc_offset_hours"),
             self.utc_offset_hours,

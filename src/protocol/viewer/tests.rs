@@ -190,3 +190,14 @@ fn protocol_rows_name_every_combination_once() {
     assert_eq!(names.len(), ViewerConn::ROWS);
     assert_eq!(conn(Http2, Some(TlsVersion::Tls1_3), true, false).row(), 14);
 }
+
+#[test]
+fn slow_start_doubles_the_window_each_round_trip() {
+    // 14,600 bytes go with the first byte; then 29,200, 58,400, 116,800 ...
+    assert_eq!(slow_start_rounds(0), 0);
+    assert_eq!(slow_start_rounds(14_600), 0);
+    assert_eq!(slow_start_rounds(14_601), 1);
+    assert_eq!(slow_start_rounds(43_800), 1);
+    assert_eq!(slow_start_rounds(102_400), 3);
+    assert_eq!(slow_start_rounds(1 << 30), 16);
+}
