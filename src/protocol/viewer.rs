@@ -259,12 +259,17 @@ pub struct ViewerConn {
     pub version: HttpVersion,
     /// The TLS version in use (HTTPS only).
     pub tls: Option<TlsVersion>,
+    /// The client's highest TLS version, also for a client on plain HTTP (used when it
+    /// follows a redirect to HTTPS).
+    pub client_tls: TlsVersion,
     /// The client's highest TLS version, below the policy's minimum: the handshake fails.
     pub tls_refused: bool,
     /// The request opens a new connection.
     pub new: bool,
     /// The new TLS connection resumes a session.
     pub resumed: bool,
+    /// The client's highest HTTP version.
+    pub client_version: HttpVersion,
 }
 
 impl ViewerConn {
@@ -287,8 +292,7 @@ impl ViewerConn {
 
     /// The same client coming back over HTTPS on a new connection (after a redirect).
     pub fn upgraded(self, mix: &ProtocolSampler) -> ViewerConn {
-        let client_tls = self.tls.unwrap_or(mix.client_tls_fallback);
-        mix.negotiate(true, self.version, client_tls, true, false)
+        mix.negotiate(true, self.client_version, self.client_tls, true, false)
     }
 }
 
@@ -303,8 +307,6 @@ pub struct ProtocolSampler {
     resumption: f64,
     min_tls: TlsVersion,
     offered: HttpVersions,
-    /// TLS assumed for a client first seen over HTTP and then redirected.
-    client_tls_fallback: TlsVersion,
 }
 
 fn scaled(p: f64) -> u64 {
@@ -321,10 +323,6 @@ impl ProtocolSampler {
                 scaled(acc)
             })
         };
-        let tls_shares = [mix.tls1_0, mix.tls1_1, mix.tls1_2, mix.tls1_3];
-        let most_common = (0..4)
-            .max_by(|&a, &b| tls_shares[a].total_cmp(&tls_shares[b]))
-            .unwrap_or(3);
         ProtocolSampler {
             https: scaled(mix.https),
             versions: cum([mix.http1_0, mix.http1_1, mix.http2]),
@@ -333,7 +331,6 @@ impl ProtocolSampler {
             resumption: mix.resumption,
             min_tls: dist.min_tls().expect("validated security policy"),
             offered: dist.http_versions,
-            client_tls_fallback: TlsVersion::ALL[most_common],
         }
     }
 
@@ -379,9 +376,11 @@ impl ProtocolSampler {
             https,
             version,
             tls,
+            client_tls,
             tls_refused,
             new,
             resumed,
+            client_version,
         }
     }
 }

@@ -161,8 +161,11 @@ impl Collector {
             Some(_) => {}
         }
         let bin = LatencyBin::of(r.latency);
-        let total_us = ((r.latency + r.transfer) / 1000).clamp(1, super::LATENCY_MAX_US);
-        self.total_time.saturating_record(total_us);
+        if r.outcome != Outcome::Redirect {
+            // As for the time to first byte, a redirect's follow-up carries its time.
+            let total_us = ((r.latency + r.transfer) / 1000).clamp(1, super::LATENCY_MAX_US);
+            self.total_time.saturating_record(total_us);
+        }
         self.summary.record_in(r, bin);
         self.regions[r.region as usize].record_in(r, bin);
         self.behaviors[r.behavior as usize].record_in(r, bin);

@@ -44,9 +44,11 @@ fn conn(version: HttpVersion, tls: Option<TlsVersion>, new: bool, resumed: bool)
         https: tls.is_some(),
         version,
         tls,
+        client_tls: tls.unwrap_or(TlsVersion::Tls1_3),
         tls_refused: false,
         new,
         resumed,
+        client_version: version,
     }
 }
 
