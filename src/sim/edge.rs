@@ -219,30 +219,10 @@ impl Edge {
         req.behavior = self.behavior_of(catalog, req.class, req.object);
         let refused = |outcome, detail, status| Record {
             outcome,
-            tier: Tier::Pop,
             detail,
-            collapsed: false,
-            stale: false,
-            cacheable: false,
-            bytes: 0,
-            origin_bytes: None,
-            shed: req.shed,
-            latency: req.before_edge() + self.processing,
-            pop: req.accounted_pop,
-            region: req.region,
-            behavior: req.behavior,
             status,
-            failover: Failover::None,
-            group: self.targets[req.behavior as usize].1,
-            new_connection: req.conn.new,
-            resumed: req.conn.resumed,
-            protocol: req.conn.row() as u8,
-            breakdown: Breakdown {
-                viewer_handshake: req.handshake + req.carried,
-                edge: self.processing,
-                ..Breakdown::default()
-            },
-            transfer: 0,
+            latency: req.before_edge() + self.processing,
+            ..self.record_of(&req)
         };
         let leaves = now + self.processing;
         let Some(pop) = req.pop else {
@@ -379,6 +359,7 @@ impl Edge {
         } else {
             0
         };
+        let base = self.record_of(req);
         let r = Record {
             outcome,
             tier,
@@ -392,13 +373,40 @@ impl Edge {
             } else {
                 a.size
             }),
-            shed: req.shed,
             latency: req.before_edge() + (leaves - req.at),
+            status: if ok { 200 } else { a.status },
+            failover: a.failover,
+            breakdown: Breakdown {
+                upstream: legs(&a.upstream),
+                origin_handshake: a.origin_handshake,
+                ..base.breakdown
+            },
+            transfer: self.transfer(bytes, req),
+            ..base
+        };
+        self.record(out, now, leaves, req, r);
+    }
+
+    /// What a record of `req` says about the viewer and the request, whatever its outcome:
+    /// an answer from the POP with no body, to be completed by the caller.
+    #[inline(always)]
+    fn record_of(&self, req: &Request) -> Record {
+        Record {
+            outcome: Outcome::Hit,
+            tier: Tier::Pop,
+            detail: Detail::Same,
+            collapsed: false,
+            stale: false,
+            cacheable: false,
+            bytes: 0,
+            origin_bytes: None,
+            shed: req.shed,
+            latency: 0,
             pop: req.accounted_pop,
             region: req.region,
             behavior: req.behavior,
-            status: if ok { 200 } else { a.status },
-            failover: a.failover,
+            status: 200,
+            failover: Failover::None,
             group: self.targets[req.behavior as usize].1,
             new_connection: req.conn.new,
             resumed: req.conn.resumed,
@@ -406,12 +414,10 @@ impl Edge {
             breakdown: Breakdown {
                 viewer_handshake: req.handshake + req.carried,
                 edge: self.processing,
-                upstream: legs(&a.upstream),
-                origin_handshake: a.origin_handshake,
+                ..Breakdown::default()
             },
-            transfer: self.transfer(bytes, req),
-        };
-        self.record(out, now, leaves, req, r);
+            transfer: 0,
+        }
     }
 
     /// Time from the first byte of a `bytes`-long body to the last: on a new connection TCP
