@@ -49,6 +49,17 @@ pub fn metrics() -> impl Iterator<Item = &'static Column<Metrics>> + Clone {
         .chain(BY_OUTCOME.iter().flatten())
 }
 
+/// A count column over one counter.
+macro_rules! counter {
+    ($name:expr, $doc:expr, $field:ident) => {
+        Column {
+            name: $name,
+            doc: $doc,
+            get: |m| Cell::Count(m.counts.$field),
+        }
+    };
+}
+
 /// A count column over one slot of a counter array.
 macro_rules! slot {
     ($name:expr, $doc:expr, $field:ident, $i:expr) => {
@@ -199,16 +210,8 @@ const FAILURES: &[Column<Metrics>] = &[
         doc: "result type Redirect: HTTP requests answered with 301 or 307 to HTTPS (each is followed by its HTTPS request, counted on its own)",
         get: |m| Cell::Count(m.count(Outcome::Redirect)),
     },
-    Column {
-        name: "viewer_new_connections",
-        doc: "requests that opened a new viewer connection (and paid its handshake)",
-        get: |m| Cell::Count(m.counts.viewer_new_connections),
-    },
-    Column {
-        name: "viewer_resumed_connections",
-        doc: "new viewer TLS connections that resumed a session",
-        get: |m| Cell::Count(m.counts.viewer_resumed_connections),
-    },
+    counter!("viewer_new_connections", "requests that opened a new viewer connection (and paid its handshake)", viewer_new_connections),
+    counter!("viewer_resumed_connections", "new viewer TLS connections that resumed a session", viewer_resumed_connections),
     Column {
         name: "viewer_connection_reuse",
         doc: "share of requests sent on an existing viewer connection",
@@ -278,11 +281,7 @@ static BY_OUTCOME: [[Column<Metrics>; 5]; Outcome::COUNT] = [
 
 /// Counters, ratios and overall latency.
 const BASE: &[Column<Metrics>] = &[
-    Column {
-        name: "requests",
-        doc: "requests counted (warm-up excluded)",
-        get: |m| Cell::Count(m.counts.requests),
-    },
+    counter!("requests", "requests counted (warm-up excluded)", requests),
     Column {
         name: "hits",
         doc: "result type Hit: served from a cache tier, collapsed requests included (CloudFront logs them as Hit)",
@@ -323,16 +322,8 @@ const BASE: &[Column<Metrics>] = &[
         doc: "hits served from the origin's shield (detailed result type OriginShieldHit)",
         get: |m| Cell::Count(m.counts.hits_by_tier[Tier::Shield as usize]),
     },
-    Column {
-        name: "collapsed",
-        doc: "requests that waited for another request's fetch of the same object at their POP",
-        get: |m| Cell::Count(m.counts.collapsed),
-    },
-    Column {
-        name: "stale_served",
-        doc: "requests answered with an expired copy (stale-while-revalidate, stale-if-error, or origin error on revalidation)",
-        get: |m| Cell::Count(m.counts.stale),
-    },
+    counter!("collapsed", "requests that waited for another request's fetch of the same object at their POP", collapsed),
+    counter!("stale_served", "requests answered with an expired copy (stale-while-revalidate, stale-if-error, or origin error on revalidation)", stale),
     Column {
         name: "invalid_method",
         doc: "requests refused with 403 because the behavior does not allow the method (InvalidRequestMethod)",
@@ -344,11 +335,7 @@ const BASE: &[Column<Metrics>] = &[
             "requests served by a POP other than the nearest because a closer one was down or full",
         get: |m| Cell::Count(m.counts.shed),
     },
-    Column {
-        name: "cacheable_requests",
-        doc: "requests with a cached method answered with a body or 304 (not an error): the hit ratio's denominator",
-        get: |m| Cell::Count(m.counts.cacheable),
-    },
+    counter!("cacheable_requests", "requests with a cached method answered with a body or 304 (not an error): the hit ratio's denominator", cacheable),
     Column {
         name: "hit_ratio",
         doc: "(hits + refresh_hits) among cacheable requests / cacheable_requests",
@@ -359,21 +346,9 @@ const BASE: &[Column<Metrics>] = &[
         doc: "body bytes served from cache / body bytes served for cacheable requests",
         get: |m| Cell::Ratio(m.byte_hit_ratio()),
     },
-    Column {
-        name: "bytes_served",
-        doc: "body bytes sent to viewers",
-        get: |m| Cell::Count(m.counts.bytes_served),
-    },
-    Column {
-        name: "origin_requests",
-        doc: "requests that caused an origin request (revalidations included)",
-        get: |m| Cell::Count(m.counts.origin_requests),
-    },
-    Column {
-        name: "origin_bytes",
-        doc: "body bytes fetched from origins",
-        get: |m| Cell::Count(m.counts.origin_bytes),
-    },
+    counter!("bytes_served", "body bytes sent to viewers", bytes_served),
+    counter!("origin_requests", "requests that caused an origin request (revalidations included)", origin_requests),
+    counter!("origin_bytes", "body bytes fetched from origins", origin_bytes),
     Column {
         name: "origin_offload",
         doc: "1 - origin_bytes / bytes_served",
