@@ -4,8 +4,8 @@
 //! log (cloudfront.md §7.1), then `cache-behavior-path-pattern` from the real-time log,
 //! then the simulator's own fields (§7.3). Times are UTC: simulated time zero is
 //! 2026-01-01 at `workload.start_hour_utc`. `time-taken` and `time-to-first-byte` are
-//! measured at the edge, from request received to response sent, as CloudFront's are;
-//! edgesim does not model body transfer yet, so the two are equal.
+//! measured at the edge from the request received, as CloudFront's are: to the last byte
+//! sent (the body's transfer included) and to the first.
 
 use super::stream::StreamingCsv;
 use crate::scenario::Scenario;
@@ -26,8 +26,11 @@ pub const FIELDS: &[&str] = &[
     "sc-status",
     "x-edge-result-type",
     "x-edge-request-id",
+    "cs-protocol",
     "time-taken",
+    "ssl-protocol",
     "x-edge-response-result-type",
+    "cs-protocol-version",
     "time-to-first-byte",
     "x-edge-detailed-result-type",
     "cache-behavior-path-pattern",
@@ -89,7 +92,11 @@ impl RequestLog {
         let mut path = [0u8; PATH_BUF];
         let path = String::from_utf8_lossy(self.catalog.write_path(l.class, l.object, &mut path))
             .into_owned();
-        let taken = format!("{:.3}", (l.done - l.arrived) as f64 / SEC as f64);
+        let first_byte = format!("{:.3}", (l.done - l.arrived) as f64 / SEC as f64);
+        let taken = format!(
+            "{:.3}",
+            (l.done - l.arrived + l.transfer) as f64 / SEC as f64
+        );
         let outcome = l.outcome.log_name();
         let origin = &self.origins[self.behavior_origin[l.behavior as usize] as usize];
         let record = [
@@ -102,9 +109,12 @@ impl RequestLog {
             l.status.to_string(),
             outcome.to_string(),
             format!("sim-{:016x}", l.index),
-            taken.clone(),
-            outcome.to_string(),
+            if l.conn.https { "https" } else { "http" }.to_string(),
             taken,
+            l.conn.tls.map_or("-", |t| t.name()).to_string(),
+            outcome.to_string(),
+            l.conn.version.name().to_string(),
+            first_byte,
             l.detail.log_name(l.outcome).to_string(),
             self.patterns[l.behavior as usize].clone(),
             l.tier.log_name().to_string(),

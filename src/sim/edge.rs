@@ -460,6 +460,8 @@ impl Edge {
                 behavior: req.behavior,
                 collapsed: r.collapsed,
                 stale: r.stale,
+                conn: req.conn,
+                transfer: r.transfer,
             });
         }
     }

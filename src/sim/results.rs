@@ -65,6 +65,10 @@ pub struct LogLine {
     pub collapsed: bool,
     /// Whether it was answered with an expired copy.
     pub stale: bool,
+    /// The viewer connection.
+    pub conn: crate::protocol::ViewerConn,
+    /// Time from the first byte sent to the last.
+    pub transfer: Nanos,
 }
 
 /// An observer that ignores everything.
