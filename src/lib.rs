@@ -26,6 +26,7 @@ pub mod origin;
 pub mod protocol;
 pub mod report;
 pub mod scenario;
+pub mod signing;
 pub mod sim;
 pub mod stats;
 pub mod topology;
