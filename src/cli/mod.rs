@@ -2,6 +2,7 @@
 
 mod bench;
 mod run;
+mod sign;
 
 use clap::{Args, Parser, Subcommand};
 use edgesim::scenario::{self, Overrides, Scenario, ScenarioError, DEFAULT_SCENARIO};
@@ -37,6 +38,13 @@ enum Command {
     },
     /// Measure simulated requests per second and peak memory.
     Bench(bench::BenchArgs),
+    /// Sign a URL or make signed cookies, as CloudFront verifies them.
+    Sign {
+        #[command(subcommand)]
+        what: sign::SignWhat,
+    },
+    /// Check a signed URL or signed cookies against a public key: prints `valid` or why not.
+    Verify(sign::VerifyArgs),
 }
 
 /// Settings that change the scenario from the command line.
@@ -86,6 +94,8 @@ pub enum Failure {
     BadInput(anyhow::Error),
     /// Something else went wrong: exit 1.
     Failed(anyhow::Error),
+    /// `verify` found the request invalid and has said why: exit 1.
+    Denied,
 }
 
 impl From<ScenarioError> for Failure {
@@ -117,6 +127,8 @@ pub fn main() -> i32 {
         Command::Run(args) => run::run(args),
         Command::Validate { file, overrides } => validate(&file, &overrides),
         Command::Bench(args) => bench::bench(args),
+        Command::Sign { what } => sign::sign(what),
+        Command::Verify(args) => sign::verify(args),
     };
     match result {
         Ok(()) => 0,
@@ -128,6 +140,7 @@ pub fn main() -> i32 {
             eprintln!("edgesim: error: {e:#}");
             EXIT_FAILED
         }
+        Err(Failure::Denied) => EXIT_FAILED,
     }
 }
 
