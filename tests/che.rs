@@ -44,6 +44,7 @@ fn simulated(kind: PolicyKind, alpha: f64, capacity: u64, requests: u64) -> f64 
         methods: MethodMix::default(),
         suffix: String::new(),
         response: Default::default(),
+        signed: None,
     };
     let catalog = Catalog::new(&[class], 5);
     let mut rng = stream(5, "che-test");

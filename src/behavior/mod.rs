@@ -40,6 +40,10 @@ pub struct BehaviorSpec {
     /// `https-only` (§4.1).
     #[serde(default)]
     pub viewer_protocol_policy: ViewerProtocolPolicy,
+    /// Key groups whose keys may sign requests for this behavior; any listed makes its
+    /// content private (cloudfront.md §5.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_key_groups: Vec<String>,
 }
 
 impl Default for BehaviorSpec {
@@ -51,6 +55,7 @@ impl Default for BehaviorSpec {
             cached_methods: read_methods(),
             ttl: Ttls::default(),
             viewer_protocol_policy: ViewerProtocolPolicy::default(),
+            trusted_key_groups: Vec::new(),
         }
     }
 }

@@ -83,6 +83,15 @@ pub struct ScenarioSpec {
     /// Distribution-wide viewer settings: security policy, HTTP versions, 0-RTT.
     #[serde(default)]
     pub distribution: crate::protocol::DistributionSpec,
+    /// Public keys for signed URLs and cookies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_keys: Vec<crate::signing::PublicKeySpec>,
+    /// Trusted key groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_groups: Vec<crate::signing::KeyGroupSpec>,
+    /// Signing quotas and the edge's clock.
+    #[serde(default)]
+    pub signing: crate::signing::SigningSpec,
     /// Per-status error caching times (CloudFront's CustomErrorResponses).
     #[serde(default)]
     pub custom_error_responses: Vec<ErrorResponseSpec>,

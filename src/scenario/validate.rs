@@ -100,6 +100,17 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
     validate_errors(s)?;
     s.workload.check(&s.regions)?;
     validate_groups(s)?;
+    let trusted: Vec<(String, &[String])> = s
+        .behaviors
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (format!("behaviors[{i}].trusted_key_groups"), &b.trusted_key_groups[..]))
+        .chain(std::iter::once((
+            "default_behavior.trusted_key_groups".to_string(),
+            &s.default_behavior.trusted_key_groups[..],
+        )))
+        .collect();
+    crate::signing::spec::check(&s.public_keys, &s.key_groups, &s.signing, &trusted)?;
     let known = crate::fault::Names {
         regions: names(&s.regions, |r| &r.name),
         pops: names(&s.pops, |p| &p.code),

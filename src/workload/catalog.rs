@@ -282,6 +282,7 @@ mod tests {
             },
             suffix: ".jpg".into(),
             response: Default::default(),
+            signed: None,
         }
     }
 

@@ -115,6 +115,9 @@ pub struct ClassSpec {
     /// What the origin sends back.
     #[serde(default)]
     pub response: response::ResponseSpec,
+    /// Private content: how this class's requests are signed. Absent: not signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<crate::signing::SignedSpec>,
 }
 
 fn default_zipf() -> f64 {
@@ -264,6 +267,9 @@ impl WorkloadSpec {
 
 impl ClassSpec {
     fn check(&self, path: &str) -> Checked {
+        if let Some(signed) = &self.signed {
+            signed.check(&format!("{path}.signed"))?;
+        }
         ensure(
             self.prefix.starts_with('/'),
             || format!("{path}.prefix"),
