@@ -31,6 +31,28 @@ pub enum FaultSpec {
     RegionalOutage(RegionalOutageSpec),
     /// The network between two places is slower.
     Latency(LatencySpec),
+    /// A signing key is replaced: the new key joins a key group, signing switches to it,
+    /// and the old key leaves the group (cloudfront.md §5.6).
+    KeyRotation(KeyRotationSpec),
+}
+
+/// `key_rotation`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyRotationSpec {
+    /// The trusted key group.
+    pub key_group: String,
+    /// The key being retired.
+    pub old_key: String,
+    /// Its replacement.
+    pub new_key: String,
+    /// When the new key joins the group.
+    pub add_at: Duration,
+    /// When signers switch to the new key.
+    pub switch_at: Duration,
+    /// When the old key leaves the group; before `switch_at` + the links' lifetime, links
+    /// still signed with it are refused.
+    pub remove_at: Duration,
 }
 
 /// `regional_outage`.
@@ -150,6 +172,7 @@ impl FaultSpec {
             FaultSpec::OriginHang(f) => (f.start, f.duration),
             FaultSpec::RegionalOutage(f) => (f.start, f.duration),
             FaultSpec::Latency(f) => (f.start, f.duration),
+            FaultSpec::KeyRotation(f) => return (f.add_at.0, f.remove_at.0),
         };
         (start.0, start.0.saturating_add(duration.0))
     }
@@ -157,7 +180,10 @@ impl FaultSpec {
     /// The origin it targets, if an origin fault.
     pub fn origin(&self) -> Option<&str> {
         match self {
-            FaultSpec::PopOutage(_) | FaultSpec::RegionalOutage(_) | FaultSpec::Latency(_) => None,
+            FaultSpec::PopOutage(_)
+            | FaultSpec::RegionalOutage(_)
+            | FaultSpec::Latency(_)
+            | FaultSpec::KeyRotation(_) => None,
             FaultSpec::OriginOutage(f) => Some(&f.origin),
             FaultSpec::OriginErrors(f) => Some(&f.origin),
             FaultSpec::OriginSlowdown(f) => Some(&f.origin),
@@ -171,6 +197,7 @@ impl FaultSpec {
             FaultSpec::PopOutage(f) => f.pop.clone(),
             FaultSpec::RegionalOutage(f) => f.regional_cache.clone(),
             FaultSpec::Latency(f) => f.between.join(" - "),
+            FaultSpec::KeyRotation(f) => format!("{}: {} -> {}", f.key_group, f.old_key, f.new_key),
             _ => self.origin().unwrap_or_default().to_string(),
         }
     }
@@ -185,11 +212,15 @@ impl FaultSpec {
             FaultSpec::OriginHang(_) => "origin_hang",
             FaultSpec::RegionalOutage(_) => "regional_outage",
             FaultSpec::Latency(_) => "latency",
+            FaultSpec::KeyRotation(_) => "key_rotation",
         }
     }
 
     /// Checks fault `path` against the names in the scenario.
     pub fn check(&self, path: &str, names: &Names<'_>) -> Checked {
+        if let FaultSpec::KeyRotation(k) = self {
+            return check_rotation(path, k, names);
+        }
         let (start, end) = self.window();
         ensure(
             end > start,
@@ -272,6 +303,30 @@ pub struct Names<'a> {
     pub regional_caches: Vec<&'a str>,
     /// Origins.
     pub origins: Vec<&'a str>,
+    /// Key groups.
+    pub key_groups: Vec<&'a str>,
+    /// Public keys.
+    pub public_keys: Vec<&'a str>,
+}
+
+fn check_rotation(path: &str, k: &KeyRotationSpec, names: &Names<'_>) -> Checked {
+    let known = |key: &str, value: &str, what: &str, list: &[&str]| {
+        ensure(
+            list.contains(&value),
+            || format!("{path}.{key}"),
+            || format!("no {what} has id {value:?}; there are {list:?}"),
+        )
+    };
+    known("key_group", &k.key_group, "key group", &names.key_groups)?;
+    known("old_key", &k.old_key, "public key", &names.public_keys)?;
+    known("new_key", &k.new_key, "public key", &names.public_keys)?;
+    ensure(
+        k.add_at <= k.switch_at && k.switch_at <= k.remove_at,
+        || format!("{path}.switch_at"),
+        || {
+            "a rotation adds the new key, then switches to it, then removes the old one: add_at <= switch_at <= remove_at".into()
+        },
+    )
 }
 
 impl Names<'_> {

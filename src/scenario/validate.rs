@@ -104,7 +104,12 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
         .behaviors
         .iter()
         .enumerate()
-        .map(|(i, b)| (format!("behaviors[{i}].trusted_key_groups"), &b.trusted_key_groups[..]))
+        .map(|(i, b)| {
+            (
+                format!("behaviors[{i}].trusted_key_groups"),
+                &b.trusted_key_groups[..],
+            )
+        })
         .chain(std::iter::once((
             "default_behavior.trusted_key_groups".to_string(),
             &s.default_behavior.trusted_key_groups[..],
@@ -116,6 +121,8 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
         pops: names(&s.pops, |p| &p.code),
         regional_caches: names(&s.regional_caches, |r| &r.name),
         origins: names(&s.origins, |o| &o.name),
+        key_groups: names(&s.key_groups, |g| &g.id),
+        public_keys: names(&s.public_keys, |k| &k.id),
     };
     for (i, f) in s.faults.iter().enumerate() {
         f.check(&format!("faults[{i}]"), &known)?;

@@ -52,6 +52,8 @@ impl Default for SigningSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignedSpec {
+    /// The public key whose private key signs (until a key rotation switches it).
+    pub key: String,
     /// `url` or `cookies`.
     #[serde(default)]
     pub via: Carrier,
@@ -115,7 +117,11 @@ pub fn check(
 ) -> Checked {
     let key_ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
     for (i, k) in keys.iter().enumerate() {
-        check::unique_name(&format!("public_keys[{i}].id"), &k.id, key_ids[..i].to_vec())?;
+        check::unique_name(
+            &format!("public_keys[{i}].id"),
+            &k.id,
+            key_ids[..i].to_vec(),
+        )?;
     }
     ensure(
         groups.len() <= signing.max_key_groups,

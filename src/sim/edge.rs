@@ -2,6 +2,7 @@
 //! request up through the tiers, and turn the answer into CloudFront's result types.
 
 use super::fetch::{Answer, Failure, Lookup, Waiter, Want};
+use super::private::PrivateContent;
 use super::tiers::Tiers;
 use super::Event;
 use super::{LogLine, Observer};
@@ -117,6 +118,8 @@ pub(super) struct Edge {
     revalidated_200: Revalidated200,
     /// Per region: what its viewers' connections are.
     pub protocols: Vec<ProtocolSampler>,
+    /// Signed-content checks.
+    private: PrivateContent,
     /// Per region: nanoseconds to send one byte at the clients' bandwidth.
     ns_per_byte: Vec<f64>,
     /// Whether resumed connections send 0-RTT requests.
@@ -171,6 +174,7 @@ impl Edge {
                 .map(|r| ProtocolSampler::new(&r.protocols, &s.distribution))
                 .collect(),
             zero_rtt: s.distribution.zero_rtt,
+            private: PrivateContent::new(scenario),
             ns_per_byte: s
                 .regions
                 .iter()
@@ -217,6 +221,12 @@ impl Edge {
     ) -> Option<Request> {
         let now = req.at;
         req.behavior = self.behavior_of(catalog, req.class, req.object);
+        // Private content: what the request's signature is worth (checked in order below).
+        let denied = if self.private.is_private(req.behavior) {
+            self.private.check(req.behavior, req.class, now).err()
+        } else {
+            None
+        };
         let refused = |outcome, detail, status| Record {
             outcome,
             detail,
@@ -268,6 +278,10 @@ impl Edge {
                     ..req
                 });
             }
+        }
+        if let Some(detail) = denied {
+            self.record(out, now, leaves, &req, refused(Outcome::Error, detail, 403));
+            return None;
         }
         if !b.allowed.contains(req.method) {
             let r = refused(Outcome::Error, Detail::InvalidRequestMethod, 403);

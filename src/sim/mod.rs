@@ -15,6 +15,7 @@ mod fresh;
 mod origin_leg;
 mod outages;
 mod pools;
+mod private;
 mod results;
 
 pub use pools::PairCounts;

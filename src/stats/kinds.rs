@@ -110,17 +110,41 @@ pub enum Detail {
     /// The viewer's TLS is older than the security policy allows: the handshake fails
     /// and no HTTP request is made (simulator-only name; CloudFront logs nothing).
     ClientTlsError,
+    /// Private content: no Key-Pair-Id in the URL or cookies (403).
+    MissingKey,
+    /// Private content: a key in none of the behavior's trusted key groups (403).
+    InvalidKey,
+    /// Private content: the policy cannot be read (403).
+    MalformedPolicy,
+    /// Private content: the signature does not verify (403, AccessDenied).
+    BadSignature,
+    /// Private content: the policy does not cover the URL (403, AccessDenied).
+    ResourceMismatch,
+    /// Private content: the signature has expired (403, AccessDenied).
+    Expired,
+    /// Private content: the signature is not valid yet (403, AccessDenied).
+    NotYetValid,
+    /// Private content: the viewer's address is outside the policy's range (403).
+    IpNotAllowed,
 }
 
 impl Detail {
     /// Number of detailed types.
-    pub const COUNT: usize = 10;
+    pub const COUNT: usize = 18;
 
     /// The detailed result type CloudFront logs for `outcome`.
     pub fn log_name(self, outcome: Outcome) -> &'static str {
         match self {
             Detail::Same | Detail::HttpsOnly | Detail::OldProtocol => outcome.log_name(),
             Detail::ClientTlsError => "ClientTlsError",
+            Detail::MissingKey => "MissingKey",
+            Detail::InvalidKey => "InvalidKey",
+            Detail::MalformedPolicy => "MalformedPolicy",
+            Detail::BadSignature
+            | Detail::ResourceMismatch
+            | Detail::Expired
+            | Detail::NotYetValid
+            | Detail::IpNotAllowed => "AccessDenied",
             Detail::OriginShieldHit => "OriginShieldHit",
             Detail::InvalidRequestMethod => "InvalidRequestMethod",
             Detail::OriginError => "OriginError",
