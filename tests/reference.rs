@@ -72,6 +72,7 @@ fn the_reference_names_every_key_the_code_knows() {
         "# response_completion_timeout =",
         "# max_queue =",
         "# max_rps =",
+        "# trusted_key_groups =",
     ] {
         assert!(REFERENCE.contains(key), "{key}");
     }

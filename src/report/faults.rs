@@ -34,7 +34,7 @@ pub const FAULT_COLUMNS: &[(&str, &str)] = &[
     ("end_s", "end, simulated seconds"),
     (
         "affected",
-        "what it touched, warm-up included: requests routed away from the POP, origin attempts, fetches that went past the regional cache, or legs slowed",
+        "what it touched, warm-up included: requests routed away from the POP, origin attempts, fetches that went past the regional cache, legs slowed, or links refused because the rotation had removed their key",
     ),
     (
         "recovered_after_s",

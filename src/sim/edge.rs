@@ -1,7 +1,7 @@
 //! The viewer side of a POP: pick the cache behavior, enforce its methods, look the
 //! request up through the tiers, and turn the answer into CloudFront's result types.
 
-use super::fetch::{Answer, Failure, Lookup, Waiter, Want};
+use super::fetch::{legs, Answer, Failure, Lookup, Waiter, Want};
 use super::private::PrivateContent;
 use super::tiers::Tiers;
 use super::Event;
@@ -47,6 +47,8 @@ pub(super) struct Request {
     shed: bool,
     /// Whether the behavior caches this method.
     cached: bool,
+    /// Whether it carries a signature for private content.
+    signed: bool,
 }
 
 impl Request {
@@ -86,6 +88,7 @@ impl Request {
             counted,
             shed: route.shed,
             cached: false,
+            signed: false,
         }
     }
 }
@@ -119,7 +122,7 @@ pub(super) struct Edge {
     /// Per region: what its viewers' connections are.
     pub protocols: Vec<ProtocolSampler>,
     /// Signed-content checks.
-    private: PrivateContent,
+    pub(super) private: PrivateContent,
     /// Per region: nanoseconds to send one byte at the clients' bandwidth.
     ns_per_byte: Vec<f64>,
     /// Whether resumed connections send 0-RTT requests.
@@ -222,8 +225,11 @@ impl Edge {
         let now = req.at;
         req.behavior = self.behavior_of(catalog, req.class, req.object);
         // Private content: what the request's signature is worth (checked in order below).
+        req.signed = self.private.is_private(req.behavior) && self.private.signs(req.class);
         let denied = if self.private.is_private(req.behavior) {
-            self.private.check(req.behavior, req.class, now).err()
+            self.private
+                .check(req.behavior, req.class, req.object, now)
+                .err()
         } else {
             None
         };
@@ -431,6 +437,7 @@ impl Edge {
                 ..Breakdown::default()
             },
             transfer: 0,
+            signed: req.signed,
         }
     }
 
@@ -479,16 +486,4 @@ impl Edge {
             });
         }
     }
-}
-
-/// The legs of an upstream chain from the time each hop took, everything above it
-/// included (`[regional, shield, origin]`, 0 where the chain did not go): each leg is its
-/// hop's time less the time of the hop above it.
-fn legs(t: &[Nanos; 3]) -> [Nanos; 3] {
-    let above_regional = if t[1] > 0 { t[1] } else { t[2] };
-    [
-        t[0].saturating_sub(if t[0] > 0 { above_regional } else { 0 }),
-        t[1].saturating_sub(if t[1] > 0 { t[2] } else { 0 }),
-        t[2],
-    ]
 }

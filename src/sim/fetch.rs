@@ -203,3 +203,15 @@ pub(super) fn stale_answer(e: &Entry, a: Answer) -> Answer {
         ..a
     }
 }
+
+/// The legs of an upstream chain from the time each hop took, everything above it
+/// included (`[regional, shield, origin]`, 0 where the chain did not go): each leg is its
+/// hop's time less the time of the hop above it.
+pub(super) fn legs(t: &[Nanos; 3]) -> [Nanos; 3] {
+    let above_regional = if t[1] > 0 { t[1] } else { t[2] };
+    [
+        t[0].saturating_sub(if t[0] > 0 { above_regional } else { 0 }),
+        t[1].saturating_sub(if t[1] > 0 { t[2] } else { 0 }),
+        t[2],
+    ]
+}

@@ -251,6 +251,10 @@ impl<'a> Sim<'a> {
             behaviors: self.stats.behaviors,
             protocols: self.stats.protocols,
             total_time: self.stats.total_time,
+            crypto_checks: (
+                self.edge.private.crypto_checked,
+                self.edge.private.mismatches,
+            ),
             origins: self.origins.into_iter().map(|o| o.stats).collect(),
             measured_span: self.first_counted.map_or(0, |t| self.now - t),
             end: self.now,
@@ -263,7 +267,8 @@ impl<'a> Sim<'a> {
                 .iter()
                 .zip(&self.tiers.faults.affected)
                 .zip(&self.tiers.faults.links.affected)
-                .map(|((a, b), c)| a + b + c)
+                .zip(&self.edge.private.affected)
+                .map(|(((a, b), c), d)| a + b + c + d)
                 .collect(),
         }
     }

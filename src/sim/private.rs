@@ -11,12 +11,18 @@
 use crate::engine::{stream, Stream};
 use crate::fault::FaultSpec;
 use crate::scenario::Scenario;
+use crate::signing::{
+    sign_cookies, sign_url, verify, Carrier, Cidr, Denied, Grant, Hash, Policy, Presented,
+    PrivateKey, PublicKey,
+};
 use crate::stats::Detail;
 use crate::units::{secs_to_nanos, Nanos};
 use rand::Rng;
 
 struct Signer {
     key: usize,
+    via: Carrier,
+    restricted: bool,
     lifetime: Nanos,
     /// Signer's clock ahead of true time, ns.
     skew: i64,
@@ -26,6 +32,8 @@ struct Signer {
 }
 
 struct Rotation {
+    /// Its position in the scenario's fault list.
+    fault: usize,
     group: usize,
     old: usize,
     new: usize,
@@ -46,7 +54,31 @@ pub(super) struct PrivateContent {
     /// Edge clock ahead of true time, ns.
     edge_skew: i64,
     rng: Stream,
+    crypto_rng: Stream,
+    /// Share of signed requests checked with real signatures.
+    crypto_rate: f64,
+    /// Per public key: the key pair that signs in crypto mode, and its id.
+    pairs: Vec<(PrivateKey, PublicKey, String)>,
+    /// Requests whose cryptographic check disagreed with the flag logic (a bug if not 0).
+    pub mismatches: u64,
+    /// Requests checked cryptographically.
+    pub crypto_checked: u64,
+    /// Per fault: links refused because a rotation had removed their key.
+    pub affected: Vec<u64>,
 }
+
+/// A link as the generator made it.
+struct Link {
+    key: usize,
+    /// `DateLessThan`, Unix seconds.
+    expires: i64,
+    tampered: bool,
+    outside: bool,
+}
+
+/// Unix time of simulated time zero (2026-01-01T00:00:00Z), for policies' epoch times.
+const EPOCH: i64 = 1_767_225_600;
+const ALLOWED: &str = "192.0.2.0/24";
 
 impl PrivateContent {
     pub fn new(scenario: &Scenario) -> Self {
@@ -72,8 +104,10 @@ impl PrivateContent {
         let rotations = s
             .faults
             .iter()
-            .filter_map(|f| match f {
+            .enumerate()
+            .filter_map(|(fault, f)| match f {
                 FaultSpec::KeyRotation(r) => Some(Rotation {
+                    fault,
                     group: group(&r.key_group),
                     old: key(&r.old_key),
                     new: key(&r.new_key),
@@ -99,6 +133,8 @@ impl PrivateContent {
                 .map(|c| {
                     c.signed.as_ref().map(|x| Signer {
                         key: key(&x.key),
+                        via: x.via,
+                        restricted: x.ip_restricted,
                         lifetime: x.lifetime.0,
                         skew: seconds(x.signer_clock_skew_s),
                         tampered: x.tampered,
@@ -109,6 +145,19 @@ impl PrivateContent {
                 .collect(),
             edge_skew: seconds(s.signing.edge_clock_skew_s),
             rng: stream(s.seed, "private/links"),
+            crypto_rng: stream(s.seed, "private/crypto"),
+            crypto_rate: s.signing.crypto_sample_rate,
+            pairs: if s.signing.crypto_sample_rate > 0.0 {
+                s.public_keys
+                    .iter()
+                    .map(|k| derived_pair(s.seed, &k.id))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            mismatches: 0,
+            crypto_checked: 0,
+            affected: vec![0; s.faults.len()],
         }
     }
 
@@ -116,6 +165,11 @@ impl PrivateContent {
     #[inline]
     pub fn is_private(&self, b: u16) -> bool {
         !self.trusted[b as usize].is_empty()
+    }
+
+    /// Whether requests of `class` carry signatures.
+    pub fn signs(&self, class: u16) -> bool {
+        self.signers[class as usize].is_some()
     }
 
     /// The key a signer who means to sign with `key` uses at time `t`.
@@ -144,32 +198,163 @@ impl PrivateContent {
         })
     }
 
-    /// Checks a request of class `class` to private behavior `b` at true time `now`: `Ok`
-    /// or the reason for the 403.
-    pub fn check(&mut self, b: u16, class: u16, now: Nanos) -> Result<(), Detail> {
+    /// Checks a request of class `class` for `object` to private behavior `b` at true time
+    /// `now`: `Ok` or the reason for the 403.
+    pub fn check(&mut self, b: u16, class: u16, object: u64, now: Nanos) -> Result<(), Detail> {
         let Some(s) = &self.signers[class as usize] else {
             return Err(Detail::MissingKey);
         };
         let (u, v): (f64, f64) = (self.rng.random(), self.rng.random());
         let stale = (s.tampered..s.tampered + s.stale).contains(&u);
-        let age = (v * s.lifetime as f64) as Nanos + if stale { s.lifetime } else { 0 };
+        // A fresh link is used within its lifetime less a second (expiry has whole-second
+        // resolution); a stale one up to a lifetime after it expired.
+        let span = s.lifetime.saturating_sub(1_000_000_000);
+        let age = if stale {
+            s.lifetime + (v * s.lifetime as f64) as Nanos
+        } else {
+            (v * span as f64) as Nanos
+        };
         // Links may predate the run: signing time can be negative.
         let signed_at = now as i64 - age as i64;
-        let key = self.signing_key(s.key, signed_at);
-        if !self.trusts(b, key, now) {
+        let expires_ns = signed_at + s.skew + s.lifetime as i64;
+        let link = Link {
+            key: self.signing_key(s.key, signed_at),
+            expires: EPOCH + expires_ns.div_euclid(1_000_000_000),
+            tampered: u < s.tampered,
+            outside: u >= s.tampered + s.stale && u < s.tampered + s.stale + s.outside_ip,
+        };
+        let edge_now = EPOCH + (now as i64 + self.edge_skew).div_euclid(1_000_000_000);
+        let flags = self.judge(b, &link, edge_now, now);
+        if flags == Err(Detail::InvalidKey) {
+            let removed = self
+                .rotations
+                .iter()
+                .find(|r| r.old == link.key && now >= r.remove);
+            if let Some(r) = removed {
+                self.affected[r.fault] += 1;
+            }
+        }
+        // A stream of its own picks the checked requests, so that sampling changes no link.
+        if self.crypto_rate > 0.0 && self.crypto_rng.random::<f64>() < self.crypto_rate {
+            let (via, restricted) = (s.via, s.restricted);
+            let real = self.judge_signed(b, &link, edge_now, now, object, via, restricted);
+            self.crypto_checked += 1;
+            self.mismatches += u64::from(real != flags);
+            return real;
+        }
+        flags
+    }
+
+    /// The edge's verdict on `link`, from what the generator knows of it.
+    fn judge(&self, b: u16, link: &Link, edge_now: i64, now: Nanos) -> Result<(), Detail> {
+        if !self.trusts(b, link.key, now) {
             return Err(Detail::InvalidKey);
         }
-        if u < s.tampered {
+        if link.tampered {
             return Err(Detail::BadSignature);
         }
-        let expires = signed_at + s.skew + s.lifetime as i64;
-        if now as i64 + self.edge_skew >= expires {
+        if edge_now >= link.expires {
             return Err(Detail::Expired);
         }
-        if u >= s.tampered + s.stale && u < s.tampered + s.stale + s.outside_ip {
+        if link.outside {
             return Err(Detail::IpNotAllowed);
         }
         Ok(())
+    }
+
+    /// The edge's verdict on `link` built for real: signed with the key's private key,
+    /// carried in a URL or cookies, and checked by [`verify`].
+    #[allow(clippy::too_many_arguments)]
+    fn judge_signed(
+        &self,
+        b: u16,
+        link: &Link,
+        edge_now: i64,
+        now: Nanos,
+        object: u64,
+        via: Carrier,
+        restricted: bool,
+    ) -> Result<(), Detail> {
+        let url = format!("https://d111111abcdef8.cloudfront.net/o/{object}");
+        let grant = if restricted {
+            Grant::Custom(Policy {
+                resource: Some(url.clone()),
+                expires: link.expires,
+                not_before: None,
+                ip: Cidr::parse(ALLOWED),
+            })
+        } else {
+            Grant::Canned {
+                expires: link.expires,
+            }
+        };
+        let (private, _, id) = &self.pairs[link.key];
+        let (mut url_sent, mut cookies) = (url.clone(), Vec::new());
+        match via {
+            Carrier::Url => url_sent = sign_url(&url, &grant, private, id, Hash::Sha1),
+            Carrier::Cookies => cookies = sign_cookies(&url, &grant, private, id, Hash::Sha1),
+        }
+        if link.tampered {
+            // One character of the signature changed in transit.
+            let sig = match via {
+                Carrier::Url => url_sent.find("Signature=").map(|i| (true, i + 10)),
+                Carrier::Cookies => cookies
+                    .iter()
+                    .position(|(n, _)| n == "CloudFront-Signature")
+                    .map(|i| (false, i)),
+            };
+            match sig {
+                Some((true, at)) => flip(&mut url_sent, at),
+                Some((false, i)) => flip(&mut cookies[i].1, 0),
+                None => {}
+            }
+        }
+        let ip = if link.outside {
+            "198.51.100.7"
+        } else {
+            "192.0.2.7"
+        };
+        let req = Presented {
+            url: &url_sent,
+            cookies: &cookies,
+            now: edge_now,
+            ip: ip.parse().ok(),
+        };
+        let trusted = |kid: &str| {
+            let k = self.pairs.iter().position(|(_, _, id)| id == kid)?;
+            self.trusts(b, k, now).then(|| &self.pairs[k].1)
+        };
+        verify(&req, trusted).map_err(|d| match d {
+            Denied::MissingKeyPairId => Detail::MissingKey,
+            Denied::UnknownKey => Detail::InvalidKey,
+            Denied::MalformedPolicy => Detail::MalformedPolicy,
+            Denied::BadSignature => Detail::BadSignature,
+            Denied::ResourceMismatch => Detail::ResourceMismatch,
+            Denied::Expired => Detail::Expired,
+            Denied::NotYetValid => Detail::NotYetValid,
+            Denied::IpNotAllowed => Detail::IpNotAllowed,
+        })
+    }
+}
+
+/// Changes the character at byte `at` of `text` to another base64 character.
+fn flip(text: &mut String, at: usize) {
+    if let Some(c) = text[at..].chars().next() {
+        let other = if c == 'A' { "B" } else { "A" };
+        text.replace_range(at..at + c.len_utf8(), other);
+    }
+}
+
+/// A P-256 key pair derived from the seed and the key's id, so runs repeat exactly.
+fn derived_pair(seed: u64, id: &str) -> (PrivateKey, PublicKey, String) {
+    let mut rng = stream(seed, &format!("signing/key/{id}"));
+    loop {
+        let bytes: [u8; 32] = rng.random();
+        if let Ok(k) = p256::ecdsa::SigningKey::from_bytes(&bytes.into()) {
+            let private = PrivateKey::Ecdsa(k);
+            let public = private.public();
+            return (private, public, id.to_string());
+        }
     }
 }
 

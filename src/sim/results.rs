@@ -86,6 +86,9 @@ pub struct RunResult {
     pub regions: Vec<Metrics>,
     /// Per cache behavior, the default last.
     pub behaviors: Vec<Metrics>,
+    /// Signed requests checked with real signatures, and how many of those checks
+    /// disagreed with the flag logic (0 unless there is a bug).
+    pub crypto_checks: (u64, u64),
     /// Time to the last byte of every counted request, microseconds.
     pub total_time: hdrhistogram::Histogram<u64>,
     /// Per viewer protocol row (see `protocol::ViewerConn::row_name`).

@@ -57,6 +57,8 @@ pub struct Record {
     pub breakdown: Breakdown,
     /// Time from the first byte to the last (body transfer to the viewer).
     pub transfer: Nanos,
+    /// It carried a signature for private content.
+    pub signed: bool,
 }
 
 /// Where a request's time to first byte went, in nanoseconds.
@@ -252,6 +254,7 @@ mod tests {
             protocol: 0,
             breakdown: Breakdown::default(),
             transfer: 0,
+            signed: false,
         }
     }
 

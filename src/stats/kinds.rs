@@ -129,6 +129,11 @@ pub enum Detail {
 }
 
 impl Detail {
+    /// Whether it is a refusal of private content for its signature.
+    pub fn is_signature_denial(self) -> bool {
+        self as u8 >= Detail::MissingKey as u8
+    }
+
     /// Number of detailed types.
     pub const COUNT: usize = 18;
 

@@ -111,6 +111,8 @@ pub struct Counts {
     pub viewer_new_connections: u64,
     /// New viewer TLS connections that resumed a session.
     pub viewer_resumed_connections: u64,
+    /// Requests to private content that carried a signature (valid or not).
+    pub signed_requests: u64,
     /// Sums over requests, ns: viewer handshake, edge, upstream legs (regional, shield,
     /// origin), origin handshake, body transfer.
     pub time_sums: [u64; 7],
@@ -148,6 +150,7 @@ impl Counts {
         self.shed += o.shed;
         self.viewer_new_connections += o.viewer_new_connections;
         self.viewer_resumed_connections += o.viewer_resumed_connections;
+        self.signed_requests += o.signed_requests;
         for (a, b) in self.time_sums.iter_mut().zip(o.time_sums) {
             *a += b;
         }
@@ -178,6 +181,8 @@ pub struct Metrics {
     /// Latency of requests whose primary origin failed and that went to the secondary
     /// (recovered or not); recorded directly, as such requests are rare.
     pub failover_latency: Histogram<u64>,
+    /// Latency of requests refused for their signature; recorded directly.
+    pub denied_latency: Histogram<u64>,
 }
 
 impl Metrics {
@@ -189,6 +194,7 @@ impl Metrics {
             latency_by_outcome: std::array::from_fn(|_| histogram(p)),
             pending: Pending::new(p.buckets()),
             failover_latency: histogram(p),
+            denied_latency: histogram(p),
         }
     }
 
@@ -211,6 +217,11 @@ impl Metrics {
         c.by_detail[r.detail as usize] += 1;
         c.viewer_new_connections += u64::from(r.new_connection);
         c.viewer_resumed_connections += u64::from(r.resumed);
+        c.signed_requests += u64::from(r.signed);
+        if r.detail.is_signature_denial() {
+            let us = (r.latency / 1000).clamp(1, LATENCY_MAX_US);
+            self.denied_latency.saturating_record(us);
+        }
         let b = &r.breakdown;
         let times = [
             b.viewer_handshake,
@@ -268,12 +279,14 @@ impl Metrics {
         self.pending.absorb(&other.pending);
         // Same bounds, so adding cannot fail.
         let _ = self.failover_latency.add(&other.failover_latency);
+        let _ = self.denied_latency.add(&other.denied_latency);
     }
 
     /// Adds sealed `other` into sealed `self`.
     pub fn merge(&mut self, other: &Metrics) {
         self.counts.merge(&other.counts);
         let _ = self.failover_latency.add(&other.failover_latency);
+        let _ = self.denied_latency.add(&other.denied_latency);
         // Every histogram here shares the same bounds, so adding cannot fail.
         let _ = self.latency.add(&other.latency);
         for (a, b) in self
@@ -304,6 +317,7 @@ impl Metrics {
         self.counts = Counts::default();
         self.pending.clear();
         self.failover_latency.reset();
+        self.denied_latency.reset();
         self.latency.reset();
         self.latency_by_outcome
             .iter_mut()

@@ -1,7 +1,7 @@
 //! The named columns of every CSV file, each with its meaning: the one list that writers,
 //! the README and (later) charts read, so a new metric is added in one place.
 
-use super::{quantile_ms, Detail, Failover, Metrics, Outcome, Tier};
+use super::{quantile_ms, Detail, Metrics, Outcome, Tier};
 use crate::origin::OriginStats;
 use crate::units::{nanos_to_ms, Nanos};
 use std::fmt;
@@ -49,6 +49,17 @@ pub fn metrics() -> impl Iterator<Item = &'static Column<Metrics>> + Clone {
         .chain(BY_OUTCOME.iter().flatten())
 }
 
+/// A latency column: quantile `q` of one of the metrics' histograms, in ms.
+macro_rules! quantile {
+    ($name:expr, $doc:expr, $hist:ident, $q:expr) => {
+        Column {
+            name: $name,
+            doc: $doc,
+            get: |m| Cell::Ms(quantile_ms(&m.$hist, $q)),
+        }
+    };
+}
+
 /// A count column over one counter.
 macro_rules! counter {
     ($name:expr, $doc:expr, $field:ident) => {
@@ -70,163 +81,6 @@ macro_rules! slot {
         }
     };
 }
-
-/// A mean over requests of one of `Counts::time_sums`, in ms.
-macro_rules! mean_time {
-    ($name:expr, $doc:expr, $i:expr) => {
-        Column {
-            name: $name,
-            doc: $doc,
-            get: |m| {
-                let n = m.counts.requests.max(1) as f64;
-                Cell::Ms(m.counts.time_sums[$i] as f64 / n / 1e6)
-            },
-        }
-    };
-}
-
-/// Where the time went, on average per request.
-const TIMES: &[Column<Metrics>] = &[
-    mean_time!(
-        "viewer_handshake_mean_ms",
-        "mean time on viewer connection handshakes (and on the redirect before a follow-up request)",
-        0
-    ),
-    mean_time!("edge_mean_ms", "mean processing time at the POP", 1),
-    mean_time!(
-        "upstream_regional_mean_ms",
-        "mean time on the leg to the regional edge cache (its round trip and lookup)",
-        2
-    ),
-    mean_time!(
-        "upstream_shield_mean_ms",
-        "mean time on the leg to the origin shield",
-        3
-    ),
-    mean_time!(
-        "upstream_origin_mean_ms",
-        "mean time on the leg to the origin: round trips, connection handshakes, attempts, queueing and service",
-        4
-    ),
-    mean_time!(
-        "origin_handshake_mean_ms",
-        "mean time on new origin connections' TCP and TLS handshakes (part of the origin leg)",
-        5
-    ),
-    mean_time!(
-        "transfer_mean_ms",
-        "mean time from the first byte to the last: slow start on new viewer connections and the region's bandwidth",
-        6
-    ),
-];
-
-/// Failover and errors by kind.
-const FAILURES: &[Column<Metrics>] = &[
-    Column {
-        name: "failovers",
-        doc: "requests whose primary origin failed (listed status, connection failure or timeout) and that went to the origin group's secondary",
-        get: |m| {
-            let f = &m.counts.failover;
-            Cell::Count(f[Failover::Recovered as usize] + f[Failover::BothFailed as usize])
-        },
-    },
-    slot!(
-        "failover_recovered",
-        "failovers the secondary answered without failing",
-        failover,
-        Failover::Recovered as usize
-    ),
-    slot!(
-        "failover_both_failed",
-        "failovers where the secondary failed too: the viewer got the secondary's error",
-        failover,
-        Failover::BothFailed as usize
-    ),
-    slot!(
-        "failover_not_eligible",
-        "requests whose primary failed but whose method may not fail over (only GET, HEAD and OPTIONS do)",
-        failover,
-        Failover::NotEligible as usize
-    ),
-    Column {
-        name: "failover_latency_p50_ms",
-        doc: "median latency of failovers",
-        get: |m| Cell::Ms(quantile_ms(&m.failover_latency, 0.5)),
-    },
-    Column {
-        name: "failover_latency_p99_ms",
-        doc: "99th percentile latency of failovers",
-        get: |m| Cell::Ms(quantile_ms(&m.failover_latency, 0.99)),
-    },
-    slot!("errors_4xx", "error responses with a 4xx status", errors_by_status, 0),
-    slot!("errors_500", "error responses with status 500", errors_by_status, 1),
-    slot!("errors_502", "error responses with status 502", errors_by_status, 2),
-    slot!("errors_503", "error responses with status 503", errors_by_status, 3),
-    slot!("errors_504", "error responses with status 504", errors_by_status, 4),
-    slot!(
-        "errors_5xx_other",
-        "error responses with another 5xx status",
-        errors_by_status,
-        5
-    ),
-    slot!(
-        "origin_errors",
-        "errors the origin sent (detailed type OriginError), Slow Down 503s included",
-        by_detail,
-        Detail::OriginError as usize
-    ),
-    slot!(
-        "origin_connect_errors",
-        "502s because every connection attempt was refused (OriginConnectError)",
-        by_detail,
-        Detail::OriginConnectError as usize
-    ),
-    slot!(
-        "origin_comm_errors",
-        "504s because every connection attempt timed out (OriginCommError)",
-        by_detail,
-        Detail::OriginCommError as usize
-    ),
-    slot!(
-        "forbidden_https_only",
-        "HTTP requests refused with 403 by an https-only behavior",
-        by_detail,
-        Detail::HttpsOnly as usize
-    ),
-    slot!(
-        "forbidden_old_protocol",
-        "HTTP/1.0 requests with a method other than GET or HEAD refused with 403 by redirect-to-https",
-        by_detail,
-        Detail::OldProtocol as usize
-    ),
-    slot!(
-        "tls_handshake_failures",
-        "HTTPS connections whose TLS version is older than the security policy allows: no request is served (status 000)",
-        by_detail,
-        Detail::ClientTlsError as usize
-    ),
-    Column {
-        name: "redirects",
-        doc: "result type Redirect: HTTP requests answered with 301 or 307 to HTTPS (each is followed by its HTTPS request, counted on its own)",
-        get: |m| Cell::Count(m.count(Outcome::Redirect)),
-    },
-    counter!("viewer_new_connections", "requests that opened a new viewer connection (and paid its handshake)", viewer_new_connections),
-    counter!("viewer_resumed_connections", "new viewer TLS connections that resumed a session", viewer_resumed_connections),
-    Column {
-        name: "viewer_connection_reuse",
-        doc: "share of requests sent on an existing viewer connection",
-        get: |m| {
-            let c = &m.counts;
-            Cell::Ratio(super::ratio(c.requests - c.viewer_new_connections, c.requests))
-        },
-    },
-    slot!(
-        "origin_read_errors",
-        "504s because no first byte came within the read timeout (OriginReadError)",
-        by_detail,
-        Detail::OriginReadError as usize
-    ),
-];
 
 /// Five latency columns of one outcome: p50, p90, p99, p99.9 and max.
 macro_rules! outcome_latency {
@@ -260,6 +114,9 @@ macro_rules! outcome_latency {
         ]
     };
 }
+
+mod extra;
+use extra::{FAILURES, TIMES};
 
 /// Latency columns per outcome, in `Outcome::ALL` order.
 static BY_OUTCOME: [[Column<Metrics>; 5]; Outcome::COUNT] = [
