@@ -19,6 +19,7 @@
 
 pub mod behavior;
 pub mod cache;
+pub mod charts;
 pub mod check;
 pub mod engine;
 pub mod fault;

@@ -26,6 +26,9 @@ pub struct RunArgs {
     /// Write this share (0 to 1) of counted requests to requests.csv (sets log_sample_rate).
     #[arg(long, value_name = "RATE")]
     log_sample: Option<f64>,
+    /// Skip drawing the charts in <out>/charts/.
+    #[arg(long)]
+    no_charts: bool,
     #[command(flatten)]
     overrides: OverrideArgs,
 }
@@ -122,7 +125,14 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         .series
         .commit()
         .and(log)
-        .and_then(|()| report::write_results(&out, &scenario, &result));
+        .and_then(|()| report::write_results(&out, &scenario, &result))
+        .and_then(|()| {
+            if args.no_charts {
+                Ok(())
+            } else {
+                edgesim::charts::render(&out)
+            }
+        });
     written.with_context(cannot).map_err(Failure::Failed)?;
     if !args.quiet {
         print_table(&spec.name, spec.seed, &result, wall, &out);

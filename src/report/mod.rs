@@ -29,6 +29,7 @@ pub const RUN_FILES: &[&str] = &[
     "protocols.csv",
     "origins.csv",
     "connections.csv",
+    "latency_cdf.csv",
     "failover.csv",
     "faults.csv",
     "scenario.resolved.toml",
@@ -146,6 +147,39 @@ pub(crate) fn write_rows(
     })
 }
 
+/// Quantiles `latency_cdf.csv` gives per outcome: fine in the tails, where the charts' log
+/// scale spreads them out.
+const CDF_QUANTILES: [f64; 24] = [
+    0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95,
+    0.97, 0.98, 0.99, 0.995, 0.999, 0.9999, 1.0,
+];
+
+/// Writes `latency_cdf.csv`: the run's latency distribution, overall (`All`) and per
+/// result type, as (outcome, quantile, latency_ms) rows, for the charts.
+fn write_cdf(dir: &Path, m: &Metrics) -> io::Result<()> {
+    let header = ["outcome", "quantile", "latency_ms"]
+        .map(String::from)
+        .to_vec();
+    let hists = std::iter::once(("All", &m.latency)).chain(
+        crate::stats::Outcome::ALL
+            .iter()
+            .map(|&o| (o.log_name(), &m.latency_by_outcome[o as usize])),
+    );
+    let rows: Vec<Vec<String>> = hists
+        .filter(|(_, h)| !h.is_empty())
+        .flat_map(|(name, h)| {
+            CDF_QUANTILES.iter().map(move |&q| {
+                vec![
+                    name.to_string(),
+                    format!("{q}"),
+                    format!("{:.3}", crate::stats::quantile_ms(h, q)),
+                ]
+            })
+        })
+        .collect();
+    write_rows(dir, "latency_cdf.csv", header, rows.into_iter())
+}
+
 /// Writes a table of `(key, metrics)` rows with a leading key column.
 fn write_table(dir: &Path, name: &str, key: &str, rows: &[(String, &Metrics)]) -> io::Result<()> {
     write_atomic(dir, name, |w| {
@@ -233,6 +267,7 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
     })?;
     faults::write(dir, scenario, result)?;
     faults::write_connections(dir, scenario, result)?;
+    write_cdf(dir, &result.summary)?;
     write_atomic(dir, "scenario.resolved.toml", |w| {
         writeln!(
             w,

@@ -1,0 +1,67 @@
+//! Every run leaves its charts: PNG and SVG files of the expected size, drawn from the CSV
+//! files alone.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(dir: &Path, extra: &[&str]) {
+    let o = Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .arg("run")
+        .arg(common::data("small.toml"))
+        .args(["--out", "out", "-q"])
+        .args(extra)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+#[test]
+fn every_run_draws_every_chart_as_png_and_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &[]);
+    let charts = dir.path().join("out/charts");
+    for stem in edgesim::charts::CHARTS {
+        let png = std::fs::read(charts.join(format!("{stem}.png"))).unwrap();
+        assert_eq!(png_size(&png), edgesim::charts::SIZE, "{stem}.png");
+        // A blank canvas compresses to a few kB; a chart with text and lines does not.
+        assert!(png.len() > 20_000, "{stem}.png is {} bytes", png.len());
+        let svg = std::fs::read_to_string(charts.join(format!("{stem}.svg"))).unwrap();
+        assert!(
+            svg.contains(r#"width="1200" height="800""#),
+            "{stem}.svg size"
+        );
+        assert!(svg.trim_end().ends_with("</svg>"), "{stem}.svg is complete");
+        assert!(
+            svg.contains("<text"),
+            "{stem}.svg has its titles and labels"
+        );
+    }
+    // The CDF chart marks the run's median, which summary.csv gives.
+    let cdf = std::fs::read_to_string(charts.join("latency_cdf.svg")).unwrap();
+    assert!(cdf.contains("p50 ") && cdf.contains("p99 "));
+}
+
+#[test]
+fn no_charts_skips_them_and_charts_come_from_the_csv_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &["--no-charts"]);
+    assert!(!dir.path().join("out/charts").exists());
+    // Drawing from the folder the run left gives the charts a run would have drawn.
+    edgesim::charts::render(&dir.path().join("out")).unwrap();
+    let again = std::fs::read(dir.path().join("out/charts/latency_cdf.svg")).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    run(other.path(), &[]);
+    let direct = std::fs::read(other.path().join("out/charts/latency_cdf.svg")).unwrap();
+    assert_eq!(again, direct);
+}
