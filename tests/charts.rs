@@ -65,3 +65,77 @@ fn no_charts_skips_them_and_charts_come_from_the_csv_files_alone() {
     let direct = std::fs::read(other.path().join("out/charts/latency_cdf.svg")).unwrap();
     assert_eq!(again, direct);
 }
+
+#[test]
+fn the_report_page_is_self_contained_and_agrees_with_summary_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &[]);
+    let out = dir.path().join("out");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // Everything inline: no images, scripts or styles fetched from elsewhere (the SVG
+    // namespace is a name, not a fetch).
+    let fetched = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for reference in ["src=", "href=", "http://", "https://"] {
+        assert!(!fetched.contains(reference), "report.html has {reference}");
+    }
+    assert_eq!(html.matches("<svg").count(), edgesim::charts::CHARTS.len());
+    // The headline numbers are summary.csv's, character for character.
+    let mut r = csv::Reader::from_path(out.join("summary.csv")).unwrap();
+    let header = r.headers().unwrap().clone();
+    let row = r.records().next().unwrap().unwrap();
+    for (column, label) in edgesim::charts::HEADLINE {
+        let i = header.iter().position(|h| h == column).unwrap();
+        assert!(
+            html.contains(&format!("<th>{}</th>", label.replace('&', "&amp;"))),
+            "{label}"
+        );
+        assert!(
+            html.contains(&format!("<td>{}</td>", &row[i])),
+            "{column} = {}",
+            &row[i]
+        );
+    }
+    assert!(html.contains("<details><summary>The resolved scenario</summary>"));
+}
+
+#[test]
+fn edgesim_report_draws_an_earlier_run_again_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &[]);
+    let out = dir.path().join("out");
+    let read = |name: &str| std::fs::read(out.join(name)).unwrap();
+    let before: Vec<Vec<u8>> = [
+        "charts/latency_cdf.png",
+        "charts/hit_ratio_over_time.svg",
+        "report.html",
+    ]
+    .iter()
+    .map(|f| read(f))
+    .collect();
+    std::fs::remove_dir_all(out.join("charts")).unwrap();
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .args(["report", "out"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let after: Vec<Vec<u8>> = [
+        "charts/latency_cdf.png",
+        "charts/hit_ratio_over_time.svg",
+        "report.html",
+    ]
+    .iter()
+    .map(|f| read(f))
+    .collect();
+    assert!(
+        before == after,
+        "the charts and the report are redrawn byte for byte"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .args(["report", "no-such-folder"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -3,8 +3,10 @@
 //! licence is beside it in `assets/fonts`), so nothing outside cargo is needed.
 
 mod draw;
+mod html;
 mod table;
 
+pub use html::HEADLINE;
 pub use table::Table;
 
 use std::io;
@@ -20,6 +22,12 @@ pub const CHARTS: [&str; 4] = [
 
 /// Width and height of every chart, pixels.
 pub const SIZE: (u32, u32) = (1200, 800);
+
+/// Draws the charts of the run in `dir` and writes `dir/report.html`, which shows them.
+pub fn report(dir: &Path) -> io::Result<()> {
+    render(dir)?;
+    html::write(dir)
+}
 
 /// Draws every chart of the run in `dir` into `dir/charts/`, as PNG and SVG.
 pub fn render(dir: &Path) -> io::Result<()> {

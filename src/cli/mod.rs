@@ -45,6 +45,11 @@ enum Command {
     },
     /// Check a signed URL or signed cookies against a public key: prints `valid` or why not.
     Verify(sign::VerifyArgs),
+    /// Draw the charts and report.html of an earlier run again, from its CSV files.
+    Report {
+        /// The run's results folder.
+        dir: PathBuf,
+    },
 }
 
 /// Settings that change the scenario from the command line.
@@ -129,6 +134,12 @@ pub fn main() -> i32 {
         Command::Bench(args) => bench::bench(args),
         Command::Sign { what } => sign::sign(what),
         Command::Verify(args) => sign::verify(args),
+        Command::Report { dir } => edgesim::charts::report(&dir).map_err(|e| {
+            Failure::BadInput(anyhow::anyhow!(
+                "{}: not a complete results folder: {e}",
+                dir.display()
+            ))
+        }),
     };
     match result {
         Ok(()) => 0,

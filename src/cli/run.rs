@@ -26,7 +26,7 @@ pub struct RunArgs {
     /// Write this share (0 to 1) of counted requests to requests.csv (sets log_sample_rate).
     #[arg(long, value_name = "RATE")]
     log_sample: Option<f64>,
-    /// Skip drawing the charts in <out>/charts/.
+    /// Skip the charts in <out>/charts/ and report.html, which shows them.
     #[arg(long)]
     no_charts: bool,
     #[command(flatten)]
@@ -130,7 +130,7 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
             if args.no_charts {
                 Ok(())
             } else {
-                edgesim::charts::render(&out)
+                edgesim::charts::report(&out)
             }
         });
     written.with_context(cannot).map_err(Failure::Failed)?;

@@ -1,0 +1,130 @@
+//! `report.html`: one self-contained page per run (charts inline as SVG, tables from the
+//! CSV files, the resolved scenario in a collapsible block), which opens in any browser
+//! without a network.
+
+use super::{Table, CHARTS};
+use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
+
+/// What each chart shows, one line.
+fn caption(stem: &str) -> &'static str {
+    match stem {
+        "latency_cdf" => "How many requests got their first byte within a given time, overall and per result type.",
+        "hit_ratio_over_time" => "Each minute's hit ratio at the busiest POPs: dips show outages, flash crowds and re-warming.",
+        "requests_per_pop" => "Where the traffic went.",
+        "latency_by_region" => "Median and tail latency each client region sees.",
+        _ => "",
+    }
+}
+
+/// The headline numbers: summary column, label.
+pub const HEADLINE: [(&str, &str); 10] = [
+    ("requests", "requests"),
+    ("hit_ratio", "hit ratio"),
+    ("byte_hit_ratio", "byte hit ratio"),
+    ("origin_offload", "origin offload"),
+    ("latency_p50_ms", "p50 (ms)"),
+    ("latency_p99_ms", "p99 (ms)"),
+    ("failovers", "failovers"),
+    ("errors", "errors"),
+    ("forbidden_https_only", "403 https-only"),
+    ("denied_bad_signature", "403 bad signature"),
+];
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An HTML table of `columns` (with their labels) of every row of `t`.
+fn table(t: &Table, columns: &[(&str, &str)]) -> String {
+    let mut out = String::from("<table><tr>");
+    for (_, label) in columns {
+        let _ = write!(out, "<th>{}</th>", escape(label));
+    }
+    out.push_str("</tr>");
+    for r in t.rows() {
+        out.push_str("<tr>");
+        for (name, _) in columns {
+            let _ = write!(out, "<td>{}</td>", escape(t.text(r, name)));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</table>");
+    out
+}
+
+/// Writes `dir/report.html` from the run's files in `dir` (charts included).
+pub fn write(dir: &Path) -> io::Result<()> {
+    let summary = Table::read(&dir.join("summary.csv"))?;
+    let pops = Table::read(&dir.join("pops.csv"))?;
+    let behaviors = Table::read(&dir.join("behaviors.csv"))?;
+    let faults = Table::read(&dir.join("faults.csv"))?;
+    let scenario = std::fs::read_to_string(dir.join("scenario.resolved.toml"))?;
+    let row = summary.rows().first().cloned().unwrap_or_default();
+    let name = summary.text(&row, "scenario");
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>edgesim: {n}</title>\
+         <style>body{{font-family:sans-serif;max-width:1240px;margin:2em auto}}\
+         table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}\
+         th{{background:#f4f4f4}}figure{{margin:2em 0}}</style></head><body>\
+         <h1>edgesim run: {n}</h1><p>seed {seed}, {span} simulated seconds measured, {req} requests counted</p>",
+        n = escape(name),
+        seed = escape(summary.text(&row, "seed")),
+        span = escape(summary.text(&row, "measured_s")),
+        req = escape(summary.text(&row, "requests")),
+    );
+    html.push_str("<h2>Headline</h2>");
+    html.push_str(&table(&summary, &HEADLINE));
+    html.push_str("<h2>Charts</h2>");
+    for stem in CHARTS {
+        let svg = std::fs::read_to_string(dir.join("charts").join(format!("{stem}.svg")))?;
+        let _ = write!(
+            html,
+            "<figure>{svg}<figcaption>{}</figcaption></figure>",
+            escape(caption(stem))
+        );
+    }
+    let per_view = [
+        ("requests", "requests"),
+        ("hit_ratio", "hit ratio"),
+        ("byte_hit_ratio", "byte hit ratio"),
+        ("latency_p50_ms", "p50 (ms)"),
+        ("latency_p99_ms", "p99 (ms)"),
+        ("errors", "errors"),
+    ];
+    html.push_str("<h2>POPs</h2>");
+    html.push_str(&table(&pops, &[&[("pop", "POP")][..], &per_view].concat()));
+    html.push_str("<h2>Cache behaviors</h2>");
+    let key = [("path_pattern", "path pattern")];
+    html.push_str(&table(&behaviors, &[&key[..], &per_view].concat()));
+    html.push_str("<h2>Fault schedule</h2>");
+    if faults.rows().is_empty() {
+        html.push_str("<p>No faults were injected.</p>");
+    } else {
+        html.push_str(&table(
+            &faults,
+            &[
+                ("kind", "kind"),
+                ("target", "target"),
+                ("start_s", "start (s)"),
+                ("end_s", "end (s)"),
+                ("affected", "affected"),
+                ("recovered_after_s", "recovered after (s)"),
+            ],
+        ));
+    }
+    let _ = write!(
+        html,
+        "<h2>Scenario</h2><details><summary>The resolved scenario</summary><pre>{}</pre></details></body></html>\n",
+        escape(&scenario)
+    );
+    let tmp = dir.join(".report.html.tmp");
+    std::fs::write(&tmp, html)?;
+    std::fs::rename(tmp, dir.join("report.html"))
+}
