@@ -18,6 +18,15 @@ fn run(dir: &Path, extra: &[&str]) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
+/// `edgesim report FOLDER` in `dir`.
+fn report(dir: &Path, folder: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .args(["report", folder])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
 /// Width and height from a PNG's IHDR chunk.
 fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG signature");
@@ -114,11 +123,7 @@ fn edgesim_report_draws_an_earlier_run_again_identically() {
     .collect();
     std::fs::remove_dir_all(out.join("charts")).unwrap();
     std::fs::remove_file(out.join("report.html")).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_edgesim"))
-        .args(["report", "out"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let o = report(dir.path(), "out");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let after: Vec<Vec<u8>> = [
         "charts/latency_cdf.png",
@@ -132,10 +137,5 @@ fn edgesim_report_draws_an_earlier_run_again_identically() {
         before == after,
         "the charts and the report are redrawn byte for byte"
     );
-    let o = Command::new(env!("CARGO_BIN_EXE_edgesim"))
-        .args(["report", "no-such-folder"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(report(dir.path(), "no-such-folder").status.code(), Some(2));
 }

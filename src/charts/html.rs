@@ -119,9 +119,9 @@ pub fn write(dir: &Path) -> io::Result<()> {
             ],
         ));
     }
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<h2>Scenario</h2><details><summary>The resolved scenario</summary><pre>{}</pre></details></body></html>\n",
+        "<h2>Scenario</h2><details><summary>The resolved scenario</summary><pre>{}</pre></details></body></html>",
         escape(&scenario)
     );
     let tmp = dir.join(".report.html.tmp");
