@@ -173,7 +173,18 @@ fn named_lines<'a, DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
 }
 
 /// Hit ratio over time, one line per POP (the eight busiest).
-pub fn hit_ratio_over_time(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
+/// Fault windows shaded grey, from `faults.csv`.
+pub fn hit_ratio_over_time(path: &Path, svg: bool, t: &Table, faults: &Table) -> io::Result<()> {
+    let windows: Vec<(f64, f64)> = faults
+        .rows()
+        .iter()
+        .map(|r| {
+            (
+                faults.num(r, "start_s") / 60.0,
+                faults.num(r, "end_s") / 60.0,
+            )
+        })
+        .collect();
     let mut lines: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     let mut volume: BTreeMap<String, f64> = BTreeMap::new();
     for r in t.rows() {
@@ -218,12 +229,13 @@ pub fn hit_ratio_over_time(path: &Path, svg: bool, t: &Table) -> io::Result<()> 
             (p, points)
         })
         .collect();
-    render!(path, svg, time_chart(&shown))
+    render!(path, svg, time_chart(&shown, &windows))
 }
 
 fn time_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     lines: &[(String, Vec<(f64, f64)>)],
+    windows: &[(f64, f64)],
 ) -> Result<(), String> {
     root.fill(&WHITE).map_err(e)?;
     let end = lines
@@ -245,8 +257,46 @@ fn time_chart<DB: DrawingBackend>(
         .label_style(("sans-serif", 18))
         .draw()
         .map_err(e)?;
-    named_lines(&mut chart, lines.iter().map(|(n, p)| (n, p)), 2)?;
+    let shade = RGBColor(128, 128, 128).mix(0.2);
+    chart
+        .draw_series(
+            windows.iter().map(|&(a, b)| {
+                Rectangle::new([(a.min(end), 0.0), (b.min(end), 1.0)], shade.filled())
+            }),
+        )
+        .map_err(e)?;
+    // A POP with no traffic for a while (an outage) gets a gap, not a line across it.
+    for (i, (name, points)) in lines.iter().enumerate() {
+        let style = colour(i).stroke_width(2);
+        for (k, run) in runs(points).into_iter().enumerate() {
+            let series = chart.draw_series(LineSeries::new(run, style)).map_err(e)?;
+            if k == 0 {
+                series
+                    .label(name.clone())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            }
+        }
+    }
     legend(&mut chart, SeriesLabelPosition::LowerRight)
+}
+
+/// `points` split where the time between neighbours is more than one and a half of the
+/// usual step.
+fn runs(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+    let step = points
+        .windows(2)
+        .map(|w| w[1].0 - w[0].0)
+        .fold(f64::INFINITY, f64::min);
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    for (i, &p) in points.iter().enumerate() {
+        if i == 0 || p.0 - points[i - 1].0 > 1.5 * step {
+            out.push(Vec::new());
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(p);
+        }
+    }
+    out
 }
 
 /// Requests per POP, busiest first.
@@ -263,34 +313,47 @@ pub fn requests_per_pop(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
     render!(path, svg, bar_chart(titles, &labels, &series))
 }
 
+/// Median and 99th percentile latency per negotiated viewer protocol.
+pub fn latency_by_protocol(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
+    latency_bars(
+        path,
+        svg,
+        t,
+        "protocol",
+        ("Latency by viewer protocol", "protocol"),
+    )
+}
+
 /// Median and 99th percentile latency per client region.
 pub fn latency_by_region(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
+    latency_bars(
+        path,
+        svg,
+        t,
+        "region",
+        ("Latency by client region", "client region"),
+    )
+}
+
+/// p50 and p99 bars, one group per row of `t`, named by its `key` column.
+fn latency_bars(
+    path: &Path,
+    svg: bool,
+    t: &Table,
+    key: &str,
+    (title, x_desc): (&str, &str),
+) -> io::Result<()> {
     let labels: Vec<String> = t
         .rows()
         .iter()
-        .map(|r| t.text(r, "region").to_string())
+        .map(|r| t.text(r, key).to_string())
         .collect();
+    let column = |c: &str| t.rows().iter().map(|r| t.num(r, c)).collect::<Vec<f64>>();
     let series = [
-        (
-            "p50".to_string(),
-            t.rows()
-                .iter()
-                .map(|r| t.num(r, "latency_p50_ms"))
-                .collect(),
-        ),
-        (
-            "p99".to_string(),
-            t.rows()
-                .iter()
-                .map(|r| t.num(r, "latency_p99_ms"))
-                .collect(),
-        ),
+        ("p50".to_string(), column("latency_p50_ms")),
+        ("p99".to_string(), column("latency_p99_ms")),
     ];
-    let titles = (
-        "Latency by client region",
-        "client region",
-        "time to first byte (ms)",
-    );
+    let titles = (title, x_desc, "time to first byte (ms)");
     render!(path, svg, bar_chart(titles, &labels, &series))
 }
 

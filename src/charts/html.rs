@@ -11,9 +11,10 @@ use std::path::Path;
 fn caption(stem: &str) -> &'static str {
     match stem {
         "latency_cdf" => "How many requests got their first byte within a given time, overall and per result type.",
-        "hit_ratio_over_time" => "Each minute's hit ratio at the busiest POPs: dips show outages, flash crowds and re-warming.",
+        "hit_ratio_over_time" => "Each interval's hit ratio at the busiest POPs, injected faults shaded: dips show outages, flash crowds and re-warming.",
         "requests_per_pop" => "Where the traffic went.",
         "latency_by_region" => "Median and tail latency each client region sees.",
+        "latency_by_protocol" => "Median and tail latency by the HTTP and TLS versions viewers negotiated.",
         _ => "",
     }
 }

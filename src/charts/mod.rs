@@ -13,11 +13,12 @@ use std::io;
 use std::path::Path;
 
 /// The charts every run draws, by file stem.
-pub const CHARTS: [&str; 4] = [
+pub const CHARTS: [&str; 5] = [
     "latency_cdf",
     "hit_ratio_over_time",
     "requests_per_pop",
     "latency_by_region",
+    "latency_by_protocol",
 ];
 
 /// Width and height of every chart, pixels.
@@ -38,12 +39,15 @@ pub fn render(dir: &Path) -> io::Result<()> {
     let series = Table::read(&dir.join("timeseries.csv"))?;
     let pops = Table::read(&dir.join("pops.csv"))?;
     let regions = Table::read(&dir.join("regions.csv"))?;
+    let protocols = Table::read(&dir.join("protocols.csv"))?;
+    let faults = Table::read(&dir.join("faults.csv"))?;
     for svg in [false, true] {
         let file = |stem: &str| out.join(format!("{stem}.{}", if svg { "svg" } else { "png" }));
         draw::latency_cdf(&file("latency_cdf"), svg, &cdf)?;
-        draw::hit_ratio_over_time(&file("hit_ratio_over_time"), svg, &series)?;
+        draw::hit_ratio_over_time(&file("hit_ratio_over_time"), svg, &series, &faults)?;
         draw::requests_per_pop(&file("requests_per_pop"), svg, &pops)?;
         draw::latency_by_region(&file("latency_by_region"), svg, &regions)?;
+        draw::latency_by_protocol(&file("latency_by_protocol"), svg, &protocols)?;
     }
     Ok(())
 }
