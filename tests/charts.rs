@@ -139,3 +139,46 @@ fn edgesim_report_draws_an_earlier_run_again_identically() {
     );
     assert_eq!(report(dir.path(), "no-such-folder").status.code(), Some(2));
 }
+
+#[test]
+fn errors_get_their_chart_only_when_there_are_some() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/origin-failover.toml");
+    let o = Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .arg("run")
+        .arg(&scenario)
+        .args(["--out", "failover", "-q", "--set", "workload.rate=100"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let png = std::fs::read(dir.path().join("failover/charts/errors_over_time.png")).unwrap();
+    assert_eq!(png_size(&png), edgesim::charts::SIZE);
+    let html = std::fs::read_to_string(dir.path().join("failover/report.html")).unwrap();
+    assert_eq!(
+        html.matches("<svg").count(),
+        edgesim::charts::CHARTS.len() + 1
+    );
+    // A run without errors has no such chart.
+    let quiet = Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .arg("run")
+        .arg(&scenario)
+        .args([
+            "--out",
+            "calm",
+            "-q",
+            "--set",
+            "workload.rate=100",
+            "--set",
+            "faults[0].start=100h",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        quiet.status.success(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+    assert!(!dir.path().join("calm/charts/errors_over_time.png").exists());
+}

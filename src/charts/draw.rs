@@ -155,6 +155,104 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .map_err(e)
 }
 
+/// Errors per interval over all POPs, stacked by status, and failovers as a line; drawn only
+/// when there are any. Returns whether it was drawn.
+pub fn errors_over_time(path: &Path, svg: bool, t: &Table) -> io::Result<bool> {
+    const STATUSES: [(&str, &str); 6] = [
+        ("errors_4xx", "4xx"),
+        ("errors_500", "500"),
+        ("errors_502", "502"),
+        ("errors_503", "503"),
+        ("errors_504", "504"),
+        ("errors_5xx_other", "other 5xx"),
+    ];
+    let mut per: BTreeMap<u64, [f64; 7]> = BTreeMap::new();
+    for r in t.rows() {
+        let slot = per.entry(t.num(r, "interval_start_s") as u64).or_default();
+        for (i, (column, _)) in STATUSES.iter().enumerate() {
+            slot[i] += t.num(r, column);
+        }
+        slot[6] += t.num(r, "failovers");
+    }
+    if per.values().all(|v| v.iter().all(|&x| x == 0.0)) {
+        return Ok(false);
+    }
+    // Stacked: each status's band sits on the ones before it.
+    let minutes: Vec<f64> = per.keys().map(|&s| s as f64 / 60.0).collect();
+    let mut bands: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    let mut base = vec![0.0; per.len()];
+    for (i, (_, label)) in STATUSES.iter().enumerate() {
+        for (b, v) in base.iter_mut().zip(per.values()) {
+            *b += v[i];
+        }
+        bands.push((
+            label.to_string(),
+            minutes.iter().copied().zip(base.clone()).collect(),
+        ));
+    }
+    let failovers: Vec<(f64, f64)> = minutes
+        .iter()
+        .copied()
+        .zip(per.values().map(|v| v[6]))
+        .collect();
+    render!(path, svg, errors_chart(&bands, &failovers))?;
+    Ok(true)
+}
+
+fn errors_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    bands: &[(String, Vec<(f64, f64)>)],
+    failovers: &[(f64, f64)],
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(e)?;
+    let end = bands
+        .iter()
+        .flat_map(|b| &b.1)
+        .map(|p| p.0)
+        .fold(1.0, f64::max);
+    let top = bands
+        .iter()
+        .flat_map(|b| &b.1)
+        .chain(failovers)
+        .map(|p| p.1)
+        .fold(1.0, f64::max)
+        * 1.1;
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            "Errors per interval by status, and failovers",
+            ("sans-serif", 32),
+        )
+        .margin(20)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .build_cartesian_2d(0f64..end, 0f64..top)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .y_label_formatter(&|v: &f64| tick(*v))
+        .x_desc("simulated time (minutes)")
+        .y_desc("requests per interval")
+        .label_style(("sans-serif", 18))
+        .draw()
+        .map_err(e)?;
+    // Top band first, so each lower band is drawn over the one above it.
+    for (i, (name, points)) in bands.iter().enumerate().rev() {
+        let c = colour(i);
+        chart
+            .draw_series(AreaSeries::new(points.iter().copied(), 0.0, c.mix(0.6)))
+            .map_err(e)?
+            .label(name.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()));
+    }
+    let style = BLACK.stroke_width(2);
+    chart
+        .draw_series(LineSeries::new(failovers.iter().copied(), style))
+        .map_err(e)?
+        .label("failovers")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    legend(&mut chart, SeriesLabelPosition::UpperRight)
+}
+
 /// One labelled line per `(name, points)`, in palette order.
 fn named_lines<'a, DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
     chart: &mut ChartContext<'_, DB, CT>,

@@ -2,7 +2,7 @@
 //! CSV files, the resolved scenario in a collapsible block), which opens in any browser
 //! without a network.
 
-use super::{Table, CHARTS};
+use super::{Table, CHARTS, OCCASIONAL};
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
@@ -14,6 +14,7 @@ fn caption(stem: &str) -> &'static str {
         "hit_ratio_over_time" => "Each interval's hit ratio at the busiest POPs, injected faults shaded: dips show outages, flash crowds and re-warming.",
         "requests_per_pop" => "Where the traffic went.",
         "latency_by_region" => "Median and tail latency each client region sees.",
+        "errors_over_time" => "Errors per interval over all POPs, stacked by status, and the requests that failed over.",
         "latency_by_protocol" => "Median and tail latency by the HTTP and TLS versions viewers negotiated.",
         _ => "",
     }
@@ -83,8 +84,12 @@ pub fn write(dir: &Path) -> io::Result<()> {
     html.push_str("<h2>Headline</h2>");
     html.push_str(&table(&summary, &HEADLINE));
     html.push_str("<h2>Charts</h2>");
-    for stem in CHARTS {
-        let svg = std::fs::read_to_string(dir.join("charts").join(format!("{stem}.svg")))?;
+    for stem in CHARTS.iter().chain(&OCCASIONAL) {
+        let path = dir.join("charts").join(format!("{stem}.svg"));
+        if OCCASIONAL.contains(stem) && !path.exists() {
+            continue;
+        }
+        let svg = std::fs::read_to_string(path)?;
         let _ = write!(
             html,
             "<figure>{svg}<figcaption>{}</figcaption></figure>",

@@ -21,6 +21,9 @@ pub const CHARTS: [&str; 5] = [
     "latency_by_protocol",
 ];
 
+/// Charts drawn only when a run has something to show in them.
+pub const OCCASIONAL: [&str; 1] = ["errors_over_time"];
+
 /// Width and height of every chart, pixels.
 pub const SIZE: (u32, u32) = (1200, 800);
 
@@ -48,6 +51,11 @@ pub fn render(dir: &Path) -> io::Result<()> {
         draw::requests_per_pop(&file("requests_per_pop"), svg, &pops)?;
         draw::latency_by_region(&file("latency_by_region"), svg, &regions)?;
         draw::latency_by_protocol(&file("latency_by_protocol"), svg, &protocols)?;
+        let errors = file("errors_over_time");
+        if !draw::errors_over_time(&errors, svg, &series)? && errors.exists() {
+            // A chart left from an earlier drawing of this folder would no longer be true.
+            std::fs::remove_file(errors)?;
+        }
     }
     Ok(())
 }
