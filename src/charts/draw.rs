@@ -1,5 +1,6 @@
 //! The charts themselves, each drawn once for any plotters backend (PNG or SVG).
 
+use super::style::{colour, runs, tick};
 use super::{Table, SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -14,21 +15,6 @@ pub fn register_font() {
     // Registering twice is harmless; a font that fails to load would show as missing text,
     // which the tests would catch.
     let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
-}
-
-/// A distinct colour for series `i`.
-fn colour(i: usize) -> RGBColor {
-    const PALETTE: [RGBColor; 8] = [
-        RGBColor(31, 119, 180),
-        RGBColor(255, 127, 14),
-        RGBColor(44, 160, 44),
-        RGBColor(214, 39, 40),
-        RGBColor(148, 103, 189),
-        RGBColor(140, 86, 75),
-        RGBColor(227, 119, 194),
-        RGBColor(127, 127, 127),
-    ];
-    PALETTE[i % PALETTE.len()]
 }
 
 fn err(e: impl std::fmt::Display) -> io::Error {
@@ -55,25 +41,6 @@ fn finish<DB: DrawingBackend>(
 ) -> io::Result<()> {
     drawn.map_err(err)?;
     root.present().map_err(err)
-}
-
-/// A tick label: whole numbers with thousands separators, others with one decimal.
-fn tick(v: f64) -> String {
-    if v.fract() != 0.0 || v.abs() >= 1e15 {
-        return format!("{v:.1}");
-    }
-    let digits = format!("{}", v.abs() as u64);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 {
-        out.insert(0, '-');
-    }
-    out
 }
 
 /// A plotters error as text.
@@ -376,25 +343,6 @@ fn time_chart<DB: DrawingBackend>(
         }
     }
     legend(&mut chart, SeriesLabelPosition::LowerRight)
-}
-
-/// `points` split where the time between neighbours is more than one and a half of the
-/// usual step.
-fn runs(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
-    let step = points
-        .windows(2)
-        .map(|w| w[1].0 - w[0].0)
-        .fold(f64::INFINITY, f64::min);
-    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
-    for (i, &p) in points.iter().enumerate() {
-        if i == 0 || p.0 - points[i - 1].0 > 1.5 * step {
-            out.push(Vec::new());
-        }
-        if let Some(last) = out.last_mut() {
-            last.push(p);
-        }
-    }
-    out
 }
 
 /// Requests per POP, busiest first.

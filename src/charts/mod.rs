@@ -4,6 +4,7 @@
 
 mod draw;
 mod html;
+mod style;
 mod table;
 
 pub use html::HEADLINE;
