@@ -113,26 +113,17 @@ fn edgesim_report_draws_an_earlier_run_again_identically() {
     run(dir.path(), &[]);
     let out = dir.path().join("out");
     let read = |name: &str| std::fs::read(out.join(name)).unwrap();
-    let before: Vec<Vec<u8>> = [
+    let files = [
         "charts/latency_cdf.png",
         "charts/hit_ratio_over_time.svg",
         "report.html",
-    ]
-    .iter()
-    .map(|f| read(f))
-    .collect();
+    ];
+    let before: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();
     std::fs::remove_dir_all(out.join("charts")).unwrap();
     std::fs::remove_file(out.join("report.html")).unwrap();
     let o = report(dir.path(), "out");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let after: Vec<Vec<u8>> = [
-        "charts/latency_cdf.png",
-        "charts/hit_ratio_over_time.svg",
-        "report.html",
-    ]
-    .iter()
-    .map(|f| read(f))
-    .collect();
+    let after: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();
     assert!(
         before == after,
         "the charts and the report are redrawn byte for byte"

@@ -385,17 +385,8 @@ impl Tiers {
     /// Sends fetch `f` to `origin` (an origin group's secondary) at `now`, through that
     /// origin's own shield if it has one.
     pub fn retarget(&mut self, f: u32, origin: u16, now: Nanos, queue: &mut EventQueue<Event>) {
-        let x = &self.fetches[f as usize];
-        let (site, store, viewer_https) = (x.site, x.store, x.viewer_https);
-        let (upstream, role, half_rtt, conn_site) = self.next_hop(site, origin, store, now);
-        let https = self.origin_https(origin, viewer_https);
+        self.route(f, origin, now);
         let x = &mut self.fetches[f as usize];
-        x.origin = origin;
-        x.upstream = upstream;
-        x.role = role;
-        x.half_rtt = half_rtt;
-        x.conn_site = conn_site;
-        x.https = https;
         x.attempt = 0;
         x.failed_over = true;
         // The site already processed the request; the secondary is asked at once, so the

@@ -200,9 +200,6 @@ impl Tiers {
     }
 
     fn new_fetch(&mut self, site: u16, want: Want, cacheable: bool, now: Nanos) -> u32 {
-        let (upstream, role, half_rtt, conn_site) =
-            self.next_hop(site, want.origin, cacheable, now);
-        let https = self.origin_https(want.origin, want.https);
         let slot = self.free.pop().unwrap_or_else(|| {
             // Fetch ids leave the top two bits free for `OriginResponded`'s job tags; a
             // billion fetches in flight would need hundreds of GB first.
@@ -212,30 +209,41 @@ impl Tiers {
         });
         let f = &mut self.fetches[slot as usize];
         f.site = site;
-        f.upstream = upstream;
-        f.role = role;
         f.key = want.key;
         f.object = want.object;
         f.class = want.class;
         f.behavior = want.behavior;
-        f.origin = want.origin;
         f.group = want.group;
         f.failed_over = false;
         f.method = want.method;
         f.attempt = 0;
         f.generation = 0;
         f.store = cacheable;
+        f.viewer_https = want.https;
         f.registered = false;
         f.led = false;
         f.conditional = None;
-        f.half_rtt = half_rtt;
-        f.conn_site = conn_site;
-        f.https = https;
-        f.viewer_https = want.https;
         f.counted = want.counted;
         f.answer = Answer::default();
         debug_assert!(f.waiters.is_empty());
+        self.route(slot, want.origin, now);
         slot
+    }
+
+    /// Points fetch `f` (its site, `store` and viewer scheme set) at `origin` at `now`: its
+    /// next hop, tier, delay, connecting site and origin scheme.
+    pub(super) fn route(&mut self, f: u32, origin: u16, now: Nanos) {
+        let x = &self.fetches[f as usize];
+        let (site, store, viewer_https) = (x.site, x.store, x.viewer_https);
+        let (upstream, role, half_rtt, conn_site) = self.next_hop(site, origin, store, now);
+        let https = self.origin_https(origin, viewer_https);
+        let x = &mut self.fetches[f as usize];
+        x.origin = origin;
+        x.upstream = upstream;
+        x.role = role;
+        x.half_rtt = half_rtt;
+        x.conn_site = conn_site;
+        x.https = https;
     }
 
     /// Sends fetch `f` upstream at `now`, after the site's processing.
