@@ -112,18 +112,18 @@ fn edgesim_report_draws_an_earlier_run_again_identically() {
     let dir = tempfile::tempdir().unwrap();
     run(dir.path(), &[]);
     let out = dir.path().join("out");
-    let read = |name: &str| std::fs::read(out.join(name)).unwrap();
-    let files = [
-        "charts/latency_cdf.png",
-        "charts/hit_ratio_over_time.svg",
-        "report.html",
-    ];
-    let before: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();
+    let read = |name: &String| std::fs::read(out.join(name)).unwrap();
+    let mut files: Vec<String> = edgesim::charts::CHARTS
+        .iter()
+        .flat_map(|stem| ["png", "svg"].map(|ext| format!("charts/{stem}.{ext}")))
+        .collect();
+    files.push("report.html".into());
+    let before: Vec<Vec<u8>> = files.iter().map(read).collect();
     std::fs::remove_dir_all(out.join("charts")).unwrap();
     std::fs::remove_file(out.join("report.html")).unwrap();
     let o = report(dir.path(), "out");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let after: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();
+    let after: Vec<Vec<u8>> = files.iter().map(read).collect();
     assert!(
         before == after,
         "the charts and the report are redrawn byte for byte"
@@ -131,18 +131,27 @@ fn edgesim_report_draws_an_earlier_run_again_identically() {
     assert_eq!(report(dir.path(), "no-such-folder").status.code(), Some(2));
 }
 
+/// Runs `scenarios/NAME.toml` into `out` in `dir`, with `--set` of each of `sets`.
+fn run_scenario(dir: &Path, name: &str, out: &str, sets: &[&str]) {
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+    let mut c = Command::new(env!("CARGO_BIN_EXE_edgesim"));
+    c.arg("run").arg(&scenario).args(["--out", out, "-q"]);
+    for s in sets {
+        c.args(["--set", s]);
+    }
+    let o = c.current_dir(dir).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn errors_get_their_chart_only_when_there_are_some() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/origin-failover.toml");
-    let o = Command::new(env!("CARGO_BIN_EXE_edgesim"))
-        .arg("run")
-        .arg(&scenario)
-        .args(["--out", "failover", "-q", "--set", "workload.rate=100"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run_scenario(
+        dir.path(),
+        "origin-failover",
+        "failover",
+        &["workload.rate=100"],
+    );
     let png = std::fs::read(dir.path().join("failover/charts/errors_over_time.png")).unwrap();
     assert_eq!(png_size(&png), edgesim::charts::SIZE);
     let html = std::fs::read_to_string(dir.path().join("failover/report.html")).unwrap();
@@ -151,25 +160,37 @@ fn errors_get_their_chart_only_when_there_are_some() {
         edgesim::charts::CHARTS.len() + 1
     );
     // A run without errors has no such chart.
-    let quiet = Command::new(env!("CARGO_BIN_EXE_edgesim"))
-        .arg("run")
-        .arg(&scenario)
-        .args([
-            "--out",
-            "calm",
-            "-q",
-            "--set",
-            "workload.rate=100",
-            "--set",
-            "faults[0].start=100h",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        quiet.status.success(),
-        "{}",
-        String::from_utf8_lossy(&quiet.stderr)
-    );
+    let calm = ["workload.rate=100", "faults[0].start=100h"];
+    run_scenario(dir.path(), "origin-failover", "calm", &calm);
     assert!(!dir.path().join("calm/charts/errors_over_time.png").exists());
+}
+
+#[test]
+fn refused_and_denied_requests_get_a_403_chart_by_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    run_scenario(
+        dir.path(),
+        "signed-content",
+        "signed",
+        &["workload.rate=20"],
+    );
+    let charts = dir.path().join("signed/charts");
+    let png = std::fs::read(charts.join("denials_over_time.png")).unwrap();
+    assert_eq!(png_size(&png), edgesim::charts::SIZE);
+    let svg = std::fs::read_to_string(charts.join("denials_over_time.svg")).unwrap();
+    // The scenario's expired and forged links are named in the legend.
+    assert!(svg.contains("expired") && svg.contains("bad signature"));
+    let html = std::fs::read_to_string(dir.path().join("signed/report.html")).unwrap();
+    let occasional = edgesim::charts::OCCASIONAL
+        .iter()
+        .filter(|stem| charts.join(format!("{stem}.svg")).exists())
+        .count();
+    assert_eq!(occasional, 2, "403s are errors too");
+    assert_eq!(
+        html.matches("<svg").count(),
+        edgesim::charts::CHARTS.len() + occasional
+    );
+    // A run without 403s has no such chart.
+    run(dir.path(), &[]);
+    assert!(!dir.path().join("out/charts/denials_over_time.png").exists());
 }

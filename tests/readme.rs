@@ -2,7 +2,8 @@
 //! gives the test command that CI runs.
 
 use edgesim::report::{
-    CONNECTION_COLUMNS, FAILOVER_COLUMNS, FAULT_COLUMNS, RUN_FILES, SUMMARY_KEYS,
+    CONNECTION_COLUMNS, FAILOVER_COLUMNS, FAULT_COLUMNS, ORIGIN_SERIES_COLUMNS, REGION_POP_COLUMNS,
+    RUN_FILES, SUMMARY_KEYS,
 };
 use edgesim::stats::columns::{metrics, ORIGINS};
 
@@ -26,6 +27,7 @@ fn every_column_is_documented_with_its_meaning() {
         );
     }
     let files = FAILOVER_COLUMNS.iter().chain(FAULT_COLUMNS);
+    let files = files.chain(ORIGIN_SERIES_COLUMNS).chain(REGION_POP_COLUMNS);
     for (name, doc) in files.chain(CONNECTION_COLUMNS) {
         assert!(
             README.contains(&format!("| `{name}` | {doc} |")),

@@ -1,75 +1,47 @@
 //! The charts themselves, each drawn once for any plotters backend (PNG or SVG).
 
-use super::style::{colour, runs, tick};
-use super::{Table, SIZE};
+use super::frame::{e, legend, named_lines};
+use super::style::{centre_label, colour, tick};
+use super::Table;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
-const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-
-/// Makes the embedded font the one plotters draws "sans-serif" with.
-pub fn register_font() {
-    // Registering twice is harmless; a font that fails to load would show as missing text,
-    // which the tests would catch.
-    let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
-}
-
-fn err(e: impl std::fmt::Display) -> io::Error {
-    io::Error::other(e.to_string())
-}
-
-/// Draws with the generic `$draw(&root, ...)` into `$path`, as SVG or PNG.
-macro_rules! render {
-    ($path:expr, $svg:expr, $draw:ident($($arg:expr),*)) => {
-        if $svg {
-            let root = SVGBackend::new($path, SIZE).into_drawing_area();
-            finish(&root, $draw(&root, $($arg),*))
-        } else {
-            let root = BitMapBackend::new($path, SIZE).into_drawing_area();
-            finish(&root, $draw(&root, $($arg),*))
-        }
-    };
-}
-
-/// Presents a drawn chart, or reports why it could not be drawn.
-fn finish<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    drawn: Result<(), String>,
-) -> io::Result<()> {
-    drawn.map_err(err)?;
-    root.present().map_err(err)
-}
-
-/// A plotters error as text.
-fn e(x: impl std::fmt::Display) -> String {
-    x.to_string()
-}
-
 /// Latency CDF per outcome, log-scaled latency, with the overall p50 and p99 marked.
 pub fn latency_cdf(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
-    let mut lines: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-    for r in t.rows() {
-        let ms = t.num(r, "latency_ms").max(0.01);
-        lines
-            .entry(t.text(r, "outcome").to_string())
-            .or_default()
-            .push((ms, t.num(r, "quantile")));
-    }
-    render!(path, svg, cdf_chart(&lines))
+    let lines = cdf_lines(t);
+    let title = "Latency distribution by result type";
+    render!(path, svg, cdf_chart(title, &lines, true))
 }
 
-fn cdf_chart<DB: DrawingBackend>(
+/// The CDF lines of a `latency_cdf.csv` table, per outcome in file order (`All` first).
+pub fn cdf_lines(t: &Table) -> Vec<(String, Vec<(f64, f64)>)> {
+    let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
+    for r in t.rows() {
+        let outcome = t.text(r, "outcome");
+        let point = (t.num(r, "latency_ms").max(0.01), t.num(r, "quantile"));
+        match lines.last_mut() {
+            Some(line) if line.0 == outcome => line.1.push(point),
+            _ => lines.push((outcome.to_string(), vec![point])),
+        }
+    }
+    lines
+}
+
+/// CDF lines on a log latency axis; with `marks`, the p50 and p99 of the first line.
+pub fn cdf_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    lines: &BTreeMap<String, Vec<(f64, f64)>>,
+    title: &str,
+    lines: &[(String, Vec<(f64, f64)>)],
+    marks: bool,
 ) -> Result<(), String> {
     root.fill(&WHITE).map_err(e)?;
-    let max = lines.values().flatten().map(|p| p.0).fold(1.0, f64::max);
-    let min = lines.values().flatten().map(|p| p.0).fold(max, f64::min);
+    let all = lines.iter().flat_map(|l| &l.1);
+    let max = all.clone().map(|p| p.0).fold(1.0, f64::max);
+    let min = all.map(|p| p.0).fold(max, f64::min);
     let mut chart = ChartBuilder::on(root)
-        .caption("Latency distribution by result type", ("sans-serif", 32))
+        .caption(title, ("sans-serif", 32))
         .margin(20)
         .x_label_area_size(60)
         .y_label_area_size(80)
@@ -82,10 +54,11 @@ fn cdf_chart<DB: DrawingBackend>(
         .label_style(("sans-serif", 18))
         .draw()
         .map_err(e)?;
-    named_lines(&mut chart, lines.iter(), 3)?;
-    if let Some(all) = lines.get("All") {
+    named_lines(&mut chart, lines.iter().map(|l| (&l.0, &l.1)), 3)?;
+    if let Some(first) = lines.first().filter(|_| marks) {
         for (q, label) in [(0.5, "p50"), (0.99, "p99")] {
-            let ms = all
+            let ms = first
+                .1
                 .iter()
                 .find(|p| p.1 >= q)
                 .map_or(0.01, |p| p.0.max(0.01));
@@ -102,244 +75,6 @@ fn cdf_chart<DB: DrawingBackend>(
                     ("sans-serif", 18),
                 )))
                 .map_err(e)?;
-        }
-    }
-    legend(&mut chart, SeriesLabelPosition::LowerRight)
-}
-
-/// The legend of the labelled series, at `position`.
-fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-) -> Result<(), String> {
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 18))
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(position)
-        .draw()
-        .map_err(e)
-}
-
-/// Errors per interval over all POPs, stacked by status, and failovers as a line; drawn only
-/// when there are any. Returns whether it was drawn.
-pub fn errors_over_time(path: &Path, svg: bool, t: &Table) -> io::Result<bool> {
-    const STATUSES: [(&str, &str); 6] = [
-        ("errors_4xx", "4xx"),
-        ("errors_500", "500"),
-        ("errors_502", "502"),
-        ("errors_503", "503"),
-        ("errors_504", "504"),
-        ("errors_5xx_other", "other 5xx"),
-    ];
-    let mut per: BTreeMap<u64, [f64; 7]> = BTreeMap::new();
-    for r in t.rows() {
-        let slot = per.entry(t.num(r, "interval_start_s") as u64).or_default();
-        for (i, (column, _)) in STATUSES.iter().enumerate() {
-            slot[i] += t.num(r, column);
-        }
-        slot[6] += t.num(r, "failovers");
-    }
-    if per.values().all(|v| v.iter().all(|&x| x == 0.0)) {
-        return Ok(false);
-    }
-    // Stacked: each status's band sits on the ones before it.
-    let minutes: Vec<f64> = per.keys().map(|&s| s as f64 / 60.0).collect();
-    let mut bands: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
-    let mut base = vec![0.0; per.len()];
-    for (i, (_, label)) in STATUSES.iter().enumerate() {
-        for (b, v) in base.iter_mut().zip(per.values()) {
-            *b += v[i];
-        }
-        bands.push((
-            label.to_string(),
-            minutes.iter().copied().zip(base.clone()).collect(),
-        ));
-    }
-    let failovers: Vec<(f64, f64)> = minutes
-        .iter()
-        .copied()
-        .zip(per.values().map(|v| v[6]))
-        .collect();
-    render!(path, svg, errors_chart(&bands, &failovers))?;
-    Ok(true)
-}
-
-fn errors_chart<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    bands: &[(String, Vec<(f64, f64)>)],
-    failovers: &[(f64, f64)],
-) -> Result<(), String> {
-    root.fill(&WHITE).map_err(e)?;
-    let end = bands
-        .iter()
-        .flat_map(|b| &b.1)
-        .map(|p| p.0)
-        .fold(1.0, f64::max);
-    let top = bands
-        .iter()
-        .flat_map(|b| &b.1)
-        .chain(failovers)
-        .map(|p| p.1)
-        .fold(1.0, f64::max)
-        * 1.1;
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            "Errors per interval by status, and failovers",
-            ("sans-serif", 32),
-        )
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(100)
-        .build_cartesian_2d(0f64..end, 0f64..top)
-        .map_err(e)?;
-    chart
-        .configure_mesh()
-        .y_label_formatter(&|v: &f64| tick(*v))
-        .x_desc("simulated time (minutes)")
-        .y_desc("requests per interval")
-        .label_style(("sans-serif", 18))
-        .draw()
-        .map_err(e)?;
-    // Top band first, so each lower band is drawn over the one above it.
-    for (i, (name, points)) in bands.iter().enumerate().rev() {
-        let c = colour(i);
-        chart
-            .draw_series(AreaSeries::new(points.iter().copied(), 0.0, c.mix(0.6)))
-            .map_err(e)?
-            .label(name.clone())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()));
-    }
-    let style = BLACK.stroke_width(2);
-    chart
-        .draw_series(LineSeries::new(failovers.iter().copied(), style))
-        .map_err(e)?
-        .label("failovers")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-    legend(&mut chart, SeriesLabelPosition::UpperRight)
-}
-
-/// One labelled line per `(name, points)`, in palette order.
-fn named_lines<'a, DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
-    chart: &mut ChartContext<'_, DB, CT>,
-    lines: impl Iterator<Item = (&'a String, &'a Vec<(f64, f64)>)>,
-    width: u32,
-) -> Result<(), String> {
-    for (i, (name, points)) in lines.enumerate() {
-        let style = colour(i).stroke_width(width);
-        chart
-            .draw_series(LineSeries::new(points.iter().copied(), style))
-            .map_err(e)?
-            .label(name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-    }
-    Ok(())
-}
-
-/// Hit ratio over time, one line per POP (the eight busiest).
-/// Fault windows shaded grey, from `faults.csv`.
-pub fn hit_ratio_over_time(path: &Path, svg: bool, t: &Table, faults: &Table) -> io::Result<()> {
-    let windows: Vec<(f64, f64)> = faults
-        .rows()
-        .iter()
-        .map(|r| {
-            (
-                faults.num(r, "start_s") / 60.0,
-                faults.num(r, "end_s") / 60.0,
-            )
-        })
-        .collect();
-    let mut lines: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-    let mut volume: BTreeMap<String, f64> = BTreeMap::new();
-    for r in t.rows() {
-        let pop = t.text(r, "pop").to_string();
-        *volume.entry(pop.clone()).or_default() += t.num(r, "requests");
-        if t.num(r, "cacheable_requests") > 0.0 {
-            let minute = t.num(r, "interval_start_s") / 60.0;
-            lines
-                .entry(pop)
-                .or_default()
-                .push((minute, t.num(r, "hit_ratio")));
-        }
-    }
-    // The last interval holds only the stragglers of the run: leave out intervals with
-    // under a tenth of a POP's mean requests, whose ratios say nothing.
-    let intervals = lines.values().map(Vec::len).max().unwrap_or(1).max(1) as f64;
-    let requests: BTreeMap<(String, u64), f64> = t
-        .rows()
-        .iter()
-        .map(|r| {
-            let key = (
-                t.text(r, "pop").to_string(),
-                t.num(r, "interval_start_s") as u64,
-            );
-            (key, t.num(r, "requests"))
-        })
-        .collect();
-    for (pop, points) in lines.iter_mut() {
-        let floor = volume.get(pop).copied().unwrap_or(0.0) / intervals / 10.0;
-        points.retain(|p| {
-            let key = (pop.clone(), (p.0 * 60.0).round() as u64);
-            requests.get(&key).copied().unwrap_or(0.0) >= floor
-        });
-    }
-    let mut busiest: Vec<(String, f64)> = volume.into_iter().collect();
-    busiest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let shown: Vec<(String, Vec<(f64, f64)>)> = busiest
-        .into_iter()
-        .take(8)
-        .map(|(p, _)| {
-            let points = lines.remove(&p).unwrap_or_default();
-            (p, points)
-        })
-        .collect();
-    render!(path, svg, time_chart(&shown, &windows))
-}
-
-fn time_chart<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    lines: &[(String, Vec<(f64, f64)>)],
-    windows: &[(f64, f64)],
-) -> Result<(), String> {
-    root.fill(&WHITE).map_err(e)?;
-    let end = lines
-        .iter()
-        .flat_map(|l| &l.1)
-        .map(|p| p.0)
-        .fold(1.0, f64::max);
-    let mut chart = ChartBuilder::on(root)
-        .caption("Hit ratio over time by POP", ("sans-serif", 32))
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(80)
-        .build_cartesian_2d(0f64..end, 0f64..1f64)
-        .map_err(e)?;
-    chart
-        .configure_mesh()
-        .x_desc("simulated time (minutes)")
-        .y_desc("hit ratio")
-        .label_style(("sans-serif", 18))
-        .draw()
-        .map_err(e)?;
-    let shade = RGBColor(128, 128, 128).mix(0.2);
-    chart
-        .draw_series(
-            windows.iter().map(|&(a, b)| {
-                Rectangle::new([(a.min(end), 0.0), (b.min(end), 1.0)], shade.filled())
-            }),
-        )
-        .map_err(e)?;
-    // A POP with no traffic for a while (an outage) gets a gap, not a line across it.
-    for (i, (name, points)) in lines.iter().enumerate() {
-        let style = colour(i).stroke_width(2);
-        for (k, run) in runs(points).into_iter().enumerate() {
-            let series = chart.draw_series(LineSeries::new(run, style)).map_err(e)?;
-            if k == 0 {
-                series
-                    .label(name.clone())
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-            }
         }
     }
     legend(&mut chart, SeriesLabelPosition::LowerRight)
@@ -430,14 +165,7 @@ fn bar_chart<DB: DrawingBackend>(
         .disable_x_mesh()
         // Ticks every half unit; the ones at a group's centre carry its label.
         .x_labels(2 * n + 1)
-        .x_label_formatter(&|x: &f64| {
-            let i = (*x - 0.5).round();
-            if (x - 0.5 - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&|x: &f64| centre_label(labels, *x))
         .y_label_formatter(&|v: &f64| tick(*v))
         .x_desc(x_desc)
         .y_desc(y_desc)

@@ -11,17 +11,20 @@ use std::path::Path;
 fn caption(stem: &str) -> &'static str {
     match stem {
         "latency_cdf" => "How many requests got their first byte within a given time, overall and per result type.",
-        "hit_ratio_over_time" => "Each interval's hit ratio at the busiest POPs, injected faults shaded: dips show outages, flash crowds and re-warming.",
+        "hit_ratio_over_time" => "Each interval's hit ratio and byte hit ratio at the busiest POPs (the rest summed as others), injected faults shaded: dips show outages, flash crowds and re-warming.",
+        "origin_load" => "Requests per second reaching each origin against its nominal capacity, and the ones it refused; injected faults shaded.",
         "requests_per_pop" => "Where the traffic went.",
+        "region_pop_traffic" => "Which POPs served each client region, as a share of the region's requests.",
         "latency_by_region" => "Median and tail latency each client region sees.",
         "errors_over_time" => "Errors per interval over all POPs, stacked by status, and the requests that failed over.",
         "latency_by_protocol" => "Median and tail latency by the HTTP and TLS versions viewers negotiated.",
+        "denials_over_time" => "403 responses per interval over all POPs, stacked by reason: HTTPS policy refusals and signed-content denials.",
         _ => "",
     }
 }
 
 /// The headline numbers: summary column, label.
-pub const HEADLINE: [(&str, &str); 10] = [
+pub const HEADLINE: [(&str, &str); 9] = [
     ("requests", "requests"),
     ("hit_ratio", "hit ratio"),
     ("byte_hit_ratio", "byte hit ratio"),
@@ -30,11 +33,11 @@ pub const HEADLINE: [(&str, &str); 10] = [
     ("latency_p99_ms", "p99 (ms)"),
     ("failovers", "failovers"),
     ("errors", "errors"),
-    ("forbidden_https_only", "403 https-only"),
-    ("denied_bad_signature", "403 bad signature"),
+    ("forbidden", "403s"),
 ];
 
-fn escape(text: &str) -> String {
+/// `text` safe inside HTML text and attribute values.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -68,14 +71,10 @@ pub fn write(dir: &Path) -> io::Result<()> {
     let scenario = std::fs::read_to_string(dir.join("scenario.resolved.toml"))?;
     let row = summary.rows().first().cloned().unwrap_or_default();
     let name = summary.text(&row, "scenario");
-    let mut html = String::new();
+    let mut html = page_start(name);
     let _ = write!(
         html,
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>edgesim: {n}</title>\
-         <style>body{{font-family:sans-serif;max-width:1240px;margin:2em auto}}\
-         table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}\
-         th{{background:#f4f4f4}}figure{{margin:2em 0}}</style></head><body>\
-         <h1>edgesim run: {n}</h1><p>seed {seed}, {span} simulated seconds measured, {req} requests counted</p>",
+        "<h1>edgesim run: {n}</h1><p>seed {seed}, {span} simulated seconds measured, {req} requests counted</p>",
         n = escape(name),
         seed = escape(summary.text(&row, "seed")),
         span = escape(summary.text(&row, "measured_s")),
@@ -130,6 +129,22 @@ pub fn write(dir: &Path) -> io::Result<()> {
         "<h2>Scenario</h2><details><summary>The resolved scenario</summary><pre>{}</pre></details></body></html>",
         escape(&scenario)
     );
+    write_page(dir, &html)
+}
+
+/// The head of a page titled `title`, with its style, up to the open body.
+pub fn page_start(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>edgesim: {}</title>\
+         <style>body{{font-family:sans-serif;max-width:1240px;margin:2em auto}}\
+         table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}\
+         th{{background:#f4f4f4}}figure{{margin:2em 0}}</style></head><body>",
+        escape(title)
+    )
+}
+
+/// Writes `html` to `dir/report.html` through a temporary file.
+pub fn write_page(dir: &Path, html: &str) -> io::Result<()> {
     let tmp = dir.join(".report.html.tmp");
     std::fs::write(&tmp, html)?;
     std::fs::rename(tmp, dir.join("report.html"))

@@ -45,10 +45,16 @@ enum Command {
     },
     /// Check a signed URL or signed cookies against a public key: prints `valid` or why not.
     Verify(sign::VerifyArgs),
-    /// Draw the charts and report.html of an earlier run again, from its CSV files.
+    /// Draw the charts and report.html of an earlier run again, from its CSV files; or,
+    /// with --out, compare several runs side by side.
     Report {
-        /// The run's results folder.
-        dir: PathBuf,
+        /// Results folders of earlier runs (one to redraw; one or more with --out).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Write a comparison of the runs to this folder: charts/, comparison.csv and
+        /// report.html.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -134,12 +140,7 @@ pub fn main() -> i32 {
         Command::Bench(args) => bench::bench(args),
         Command::Sign { what } => sign::sign(what),
         Command::Verify(args) => sign::verify(args),
-        Command::Report { dir } => edgesim::charts::report(&dir).map_err(|e| {
-            Failure::BadInput(anyhow::anyhow!(
-                "{}: not a complete results folder: {e}",
-                dir.display()
-            ))
-        }),
+        Command::Report { dirs, out } => report(&dirs, out.as_deref()),
     };
     match result {
         Ok(()) => 0,
@@ -153,6 +154,45 @@ pub fn main() -> i32 {
         }
         Err(Failure::Denied) => EXIT_FAILED,
     }
+}
+
+/// `edgesim report`: redraw one run, or compare runs into `out`.
+fn report(dirs: &[PathBuf], out: Option<&std::path::Path>) -> Result<(), Failure> {
+    let Some(out) = out else {
+        let [dir] = dirs else {
+            return Err(Failure::BadInput(anyhow::anyhow!(
+                "{} folders given: redraw one at a time, or compare them with --out DIR",
+                dirs.len()
+            )));
+        };
+        return edgesim::charts::report(dir).map_err(|e| {
+            Failure::BadInput(anyhow::anyhow!(
+                "{}: not a complete results folder: {e}",
+                dir.display()
+            ))
+        });
+    };
+    let incomplete = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::InvalidInput => Failure::BadInput(anyhow::anyhow!("{e}")),
+        _ => Failure::Failed(anyhow::anyhow!("{}: {e}", out.display())),
+    };
+    let same = |d: &PathBuf| match (d.canonicalize(), out.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(d) = dirs.iter().find(|d| same(d)) {
+        return Err(Failure::BadInput(anyhow::anyhow!(
+            "--out {}: is one of the runs compared; write the comparison to another folder",
+            d.display()
+        )));
+    }
+    edgesim::charts::compare(dirs, out).map_err(incomplete)?;
+    println!(
+        "comparison of {}: {}",
+        count(dirs.len(), "run"),
+        out.display()
+    );
+    Ok(())
 }
 
 fn validate(file: &PathBuf, overrides: &OverrideArgs) -> Result<(), Failure> {

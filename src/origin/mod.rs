@@ -41,6 +41,9 @@ pub struct OriginStats {
     pub queue_max: u64,
     /// Requests refused with 503 because the queue was full or the rate limit reached.
     pub refused: u64,
+    /// Per time-series interval, by index from time zero: `[arrived, refused]`, where
+    /// `arrived` counts every measured request that reached the origin, refused or not.
+    pub per_interval: Vec<[u64; 2]>,
 }
 
 impl OriginStats {
@@ -54,6 +57,13 @@ impl OriginStats {
         self.busy_total += o.busy_total;
         self.queue_max = self.queue_max.max(o.queue_max);
         self.refused += o.refused;
+        if self.per_interval.len() < o.per_interval.len() {
+            self.per_interval.resize(o.per_interval.len(), [0; 2]);
+        }
+        for (a, b) in self.per_interval.iter_mut().zip(&o.per_interval) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
     }
 }
 
@@ -89,13 +99,16 @@ pub struct Origin {
     /// Cumulative error shares with their status and max-age.
     errors: Vec<(f64, u16, Option<u64>)>,
     error_rng: Stream,
+    /// Length of a time-series interval.
+    interval: Nanos,
     /// Statistics of measured requests.
     pub stats: OriginStats,
 }
 
 impl Origin {
-    /// A new idle origin; `seed` and its name fix its service-time stream.
-    pub fn new(spec: &OriginSpec, seed: u64) -> Self {
+    /// A new idle origin; `seed` and its name fix its service-time stream. Its arrivals
+    /// are counted per `interval` of simulated time.
+    pub fn new(spec: &OriginSpec, seed: u64, interval: Nanos) -> Self {
         Origin {
             concurrency: spec.concurrency,
             busy: 0,
@@ -117,6 +130,7 @@ impl Origin {
                 })
                 .collect(),
             error_rng: stream(seed, &format!("origin/{}/errors", spec.name)),
+            interval: interval.max(1),
             stats: OriginStats::default(),
         }
     }
@@ -176,7 +190,17 @@ impl Origin {
     /// called only when it has to queue (a later [`Origin::finish`] hands the name back).
     pub fn arrive(&mut self, job: impl FnOnce() -> u32, now: Nanos, measured: bool) -> Admission {
         let full = self.busy >= self.concurrency && self.queue.len() >= self.max_queue;
-        if full || !self.take_token(now) {
+        let refused = full || !self.take_token(now);
+        if measured {
+            let i = (now / self.interval) as usize;
+            if i >= self.stats.per_interval.len() {
+                // Grows once per interval, not per request.
+                self.stats.per_interval.resize(i + 1, [0; 2]);
+            }
+            self.stats.per_interval[i][0] += 1;
+            self.stats.per_interval[i][1] += u64::from(refused);
+        }
+        if refused {
             if measured {
                 self.stats.refused += 1;
             }
@@ -246,7 +270,7 @@ mod tests {
             },
             ..OriginSpec::new("o", 0.0, 0.0)
         };
-        Origin::new(&spec, 1)
+        Origin::new(&spec, 1, SEC)
     }
 
     #[test]
@@ -273,7 +297,7 @@ mod tests {
             max_queue: Some(1),
             ..OriginSpec::new("o", 0.0, 0.0)
         };
-        let mut o = Origin::new(&spec, 1);
+        let mut o = Origin::new(&spec, 1, SEC);
         assert!(matches!(o.arrive(|| 1, 0, true), Admission::Started(_)));
         assert_eq!(o.arrive(|| 2, 0, true), Admission::Queued);
         assert_eq!(o.arrive(|| 3, 0, true), Admission::Refused);
@@ -288,7 +312,7 @@ mod tests {
             max_rps: Some(100.0),
             ..OriginSpec::new("o", 0.0, 0.0)
         };
-        let mut o = Origin::new(&spec, 1);
+        let mut o = Origin::new(&spec, 1, SEC);
         let started = (0..20)
             .filter(|&j| matches!(o.arrive(|| j, 0, true), Admission::Started(_)))
             .count();
@@ -299,6 +323,12 @@ mod tests {
             Admission::Started(_)
         ));
         assert_eq!(o.stats.refused, 11);
+        // All 22 arrived in the first one-second interval, refused ones included.
+        assert_eq!(o.stats.per_interval, vec![[22, 11]]);
+        // An unmeasured arrival (warm-up) is not counted; a later one opens its interval.
+        o.arrive(|| 100, 1_500_000_000, false);
+        o.arrive(|| 101, 2_500_000_000, true);
+        assert_eq!(o.stats.per_interval, vec![[22, 11], [0, 0], [1, 0]]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::scenario::Scenario;
 use crate::sim::RunResult;
-use crate::stats::columns::{self, Column, OriginRow, ORIGINS};
+use crate::stats::columns::{self, Column};
 use crate::stats::Metrics;
 use crate::units::{Nanos, SEC};
 use std::fs::{self, File};
@@ -13,10 +13,12 @@ use std::path::{Path, PathBuf};
 
 mod faults;
 mod log;
+mod origins;
 mod stream;
 
 pub use faults::{CONNECTION_COLUMNS, FAILOVER_COLUMNS, FAULT_COLUMNS};
 pub use log::{RequestLog, FIELDS as LOG_FIELDS};
+pub use origins::{capacity_rps, ORIGIN_SERIES_COLUMNS, REGION_POP_COLUMNS};
 pub use stream::TimeseriesCsv;
 
 /// The files every run writes, in the order they are written.
@@ -28,6 +30,8 @@ pub const RUN_FILES: &[&str] = &[
     "behaviors.csv",
     "protocols.csv",
     "origins.csv",
+    "origin_timeseries.csv",
+    "region_pops.csv",
     "connections.csv",
     "latency_cdf.csv",
     "failover.csv",
@@ -250,21 +254,7 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
         .map(|(row, m)| (crate::protocol::ViewerConn::row_name(row), m))
         .collect();
     write_table(dir, "protocols.csv", "protocol", &protocols)?;
-    write_atomic(dir, "origins.csv", |w| {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record(header(&["origin"], ORIGINS))
-            .map_err(csv_error)?;
-        for (spec, stats) in s.origins.iter().zip(&result.origins) {
-            let origin = OriginRow {
-                stats: stats.clone(),
-                concurrency: spec.concurrency,
-                span: result.measured_span,
-            };
-            out.write_record(row(vec![spec.name.clone()], ORIGINS, &origin))
-                .map_err(csv_error)?;
-        }
-        out.flush()
-    })?;
+    origins::write(dir, scenario, result)?;
     faults::write(dir, scenario, result)?;
     faults::write_connections(dir, scenario, result)?;
     write_cdf(dir, &result.summary)?;

@@ -116,7 +116,10 @@ impl<'a> Sim<'a> {
             origins: s
                 .origins
                 .iter()
-                .map(|o| Origin::new(o, s.seed).with_faults(OriginFaults::new(&s.faults, &o.name)))
+                .map(|o| {
+                    Origin::new(o, s.seed, s.interval.0)
+                        .with_faults(OriginFaults::new(&s.faults, &o.name))
+                })
                 .collect(),
             timing: s.origins.iter().map(Timing::new).collect(),
             jobs: Slab::new(),
@@ -251,6 +254,7 @@ impl<'a> Sim<'a> {
             behaviors: self.stats.behaviors,
             protocols: self.stats.protocols,
             total_time: self.stats.total_time,
+            traffic: self.stats.traffic,
             crypto_checks: (
                 self.edge.private.crypto_checked,
                 self.edge.private.mismatches,

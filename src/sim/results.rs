@@ -91,6 +91,8 @@ pub struct RunResult {
     pub crypto_checks: (u64, u64),
     /// Time to the last byte of every counted request, microseconds.
     pub total_time: hdrhistogram::Histogram<u64>,
+    /// Requests per (client region, POP): region-major, `regions × pops`.
+    pub traffic: Vec<u64>,
     /// Per viewer protocol row (see `protocol::ViewerConn::row_name`).
     pub protocols: Vec<Metrics>,
     /// Per origin, in scenario order.

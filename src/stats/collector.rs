@@ -121,6 +121,8 @@ pub struct Collector {
     pub group_rows: Vec<(Nanos, u16, GroupCounts)>,
     /// Time to the last byte of every counted request, microseconds.
     pub total_time: hdrhistogram::Histogram<u64>,
+    /// Requests per (client region, POP): region-major, `regions × pops`.
+    pub traffic: Vec<u64>,
 }
 
 impl Collector {
@@ -150,6 +152,7 @@ impl Collector {
             groups: vec![[0; 4]; groups],
             group_rows: Vec::new(),
             total_time: super::histogram(Precision::Fine),
+            traffic: vec![0; regions * pops],
         }
     }
 
@@ -174,6 +177,7 @@ impl Collector {
         self.protocols[r.protocol as usize].record_in(r, bin);
         // The POP view is the sum of its intervals; it takes each one as it closes.
         self.series[r.pop as usize].record_in(r, bin);
+        self.traffic[r.region as usize * self.series.len() + r.pop as usize] += 1;
         if let Some(g) = r.group {
             let c = &mut self.groups[g as usize];
             c[0] += 1;
@@ -286,5 +290,20 @@ mod tests {
         let levels: Vec<_> = c.levels.iter().map(|l| (l.start, l.requests)).collect();
         assert_eq!(levels, vec![(10, 2), (20, 0), (30, 0), (40, 1)]);
         assert_eq!(c.levels[0].hit_ratio, 0.5);
+    }
+
+    #[test]
+    fn traffic_is_counted_per_region_and_pop() {
+        let mut c = Collector::new(3, 2, 1, 0, 10);
+        let mut sink = |_: Nanos, _: usize, _: &Metrics| {};
+        for (region, pop) in [(0, 2), (1, 0), (1, 0), (1, 1)] {
+            let r = Record {
+                region,
+                ..rec(pop, Outcome::Hit)
+            };
+            c.record(5, &r, &mut sink);
+        }
+        // Region-major: region 0's three POPs, then region 1's.
+        assert_eq!(c.traffic, vec![0, 0, 1, 2, 1, 0]);
     }
 }

@@ -86,6 +86,15 @@ pub(super) const FAILURES: &[Column<Metrics>] = &[
         by_detail,
         Detail::OriginCommError as usize
     ),
+    Column {
+        name: "forbidden",
+        doc: "every 403 response: the forbidden_* and denied_* columns together",
+        get: |m| {
+            let d = &m.counts.by_detail;
+            let signature = d[Detail::MissingKey as usize..].iter().sum::<u64>();
+            Cell::Count(d[Detail::HttpsOnly as usize] + d[Detail::OldProtocol as usize] + signature)
+        },
+    },
     slot!(
         "forbidden_https_only",
         "HTTP requests refused with 403 by an https-only behavior",

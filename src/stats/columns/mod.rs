@@ -203,6 +203,8 @@ const BASE: &[Column<Metrics>] = &[
         doc: "body bytes served from cache / body bytes served for cacheable requests",
         get: |m| Cell::Ratio(m.byte_hit_ratio()),
     },
+    counter!("bytes_from_cache", "body bytes served from cache (the byte hit ratio's numerator)", bytes_from_cache),
+    counter!("cacheable_bytes", "body bytes served for cacheable requests (its denominator)", cacheable_bytes),
     counter!("bytes_served", "body bytes sent to viewers", bytes_served),
     counter!("origin_requests", "requests that caused an origin request (revalidations included)", origin_requests),
     counter!("origin_bytes", "body bytes fetched from origins", origin_bytes),

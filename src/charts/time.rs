@@ -1,0 +1,368 @@
+//! Charts over simulated time: hit ratios per POP, errors and 403s per interval, with the
+//! injected faults' windows shaded.
+
+use super::frame::{e, legend, time_plane, Titles};
+use super::style::{colour, runs, tick, tint};
+use super::{Table, SIZE};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::collections::BTreeMap;
+use std::io;
+use std::ops::Range;
+use std::path::Path;
+
+/// POPs drawn on their own in the hit-ratio chart; the rest are summed as "others".
+const OWN_LINES: usize = 7;
+
+/// The fault windows of a `faults.csv` table, in minutes.
+pub fn fault_windows(faults: &Table) -> Vec<(f64, f64)> {
+    faults
+        .rows()
+        .iter()
+        .map(|r| {
+            let at = |c: &str| faults.num(r, c) / 60.0;
+            (at("start_s"), at("end_s"))
+        })
+        .collect()
+}
+
+/// (minute, value) points of one series.
+pub type Points = Vec<(f64, f64)>;
+
+/// A labelled series.
+pub type Line = (String, Points);
+
+/// Hit ratio (upper panel) and byte hit ratio (lower) over time, one line per busy POP
+/// and one for the others together; fault windows shaded.
+pub fn hit_ratio_over_time(
+    path: &Path,
+    svg: bool,
+    t: &Table,
+    windows: &[(f64, f64)],
+) -> io::Result<()> {
+    let (requests, byte) = hit_ratio_lines(t);
+    let x = span(requests.iter().chain(&byte));
+    let title = "Hit ratio and byte hit ratio over time by POP";
+    render!(path, svg, two_panels(title, [&requests, &byte], x, windows))
+}
+
+/// The hit-ratio and byte-hit-ratio lines of a `timeseries.csv` table.
+pub(super) fn hit_ratio_lines(t: &Table) -> (Vec<Line>, Vec<Line>) {
+    let mut volume: BTreeMap<&str, f64> = BTreeMap::new();
+    for r in t.rows() {
+        *volume.entry(t.text(r, "pop")).or_default() += t.num(r, "requests");
+    }
+    let mut busiest: Vec<(&str, f64)> = volume.into_iter().collect();
+    busiest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    // With one POP more than the lines allow, that POP gets its own line rather than an
+    // "others" of one.
+    let own = if busiest.len() <= OWN_LINES + 1 {
+        busiest.len()
+    } else {
+        OWN_LINES
+    };
+    let mut names: Vec<String> = busiest[..own].iter().map(|p| p.0.to_string()).collect();
+    if busiest.len() > own {
+        names.push(format!("others ({} POPs)", busiest.len() - own));
+    }
+    let line_of = |pop: &str| busiest.iter().position(|p| p.0 == pop).map(|i| i.min(own));
+    let (requests, bytes) = ratio_lines(t, names.len(), line_of);
+    let named = |lines: Vec<Points>| names.iter().cloned().zip(lines).collect();
+    (named(requests), named(bytes))
+}
+
+/// Hit ratio and byte hit ratio per interval of `lines` lines, each summing the POPs that
+/// `line_of` puts in it.
+pub fn ratio_lines(
+    t: &Table,
+    lines: usize,
+    line_of: impl Fn(&str) -> Option<usize>,
+) -> (Vec<Points>, Vec<Points>) {
+    // Per (line, interval): requests, cacheable requests, hits, bytes from cache,
+    // cacheable bytes.
+    let mut sums: BTreeMap<(usize, u64), [f64; 5]> = BTreeMap::new();
+    for r in t.rows() {
+        let Some(line) = line_of(t.text(r, "pop")) else {
+            continue;
+        };
+        let start = t.num(r, "interval_start_s") as u64;
+        let s = sums.entry((line, start)).or_default();
+        let cacheable = t.num(r, "cacheable_requests");
+        s[0] += t.num(r, "requests");
+        s[1] += cacheable;
+        s[2] += t.num(r, "hit_ratio") * cacheable;
+        s[3] += t.num(r, "bytes_from_cache");
+        s[4] += t.num(r, "cacheable_bytes");
+    }
+    let intervals = sums
+        .keys()
+        .map(|k| k.1)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+        .max(1) as f64;
+    let mut requests = vec![Vec::new(); lines];
+    let mut bytes = vec![Vec::new(); lines];
+    for line in 0..lines {
+        let range = || sums.range((line, 0)..=(line, u64::MAX));
+        let total: f64 = range().map(|(_, s)| s[0]).sum();
+        // The last interval holds only the stragglers of the run: leave out intervals
+        // with under a tenth of the line's mean requests, whose ratios say nothing.
+        let floor = total / intervals / 10.0;
+        for (&(_, start), s) in range() {
+            if s[0] < floor || s[0] == 0.0 {
+                continue;
+            }
+            let minute = start as f64 / 60.0;
+            if s[1] > 0.0 {
+                requests[line].push((minute, s[2] / s[1]));
+            }
+            if s[4] > 0.0 {
+                bytes[line].push((minute, s[3] / s[4]));
+            }
+        }
+    }
+    (requests, bytes)
+}
+
+/// The minutes from the earliest point to the latest, at least one minute long.
+pub fn span<'a>(lines: impl Iterator<Item = &'a Line>) -> Range<f64> {
+    let (mut a, mut b) = (f64::INFINITY, f64::NEG_INFINITY);
+    for p in lines.flat_map(|l| &l.1) {
+        a = a.min(p.0);
+        b = b.max(p.0);
+    }
+    if a > b {
+        return 0.0..1.0;
+    }
+    a..b.max(a + 1.0)
+}
+
+/// The start (seconds) of the last interval of a `timeseries.csv` table with at least a
+/// tenth of the mean requests per interval: later ones hold only the stragglers that
+/// finish after the run's end, and would draw as a false drop.
+pub fn last_full_interval(series: &Table) -> f64 {
+    let mut per: BTreeMap<u64, f64> = BTreeMap::new();
+    for r in series.rows() {
+        *per.entry(series.num(r, "interval_start_s") as u64)
+            .or_default() += series.num(r, "requests");
+    }
+    let mean = per.values().sum::<f64>() / per.len().max(1) as f64;
+    per.iter()
+        .rev()
+        .find(|(_, &n)| n >= mean / 10.0)
+        .map_or(f64::INFINITY, |(&s, _)| s as f64)
+}
+
+pub fn two_panels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    panels: [&[Line]; 2],
+    x: Range<f64>,
+    windows: &[(f64, f64)],
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(e)?;
+    let titled = root.titled(title, ("sans-serif", 32)).map_err(e)?;
+    // The legend gets its own column, so it never hides a line.
+    let (plots, key) = titled.split_horizontally(SIZE.0 - 190);
+    let halves = plots.split_evenly((2, 1));
+    let descs = ["hit ratio (requests)", "byte hit ratio"];
+    for ((area, lines), desc) in halves.iter().zip(panels).zip(descs) {
+        let t = Titles {
+            caption: "",
+            y_desc: desc,
+            size: 10,
+        };
+        let mut chart = time_plane(area, &t, x.clone(), 0.0..1.0, windows, &|v| {
+            format!("{v:.1}")
+        })?;
+        // A POP with no traffic for a while (an outage) gets a gap, not a line across it.
+        for (i, (_, points)) in lines.iter().enumerate() {
+            let style = colour(i).stroke_width(2);
+            for run in runs(points) {
+                chart.draw_series(LineSeries::new(run, style)).map_err(e)?;
+            }
+        }
+    }
+    let mut names: Vec<(String, RGBColor)> = panels[0]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.0.clone(), colour(i)))
+        .collect();
+    if !windows.is_empty() {
+        names.push(("fault window".into(), RGBColor(210, 210, 210)));
+    }
+    key_column(&key, &names)
+}
+
+/// A legend drawn in its own area: a swatch and a name per entry, from the top.
+pub fn key_column<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor)],
+) -> Result<(), String> {
+    let font = ("sans-serif", 18).into_font();
+    for (i, (name, c)) in entries.iter().enumerate() {
+        let y = 40 + 30 * i as i32;
+        area.draw(&Rectangle::new([(4, y - 6), (26, y + 6)], c.filled()))
+            .map_err(e)?;
+        area.draw(&Text::new(name.clone(), (34, y - 9), font.clone()))
+            .map_err(e)?;
+    }
+    Ok(())
+}
+
+/// Columns summed per interval, with their labels.
+type Bands<'a> = &'a [(&'a str, &'a str)];
+
+/// Errors per interval over all POPs, stacked by status, and failovers as a line; drawn
+/// only when there are any. Returns whether it was drawn.
+pub fn errors_over_time(
+    path: &Path,
+    svg: bool,
+    t: &Table,
+    windows: &[(f64, f64)],
+) -> io::Result<bool> {
+    const STATUSES: [(&str, &str); 6] = [
+        ("errors_4xx", "4xx"),
+        ("errors_500", "500"),
+        ("errors_502", "502"),
+        ("errors_503", "503"),
+        ("errors_504", "504"),
+        ("errors_5xx_other", "other 5xx"),
+    ];
+    let titles = Titles {
+        caption: "Errors per interval by status, and failovers",
+        y_desc: "requests per interval",
+        size: 32,
+    };
+    stacked(
+        path,
+        svg,
+        t,
+        &titles,
+        &STATUSES,
+        Some(("failovers", "failovers")),
+        windows,
+    )
+}
+
+/// 403 responses per interval over all POPs, stacked by reason; drawn only when there
+/// are any. Returns whether it was drawn.
+pub fn denials_over_time(
+    path: &Path,
+    svg: bool,
+    t: &Table,
+    windows: &[(f64, f64)],
+) -> io::Result<bool> {
+    const REASONS: [(&str, &str); 10] = [
+        ("forbidden_https_only", "HTTP to an HTTPS-only behavior"),
+        (
+            "forbidden_old_protocol",
+            "HTTP/1.0 method that cannot be redirected",
+        ),
+        ("denied_missing_key", "no key pair id or signature"),
+        ("denied_invalid_key", "key not in a trusted group"),
+        ("denied_malformed_policy", "malformed policy"),
+        ("denied_bad_signature", "bad signature"),
+        ("denied_resource_mismatch", "resource does not match"),
+        ("denied_expired", "expired"),
+        ("denied_not_yet_valid", "not yet valid"),
+        ("denied_ip", "client IP not allowed"),
+    ];
+    let titles = Titles {
+        caption: "403 responses per interval by reason",
+        y_desc: "requests per interval",
+        size: 32,
+    };
+    stacked(path, svg, t, &titles, &REASONS, None, windows)
+}
+
+/// A stacked-area chart of `bands` summed over POPs per interval, with an optional line;
+/// drawn only when any value is non-zero.
+fn stacked(
+    path: &Path,
+    svg: bool,
+    t: &Table,
+    titles: &Titles<'_>,
+    bands: Bands<'_>,
+    line: Option<(&str, &str)>,
+    windows: &[(f64, f64)],
+) -> io::Result<bool> {
+    let columns: Vec<&str> = bands.iter().map(|b| b.0).chain(line.map(|l| l.0)).collect();
+    let mut per: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+    let cutoff = last_full_interval(t);
+    for r in t
+        .rows()
+        .iter()
+        .filter(|r| t.num(r, "interval_start_s") <= cutoff)
+    {
+        let slot = per
+            .entry(t.num(r, "interval_start_s") as u64)
+            .or_insert_with(|| vec![0.0; columns.len()]);
+        for (x, column) in slot.iter_mut().zip(&columns) {
+            *x += t.num(r, column);
+        }
+    }
+    if per.values().all(|v| v.iter().all(|&x| x == 0.0)) {
+        return Ok(false);
+    }
+    // Each band sits on the ones before it; bands that are zero throughout are left out
+    // of the legend.
+    let minutes: Vec<f64> = per.keys().map(|&s| s as f64 / 60.0).collect();
+    let mut areas: Vec<Line> = Vec::new();
+    let mut base = vec![0.0; per.len()];
+    for (i, (_, label)) in bands.iter().enumerate() {
+        if per.values().all(|v| v[i] == 0.0) {
+            continue;
+        }
+        for (b, v) in base.iter_mut().zip(per.values()) {
+            *b += v[i];
+        }
+        let points = minutes.iter().copied().zip(base.clone()).collect();
+        areas.push((label.to_string(), points));
+    }
+    let extra: Option<Line> = line.map(|(_, label)| {
+        let k = bands.len();
+        let points = minutes.iter().copied().zip(per.values().map(|v| v[k]));
+        (label.to_string(), points.collect())
+    });
+    render!(
+        path,
+        svg,
+        stacked_chart(titles, &areas, extra.as_ref(), windows)
+    )?;
+    Ok(true)
+}
+
+fn stacked_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    titles: &Titles<'_>,
+    areas: &[Line],
+    line: Option<&Line>,
+    windows: &[(f64, f64)],
+) -> Result<(), String> {
+    root.fill(&WHITE).map_err(e)?;
+    let all = areas.iter().chain(line);
+    let x = span(all.clone());
+    let top = all.flat_map(|l| &l.1).map(|p| p.1).fold(1.0, f64::max) * 1.15;
+    let mut chart = time_plane(root, titles, x, 0.0..top, windows, &|v| tick(*v))?;
+    // Top band first, so each lower band is drawn over the one above it.
+    // Colours go by position among the bands drawn, so the few there are stay distinct.
+    for (i, (name, points)) in areas.iter().enumerate().rev() {
+        // Opaque tints: see-through bands would blend into colours the legend lacks.
+        let c = tint(colour(i));
+        chart
+            .draw_series(AreaSeries::new(points.iter().copied(), 0.0, c.filled()))
+            .map_err(e)?
+            .label(name.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()));
+    }
+    if let Some((name, points)) = line {
+        let style = BLACK.stroke_width(2);
+        chart
+            .draw_series(LineSeries::new(points.iter().copied(), style))
+            .map_err(e)?
+            .label(name.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperRight)
+}

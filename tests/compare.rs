@@ -1,0 +1,105 @@
+//! `edgesim report DIR1 DIR2 ... --out DIR`: comparing runs side by side.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn edgesim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// Runs the small scenario into `out` with `sets`.
+fn run(dir: &Path, out: &str, sets: &[&str]) {
+    let small = common::data("small.toml");
+    let mut args = vec![
+        "run",
+        small.to_str().unwrap(),
+        "--out",
+        out,
+        "-q",
+        "--no-charts",
+    ];
+    for s in sets {
+        args.extend(["--set", s]);
+    }
+    let o = edgesim(dir, &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// The header and first row of a CSV file.
+fn first_row(path: &Path) -> (csv::StringRecord, csv::StringRecord) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().clone();
+    (header, r.records().next().unwrap().unwrap())
+}
+
+#[test]
+fn a_comparison_has_one_column_per_run_with_each_runs_numbers_and_overlaid_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), "before", &[]);
+    // Smaller caches: a lower hit ratio, which the comparison must show side by side.
+    run(
+        dir.path(),
+        "after",
+        &["pops[0].cache_capacity=2MiB", "pops[1].cache_capacity=2MiB"],
+    );
+    let o = edgesim(dir.path(), &["report", "before", "after", "--out", "both"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let both = dir.path().join("both");
+    let mut table = csv::Reader::from_path(both.join("comparison.csv")).unwrap();
+    assert_eq!(table.headers().unwrap(), vec!["metric", "before", "after"]);
+    let rows: Vec<csv::StringRecord> = table.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), edgesim::charts::COMPARED.len());
+    let html = std::fs::read_to_string(both.join("report.html")).unwrap();
+    for (k, run) in ["before", "after"].iter().enumerate() {
+        let (header, summary) = first_row(&dir.path().join(run).join("summary.csv"));
+        for ((column, label), row) in edgesim::charts::COMPARED.iter().zip(&rows) {
+            let i = header.iter().position(|h| h == *column).unwrap();
+            assert_eq!(&row[0], *label);
+            assert_eq!(&row[k + 1], &summary[i], "{run} {column}");
+            assert!(html.contains(&format!("<td>{}</td>", &summary[i])));
+        }
+    }
+    let hit = |k: usize| -> f64 { rows[4][k].parse().unwrap() };
+    assert_eq!(&rows[4][0], "hit ratio");
+    assert!(hit(2) < hit(1), "smaller caches hit less: {rows:?}");
+    for stem in edgesim::charts::COMPARE_CHARTS {
+        let png = std::fs::read(both.join(format!("charts/{stem}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        let svg = std::fs::read_to_string(both.join(format!("charts/{stem}.svg"))).unwrap();
+        // Each run is a labelled series in the legend.
+        assert!(svg.contains("before") && svg.contains("after"), "{stem}");
+    }
+    assert_eq!(
+        html.matches("<svg").count(),
+        edgesim::charts::COMPARE_CHARTS.len()
+    );
+    let fetched = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(!fetched.contains("src=") && !fetched.contains("http"));
+}
+
+#[test]
+fn comparing_needs_complete_folders_and_an_out_folder_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), "a", &[]);
+    let err = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let missing = edgesim(dir.path(), &["report", "a", "nothing", "--out", "c"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        err(&missing).contains("nothing/summary.csv"),
+        "{}",
+        err(&missing)
+    );
+    assert!(!dir.path().join("c").exists(), "nothing written");
+    let no_out = edgesim(dir.path(), &["report", "a", "a"]);
+    assert_eq!(no_out.status.code(), Some(2));
+    assert!(err(&no_out).contains("--out"), "{}", err(&no_out));
+    let into_a_run = edgesim(dir.path(), &["report", "a", "--out", "a"]);
+    assert_eq!(into_a_run.status.code(), Some(2));
+    assert!(!dir.path().join("a/comparison.csv").exists());
+}
