@@ -23,6 +23,11 @@ fn series(pops: usize) -> Table {
     for i in 0..pops {
         let _ = writeln!(csv, "180,P{i},1,1,1,1,1");
     }
+    table(&csv)
+}
+
+/// `csv` read as a table, through a file as the charts read theirs.
+fn table(csv: &str) -> Table {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("timeseries.csv");
     std::fs::write(&path, csv).unwrap();
@@ -49,6 +54,14 @@ fn beyond_eight_pops_the_seven_busiest_get_lines_and_the_rest_are_pooled() {
     );
     assert_eq!(requests[1].1, vec![(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)]);
     assert_eq!(bytes[7].1, requests[7].1, "bytes pool the same way here");
+}
+
+#[test]
+fn pops_that_served_nothing_get_no_line() {
+    let mut t = String::from("interval_start_s,pop,requests,cacheable_requests,hit_ratio,bytes_from_cache,cacheable_bytes\n");
+    t.push_str("0,A,10,10,0.5,5,10\n0,B,0,0,0,0,0\n");
+    let (requests, _) = hit_ratio_lines(&table(&t));
+    assert_eq!(requests, vec![("A".to_string(), vec![(0.0, 0.5)])]);
 }
 
 #[test]

@@ -52,7 +52,8 @@ pub(super) fn hit_ratio_lines(t: &Table) -> (Vec<Line>, Vec<Line>) {
     for r in t.rows() {
         *volume.entry(t.text(r, "pop")).or_default() += t.num(r, "requests");
     }
-    let mut busiest: Vec<(&str, f64)> = volume.into_iter().collect();
+    // A POP that served nothing has no ratio to draw, and no place in the legend.
+    let mut busiest: Vec<(&str, f64)> = volume.into_iter().filter(|p| p.1 > 0.0).collect();
     busiest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     // With one POP more than the lines allow, that POP gets its own line rather than an
     // "others" of one.
