@@ -103,7 +103,8 @@ fn load_chart<DB: DrawingBackend>(
     for (i, (area, p)) in areas.iter().zip(panels).enumerate() {
         let peak = p.arrivals.iter().map(|x| x.1).fold(0.0, f64::max);
         let shown = p.capacity.filter(|&c| c <= OFF_SCALE * peak.max(1.0));
-        let top = shown.unwrap_or(0.0).max(peak).max(1.0) * 1.2;
+        // Headroom above the highest line keeps the legend off the data.
+        let top = shown.unwrap_or(0.0).max(peak).max(1.0) * 1.5;
         let caption = match p.capacity {
             Some(c) if shown.is_none() => {
                 format!(

@@ -157,7 +157,7 @@ fn load_chart<DB: DrawingBackend>(
         .flat_map(|l| &l.1)
         .map(|p| p.1)
         .fold(1.0, f64::max)
-        * 1.2;
+        * 1.3;
     let titles = Titles {
         caption: "Requests per second reaching the origins, by run",
         y_desc: "requests per second (all origins)",

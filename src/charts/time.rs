@@ -344,7 +344,8 @@ fn stacked_chart<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(e)?;
     let all = areas.iter().chain(line);
     let x = span(all.clone());
-    let top = all.flat_map(|l| &l.1).map(|p| p.1).fold(1.0, f64::max) * 1.15;
+    // Headroom above the highest band keeps the legend off the data.
+    let top = all.flat_map(|l| &l.1).map(|p| p.1).fold(1.0, f64::max) * 1.4;
     let mut chart = time_plane(root, titles, x, 0.0..top, windows, &|v| tick(*v))?;
     // Top band first, so each lower band is drawn over the one above it.
     // Colours go by position among the bands drawn, so the few there are stay distinct.
