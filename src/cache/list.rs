@@ -14,116 +14,8 @@
 //! one, so 16-byte links keep that to three cache lines, where 48-byte combined nodes
 //! straddled lines half the time.
 
+use super::index::{prefetch, room, written, Index, NIL};
 use super::{Entry, ObjectId, Sizing};
-use rustc_hash::FxHashMap;
-
-const NIL: u32 = u32::MAX;
-
-/// Asks the CPU to load the cache line at `p`; a no-op where there is no such hint.
-#[inline(always)]
-fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint; it never faults, even on an invalid address,
-    // and `p` points into a live allocation anyway.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
-
-/// An empty vector with room for `n` copies of `value`, written now so that its memory
-/// is resident from the start rather than growing as a run fills the cache.
-fn written<T: Copy>(n: usize, value: T) -> Vec<T> {
-    let mut v = Vec::with_capacity(n);
-    v.spare_capacity_mut().iter_mut().for_each(|x| {
-        x.write(value);
-    });
-    v
-}
-
-/// Object id to slot.
-enum Index {
-    /// `slots[id]` is the slot, or `NIL` when absent. The whole array is written at
-    /// construction, so its memory is resident from the start rather than growing as a
-    /// run touches more ids.
-    Dense { slots: Vec<u32>, len: usize },
-    /// A hash map for ids without a small bound.
-    Hashed(FxHashMap<ObjectId, u32>),
-}
-
-impl Index {
-    fn new(sizing: Sizing) -> Self {
-        match sizing.dense_ids {
-            Some(n) => Index::Dense {
-                slots: vec![NIL; n as usize],
-                len: 0,
-            },
-            None => {
-                let mut map = FxHashMap::default();
-                map.reserve(sizing.objects_hint);
-                Index::Hashed(map)
-            }
-        }
-    }
-
-    #[inline]
-    fn get(&self, id: ObjectId) -> Option<u32> {
-        match self {
-            Index::Dense { slots, .. } => slots.get(id as usize).copied().filter(|&s| s != NIL),
-            Index::Hashed(map) => map.get(&id).copied(),
-        }
-    }
-
-    /// Records `id` at `slot`; the caller guarantees `id` is absent.
-    #[inline]
-    fn insert(&mut self, id: ObjectId, slot: u32) {
-        match self {
-            Index::Dense { slots, len } => {
-                let i = id as usize;
-                if i >= slots.len() {
-                    // Ids past the announced bound still work; the array just grows.
-                    slots.resize(i + 1, NIL);
-                }
-                slots[i] = slot;
-                *len += 1;
-            }
-            Index::Hashed(map) => {
-                map.insert(id, slot);
-            }
-        }
-    }
-
-    #[inline]
-    fn remove(&mut self, id: ObjectId) -> Option<u32> {
-        match self {
-            Index::Dense { slots, len } => {
-                let s = slots.get_mut(id as usize).filter(|s| **s != NIL)?;
-                let slot = std::mem::replace(s, NIL);
-                *len -= 1;
-                Some(slot)
-            }
-            Index::Hashed(map) => map.remove(&id),
-        }
-    }
-
-    /// Where `id`'s index entry lives, when the index is an array.
-    #[inline]
-    fn address(&self, id: ObjectId) -> Option<*const u32> {
-        match self {
-            Index::Dense { slots, .. } => slots.get(id as usize).map(|s| s as *const u32),
-            Index::Hashed(_) => None,
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Index::Dense { len, .. } => *len,
-            Index::Hashed(map) => map.len(),
-        }
-    }
-}
 
 /// A slot's place in the order.
 #[derive(Clone, Copy)]
@@ -147,9 +39,7 @@ pub struct OrderedSet {
 impl OrderedSet {
     /// An empty set laid out for `sizing`.
     pub fn new(sizing: Sizing) -> Self {
-        // Room for a quarter more objects than expected, written once now so that a
-        // filling cache neither reallocates nor grows its resident memory mid-run.
-        let room = sizing.objects_hint + sizing.objects_hint / 4;
+        let room = room(sizing);
         let empty = Link {
             id: 0,
             prev: NIL,

@@ -5,12 +5,34 @@
 //! every policy uses: refuse what can never fit, evict victims until the object fits,
 //! then insert. Adding a policy means adding its file and one [`PolicyKind`] variant.
 
+mod admission;
+mod arc;
+mod belady;
+mod clock;
 mod fifo;
+mod gdsf;
+mod index;
+mod lfu;
 mod list;
 mod lru;
+mod queues;
+mod s3fifo;
+mod sieve;
+mod wtinylfu;
 
+pub use admission::AdmissionKind;
+pub use arc::Arc;
+pub use belady::Belady;
+pub use clock::Clock;
 pub use fifo::Fifo;
+pub use gdsf::Gdsf;
+pub use lfu::Lfu;
 pub use lru::Lru;
+pub use s3fifo::S3Fifo;
+pub use sieve::Sieve;
+pub use wtinylfu::WTinyLfu;
+
+use admission::Admitter;
 
 use crate::units::Nanos;
 use serde::{Deserialize, Serialize};
@@ -70,6 +92,20 @@ pub trait Cache: Send {
     /// Removes `id` and returns its size, or `None` if it was absent.
     fn remove(&mut self, id: ObjectId) -> Option<u64>;
 
+    /// Evicts `id`, the policy's own victim, and returns its size. Policies that remember
+    /// what they evicted (ghost lists, an aging floor) do so here; the default removes.
+    fn evict(&mut self, id: ObjectId) -> Option<u64> {
+        self.remove(id)
+    }
+
+    /// Called once before the victims are chosen for a missed `id` of `size` bytes that
+    /// will be inserted. The default does nothing.
+    fn admitting(&mut self, _id: ObjectId, _size: u64) {}
+
+    /// Trace replay's look into the future, before each request for `id`: the position
+    /// of its next request, or `None` when there is none. Only Belady's MIN uses it.
+    fn next_use(&mut self, _id: ObjectId, _at: Option<u64>) {}
+
     /// How many objects are stored.
     fn len(&self) -> usize;
 
@@ -85,7 +121,7 @@ pub trait Cache: Send {
     }
 }
 
-/// The eviction policies a scenario can name.
+/// The eviction policies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PolicyKind {
@@ -93,25 +129,99 @@ pub enum PolicyKind {
     Lru,
     /// First in, first out: hits do not change the order.
     Fifo,
+    /// CLOCK as FIFO with reinsertion.
+    Clock,
+    /// Least frequently used, O(1), LRU among equals.
+    Lfu,
+    /// Adaptive Replacement Cache.
+    Arc,
+    /// S3-FIFO.
+    S3fifo,
+    /// SIEVE.
+    Sieve,
+    /// W-TinyLFU.
+    Wtinylfu,
+    /// Greedy-Dual-Size-Frequency.
+    Gdsf,
+    /// Belady's MIN, for trace replay only.
+    Belady,
 }
 
 impl PolicyKind {
     /// Every policy, for listings and the shared test suite.
-    pub const ALL: &'static [PolicyKind] = &[PolicyKind::Lru, PolicyKind::Fifo];
+    pub const ALL: &'static [PolicyKind] = &[
+        PolicyKind::Lru,
+        PolicyKind::Fifo,
+        PolicyKind::Clock,
+        PolicyKind::Lfu,
+        PolicyKind::Arc,
+        PolicyKind::S3fifo,
+        PolicyKind::Sieve,
+        PolicyKind::Wtinylfu,
+        PolicyKind::Gdsf,
+        PolicyKind::Belady,
+    ];
 
-    /// The name used in scenario files.
+    /// The name used in scenario files and on the command line.
     pub fn name(self) -> &'static str {
         match self {
             PolicyKind::Lru => "lru",
             PolicyKind::Fifo => "fifo",
+            PolicyKind::Clock => "clock",
+            PolicyKind::Lfu => "lfu",
+            PolicyKind::Arc => "arc",
+            PolicyKind::S3fifo => "s3fifo",
+            PolicyKind::Sieve => "sieve",
+            PolicyKind::Wtinylfu => "wtinylfu",
+            PolicyKind::Gdsf => "gdsf",
+            PolicyKind::Belady => "belady",
         }
     }
 
-    /// A new, empty policy laid out for `sizing`.
-    pub fn build(self, sizing: Sizing) -> Box<dyn Cache> {
+    /// One line on what it does and its fixed parameters.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PolicyKind::Lru => "least recently used",
+            PolicyKind::Fifo => "first in, first out; hits change nothing",
+            PolicyKind::Clock => "FIFO with reinsertion: a requested object gets a second chance (1 reference bit)",
+            PolicyKind::Lfu => "least frequently used, O(1); least recently used among equals",
+            PolicyKind::Arc => "adaptive replacement cache (Megiddo and Modha 2003); T1/T2 with ghost lists, target adapted in bytes",
+            PolicyKind::S3fifo => "S3-FIFO (SOSP'23): small FIFO 10% of bytes, main FIFO with 2-bit frequency, ghost FIFO",
+            PolicyKind::Sieve => "SIEVE (NSDI'24): FIFO with a hand that spares visited objects in place",
+            PolicyKind::Wtinylfu => "W-TinyLFU: LRU window 1%, count-min sketch admission, segmented LRU main (protected 80%)",
+            PolicyKind::Gdsf => "Greedy-Dual-Size-Frequency: lowest L + frequency / size goes; size-aware",
+            PolicyKind::Belady => "Belady's MIN: furthest next use goes; needs the future, so trace replay only",
+        }
+    }
+
+    /// The policy called `name`, or an error listing the valid names.
+    pub fn from_name(name: &str) -> Result<PolicyKind, String> {
+        PolicyKind::ALL
+            .iter()
+            .copied()
+            .find(|p| p.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = PolicyKind::ALL.iter().map(|p| p.name()).collect();
+                format!(
+                    "unknown cache policy {name:?}; valid policies: {}",
+                    names.join(", ")
+                )
+            })
+    }
+
+    /// A new, empty policy for a cache of `capacity` bytes laid out for `sizing`.
+    pub fn build(self, sizing: Sizing, capacity: u64) -> Box<dyn Cache> {
         match self {
             PolicyKind::Lru => Box::new(Lru::new(sizing)),
             PolicyKind::Fifo => Box::new(Fifo::new(sizing)),
+            PolicyKind::Clock => Box::new(Clock::new(sizing)),
+            PolicyKind::Lfu => Box::new(Lfu::new(sizing)),
+            PolicyKind::Arc => Box::new(Arc::new(sizing, capacity)),
+            PolicyKind::S3fifo => Box::new(S3Fifo::new(sizing, capacity)),
+            PolicyKind::Sieve => Box::new(Sieve::new(sizing)),
+            PolicyKind::Wtinylfu => Box::new(WTinyLfu::new(sizing, capacity)),
+            PolicyKind::Gdsf => Box::new(Gdsf::new(sizing)),
+            PolicyKind::Belady => Box::new(Belady::new(sizing)),
         }
     }
 }
@@ -148,11 +258,14 @@ pub enum Admission {
     Present,
     /// Larger than the whole cache, so never stored.
     TooLarge,
+    /// Refused by the admission policy.
+    Declined,
 }
 
 /// A policy plus a byte budget that it never exceeds.
 pub struct BoundedCache {
     policy: Box<dyn Cache>,
+    admission: Admitter,
     capacity: u64,
     used: u64,
 }
@@ -161,10 +274,23 @@ impl BoundedCache {
     /// An empty cache of `capacity` bytes whose index is laid out for `sizing`.
     pub fn new(kind: PolicyKind, capacity: u64, sizing: Sizing) -> Self {
         BoundedCache {
-            policy: kind.build(sizing),
+            policy: kind.build(sizing, capacity),
+            admission: Admitter::new(AdmissionKind::All),
             capacity,
             used: 0,
         }
+    }
+
+    /// The same cache with admission policy `kind`.
+    pub fn with_admission(mut self, kind: AdmissionKind) -> Self {
+        self.admission = Admitter::new(kind);
+        self
+    }
+
+    /// Tells the policy when `id` is requested next (see [`Cache::next_use`]).
+    #[inline]
+    pub fn next_use(&mut self, id: ObjectId, at: Option<u64>) {
+        self.policy.next_use(id, at);
     }
 
     /// Looks `id` up as a request does; returns its entry on a hit.
@@ -192,6 +318,10 @@ impl BoundedCache {
         if self.policy.peek(id).is_some() {
             return Admission::Present;
         }
+        if !self.admission.admit(id, size) {
+            return Admission::Declined;
+        }
+        self.policy.admitting(id, size);
         let mut evicted = 0;
         while self.capacity - self.used < size {
             let victim = self
@@ -200,7 +330,7 @@ impl BoundedCache {
                 .expect("a non-empty cache always has a victim while over budget");
             let freed = self
                 .policy
-                .remove(victim)
+                .evict(victim)
                 .expect("the policy's victim is stored");
             self.used -= freed;
             evicted += 1;
@@ -265,5 +395,7 @@ impl BoundedCache {
     }
 }
 
+#[cfg(test)]
+mod behaviour;
 #[cfg(test)]
 mod tests;

@@ -45,6 +45,8 @@ enum Command {
     },
     /// Check a signed URL or signed cookies against a public key: prints `valid` or why not.
     Verify(sign::VerifyArgs),
+    /// List the cache eviction and admission policies, with their parameters.
+    Policies,
     /// Draw the charts and report.html of an earlier run again, from its CSV files; or,
     /// with --out, compare several runs side by side.
     Report {
@@ -141,6 +143,10 @@ pub fn main() -> i32 {
         Command::Sign { what } => sign::sign(what),
         Command::Verify(args) => sign::verify(args),
         Command::Report { dirs, out } => report(&dirs, out.as_deref()),
+        Command::Policies => {
+            print!("{}", policies());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => 0,
@@ -154,6 +160,21 @@ pub fn main() -> i32 {
         }
         Err(Failure::Denied) => EXIT_FAILED,
     }
+}
+
+/// The text of `edgesim policies`.
+fn policies() -> String {
+    use edgesim::cache::{AdmissionKind, PolicyKind};
+    let mut out =
+        String::from("eviction policies (scenario `cache_policy`, replay `--policies`):\n");
+    for p in PolicyKind::ALL {
+        out.push_str(&format!("  {:<16}{}\n", p.name(), p.describe()));
+    }
+    out.push_str("admission policies (replay `--admission`), combined with any eviction policy:\n");
+    for (name, what) in AdmissionKind::LIST {
+        out.push_str(&format!("  {name:<16}{what}\n"));
+    }
+    out
 }
 
 /// `edgesim report`: redraw one run, or compare runs into `out`.

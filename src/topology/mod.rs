@@ -67,17 +67,37 @@ impl RegionalCacheSpec {
 
     /// Checks one regional cache at `path`.
     pub fn check(&self, path: &str) -> Checked {
-        check_cache_site(path, self.lat, self.lon, self.cache_capacity)
+        check_cache_site(
+            path,
+            self.lat,
+            self.lon,
+            self.cache_capacity,
+            self.cache_policy,
+        )
     }
 }
 
-/// The checks every cache site shares: a place on Earth and a non-empty cache.
-fn check_cache_site(path: &str, lat: f64, lon: f64, capacity: Bytes) -> Checked {
+/// The checks every cache site shares: a place on Earth, a non-empty cache, and a
+/// policy that can run without knowing the future.
+fn check_cache_site(
+    path: &str,
+    lat: f64,
+    lon: f64,
+    capacity: Bytes,
+    policy: PolicyKind,
+) -> Checked {
     check::lat_lon(path, lat, lon)?;
     ensure(
         capacity.0 > 0,
         || format!("{path}.cache_capacity"),
         || "must be larger than 0B".into(),
+    )?;
+    ensure(
+        policy != PolicyKind::Belady,
+        || format!("{path}.cache_policy"),
+        || {
+            "belady needs to know each request's future, so it is only available in `edgesim replay`".into()
+        },
     )
 }
 
@@ -122,7 +142,13 @@ impl PopSpec {
 
     /// Checks one POP at `path`.
     pub fn check(&self, path: &str) -> Checked {
-        check_cache_site(path, self.lat, self.lon, self.cache_capacity)?;
+        check_cache_site(
+            path,
+            self.lat,
+            self.lon,
+            self.cache_capacity,
+            self.cache_policy,
+        )?;
         if let Some(rps) = self.capacity_rps {
             check::positive(&format!("{path}.capacity_rps"), rps)?;
         }

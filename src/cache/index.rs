@@ -1,0 +1,123 @@
+//! Object id to slot: a plain array when ids are a catalog's dense 0..n, else a hash map;
+//! and the memory helpers the slab-backed structures share.
+//!
+//! A dense index costs one memory access per lookup instead of a hash probe's two, which
+//! is most of the cost of a lookup in a large cache.
+
+use super::{ObjectId, Sizing};
+use rustc_hash::FxHashMap;
+
+/// The "no slot" marker of links and indexes.
+pub(super) const NIL: u32 = u32::MAX;
+
+/// Asks the CPU to load the cache line at `p`; a no-op where there is no such hint.
+#[inline(always)]
+pub(super) fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; it never faults, even on an invalid address,
+    // and `p` points into a live allocation anyway.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// Slots to reserve for `sizing`: a quarter more objects than expected, so that a
+/// filling cache neither reallocates nor grows its resident memory mid-run.
+pub(super) fn room(sizing: Sizing) -> usize {
+    sizing.objects_hint + sizing.objects_hint / 4
+}
+
+/// An empty vector with room for `n` copies of `value`, written now so that its memory
+/// is resident from the start rather than growing as a run fills the cache.
+pub(super) fn written<T: Copy>(n: usize, value: T) -> Vec<T> {
+    let mut v = Vec::with_capacity(n);
+    v.spare_capacity_mut().iter_mut().for_each(|x| {
+        x.write(value);
+    });
+    v
+}
+
+/// Object id to slot.
+pub(super) enum Index {
+    /// `slots[id]` is the slot, or `NIL` when absent. The whole array is written at
+    /// construction, so its memory is resident from the start rather than growing as a
+    /// run touches more ids.
+    Dense { slots: Vec<u32>, len: usize },
+    /// A hash map for ids without a small bound.
+    Hashed(FxHashMap<ObjectId, u32>),
+}
+
+impl Index {
+    pub(super) fn new(sizing: Sizing) -> Self {
+        match sizing.dense_ids {
+            Some(n) => Index::Dense {
+                slots: vec![NIL; n as usize],
+                len: 0,
+            },
+            None => {
+                let mut map = FxHashMap::default();
+                map.reserve(sizing.objects_hint);
+                Index::Hashed(map)
+            }
+        }
+    }
+
+    #[inline]
+    pub(super) fn get(&self, id: ObjectId) -> Option<u32> {
+        match self {
+            Index::Dense { slots, .. } => slots.get(id as usize).copied().filter(|&s| s != NIL),
+            Index::Hashed(map) => map.get(&id).copied(),
+        }
+    }
+
+    /// Records `id` at `slot`; the caller guarantees `id` is absent.
+    #[inline]
+    pub(super) fn insert(&mut self, id: ObjectId, slot: u32) {
+        match self {
+            Index::Dense { slots, len } => {
+                let i = id as usize;
+                if i >= slots.len() {
+                    // Ids past the announced bound still work; the array just grows.
+                    slots.resize(i + 1, NIL);
+                }
+                slots[i] = slot;
+                *len += 1;
+            }
+            Index::Hashed(map) => {
+                map.insert(id, slot);
+            }
+        }
+    }
+
+    #[inline]
+    pub(super) fn remove(&mut self, id: ObjectId) -> Option<u32> {
+        match self {
+            Index::Dense { slots, len } => {
+                let s = slots.get_mut(id as usize).filter(|s| **s != NIL)?;
+                let slot = std::mem::replace(s, NIL);
+                *len -= 1;
+                Some(slot)
+            }
+            Index::Hashed(map) => map.remove(&id),
+        }
+    }
+
+    /// Where `id`'s index entry lives, when the index is an array.
+    #[inline]
+    pub(super) fn address(&self, id: ObjectId) -> Option<*const u32> {
+        match self {
+            Index::Dense { slots, .. } => slots.get(id as usize).map(|s| s as *const u32),
+            Index::Hashed(_) => None,
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Index::Dense { len, .. } => *len,
+            Index::Hashed(map) => map.len(),
+        }
+    }
+}
