@@ -31,5 +31,6 @@ pub mod signing;
 pub mod sim;
 pub mod stats;
 pub mod topology;
+pub mod trace;
 pub mod units;
 pub mod workload;

@@ -1,0 +1,204 @@
+//! Request traces read from disk, streamed in batches so memory does not grow with the
+//! trace: CSV with a header, libCacheSim's `oracleGeneral` binary records, and the
+//! Wikimedia 2019 CDN traces' TSV layout. Any of them may be zstd (`.zst`) or gzip
+//! (`.gz`) compressed.
+//!
+//! Object ids are numbers where the trace gives numbers; other ids (paths, keys) are
+//! hashed to 64 bits with FNV-1a, whose output is fixed by its definition, so a trace
+//! always replays to the same ids.
+
+mod oracle;
+mod text;
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// One request of a trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// Trace time in seconds (as the trace gives it; 0 where it gives none).
+    pub time: u64,
+    /// The object.
+    pub id: u64,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The position of the next request for the same object, when the trace records it
+    /// (`oracleGeneral` does); `None` otherwise or when there is none.
+    pub next: Option<u64>,
+}
+
+/// A trace's layout.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// CSV with a header; the named columns hold time, id and size.
+    Csv(Columns),
+    /// libCacheSim `oracleGeneral`: 24-byte little-endian records.
+    Oracle,
+    /// Wikimedia 2019 CDN trace TSV: upload (5 columns) or text (4 columns).
+    Wikimedia,
+}
+
+/// Which CSV columns hold what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Columns {
+    /// Trace time, seconds; optional.
+    pub time: String,
+    /// Object id: a number, or any text, which is hashed.
+    pub id: String,
+    /// Size in bytes.
+    pub size: String,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            time: "time".into(),
+            id: "id".into(),
+            size: "size".into(),
+        }
+    }
+}
+
+impl Columns {
+    /// Parses `time=ts,id=key,size=bytes` (any subset; the rest keep their defaults).
+    pub fn parse(text: &str) -> Result<Columns, String> {
+        let mut c = Columns::default();
+        for part in text.split(',').filter(|p| !p.is_empty()) {
+            let (field, column) = part
+                .split_once('=')
+                .ok_or_else(|| format!("{part:?}: expected FIELD=COLUMN, e.g. id=key"))?;
+            let slot = match field {
+                "time" => &mut c.time,
+                "id" => &mut c.id,
+                "size" => &mut c.size,
+                _ => {
+                    return Err(format!(
+                        "{field:?}: unknown field; the fields are time, id and size"
+                    ))
+                }
+            };
+            *slot = column.to_string();
+        }
+        Ok(c)
+    }
+}
+
+impl Format {
+    /// The format a file name suggests: `.csv`, `.tsv`, or an `oracleGeneral` name, each
+    /// possibly followed by `.zst` or `.gz`.
+    pub fn guess(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_string_lossy().to_lowercase();
+        let name = name
+            .strip_suffix(".zst")
+            .or_else(|| name.strip_suffix(".gz"))
+            .unwrap_or(&name);
+        if name.ends_with(".csv") {
+            Some(Format::Csv(Columns::default()))
+        } else if name.ends_with(".tsv") {
+            Some(Format::Wikimedia)
+        } else if name.contains("oraclegeneral") || name.ends_with(".bin") {
+            Some(Format::Oracle)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a trace could not be read: where, and what was wrong.
+#[derive(Debug)]
+pub struct TraceError {
+    /// The trace file.
+    pub path: PathBuf,
+    /// Line (text formats) or record (binary), from 1; `None` for the file as a whole.
+    pub at: Option<(&'static str, u64)>,
+    /// What was wrong and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Some((unit, n)) => write!(f, "{}: {unit} {n}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for TraceError {}
+
+/// A trace being read.
+pub trait Source: Send {
+    /// Appends up to `max` requests to `out`; returns how many (0 at the end).
+    fn next_batch(&mut self, out: &mut Vec<Request>, max: usize) -> Result<usize, TraceError>;
+    /// Bad lines or records skipped so far (with skipping on).
+    fn skipped(&self) -> u64;
+}
+
+/// Opens `path` as `format`, decompressing `.zst` and `.gz`. With `skip_bad`, malformed
+/// lines are skipped and counted instead of failing.
+pub fn open(path: &Path, format: &Format, skip_bad: bool) -> Result<Box<dyn Source>, TraceError> {
+    let fail = |message: String| TraceError {
+        path: path.to_path_buf(),
+        at: None,
+        message,
+    };
+    let file = File::open(path).map_err(|e| fail(format!("cannot open the trace: {e}")))?;
+    let name = path.to_string_lossy().to_lowercase();
+    let raw: Box<dyn Read + Send> = if name.ends_with(".zst") {
+        Box::new(zstd::Decoder::new(file).map_err(|e| fail(format!("not a zstd stream: {e}")))?)
+    } else if name.ends_with(".gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    let reader = BufReader::with_capacity(1 << 20, raw);
+    let path = path.to_path_buf();
+    Ok(match format {
+        Format::Oracle => Box::new(oracle::OracleReader::new(reader, path, skip_bad)),
+        Format::Csv(columns) => Box::new(text::CsvReader::new(reader, path, columns, skip_bad)?),
+        Format::Wikimedia => Box::new(text::TsvReader::new(reader, path, skip_bad)),
+    })
+}
+
+/// The FNV-1a hash of `bytes`: a stable 64-bit id for a textual object key.
+pub fn hash_id(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// An object id from trace text: the number itself, else its hash.
+pub fn parse_id(text: &[u8]) -> u64 {
+    std::str::from_utf8(text)
+        .ok()
+        .and_then(|t| {
+            t.parse::<u64>()
+                .ok()
+                .or_else(|| t.parse::<i64>().ok().map(|v| v as u64))
+        })
+        .unwrap_or_else(|| hash_id(text))
+}
+
+/// Reads `r` to the end into memory (for tests and small traces).
+pub fn read_all(source: &mut dyn Source) -> Result<Vec<Request>, TraceError> {
+    let mut all = Vec::new();
+    while source.next_batch(&mut all, 1 << 16)? > 0 {}
+    Ok(all)
+}
+
+/// An I/O error while reading, as a trace error.
+fn io_error(path: &Path, e: io::Error) -> TraceError {
+    TraceError {
+        path: path.to_path_buf(),
+        at: None,
+        message: format!("cannot read the trace: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,234 @@
+//! Text traces: CSV with a header (columns chosen by name), and the Wikimedia 2019 CDN
+//! traces' TSV: `relative_unix, hashed_path_query, image_type, response_size,
+//! time_firstbyte` (upload) or `relative_unix, hashed_host_path_query, response_size,
+//! time_firstbyte` (text), with or without a header line.
+
+use super::{parse_id, Columns, Request, Source, TraceError};
+use csv::{ByteRecord, ReaderBuilder};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A field as a whole number of bytes or seconds; seconds may have a fraction.
+fn number(field: &[u8], seconds: bool) -> Option<u64> {
+    let text = std::str::from_utf8(field).ok()?.trim();
+    match text.parse::<u64>() {
+        Ok(v) => Some(v),
+        Err(_) if seconds => text
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .map(|v| v as u64),
+        Err(_) => None,
+    }
+}
+
+/// Where a malformed line is, and what is wrong with it.
+fn bad(path: &Path, line: u64, message: String) -> TraceError {
+    TraceError {
+        path: path.to_path_buf(),
+        at: Some(("line", line)),
+        message,
+    }
+}
+
+/// Reads records with `csv`, turning each into a request with `parse`; malformed ones
+/// fail, or are skipped and counted with `skip_bad`.
+struct Records<R> {
+    reader: csv::Reader<R>,
+    record: ByteRecord,
+    path: PathBuf,
+    skip_bad: bool,
+    skipped: u64,
+}
+
+impl<R: Read> Records<R> {
+    fn new(reader: csv::Reader<R>, path: PathBuf, skip_bad: bool) -> Self {
+        Records {
+            reader,
+            record: ByteRecord::new(),
+            path,
+            skip_bad,
+            skipped: 0,
+        }
+    }
+
+    fn next_batch(
+        &mut self,
+        out: &mut Vec<Request>,
+        max: usize,
+        parse: impl Fn(&ByteRecord, u64) -> Result<Option<Request>, String>,
+    ) -> Result<usize, TraceError> {
+        let start = out.len();
+        while out.len() - start < max {
+            let more = self.reader.read_byte_record(&mut self.record);
+            // Where the record began (the reader's own position is past it).
+            let line = self
+                .record
+                .position()
+                .map_or(self.reader.position().line(), |p| p.line());
+            let result = match more {
+                Ok(false) => break,
+                Ok(true) => parse(&self.record, line),
+                Err(e) => Err(e.to_string()),
+            };
+            match result {
+                Ok(Some(r)) => out.push(r),
+                Ok(None) => {}
+                Err(_) if self.skip_bad => self.skipped += 1,
+                Err(message) => return Err(bad(&self.path, line, message)),
+            }
+        }
+        Ok(out.len() - start)
+    }
+}
+
+/// A CSV trace.
+pub struct CsvReader<R> {
+    records: Records<R>,
+    /// Column positions: time (optional), id, size.
+    time: Option<usize>,
+    id: usize,
+    size: usize,
+}
+
+impl<R: Read> CsvReader<R> {
+    pub fn new(
+        reader: R,
+        path: PathBuf,
+        columns: &Columns,
+        skip_bad: bool,
+    ) -> Result<Self, TraceError> {
+        let mut reader = ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .flexible(true)
+            .from_reader(reader);
+        let header = reader
+            .headers()
+            .map_err(|e| bad(&path, 1, format!("cannot read the header: {e}")))?
+            .clone();
+        let names: Vec<&str> = header.iter().collect();
+        let find = |name: &str, field: &str| {
+            names.iter().position(|h| h.trim() == name).ok_or_else(|| {
+                bad(
+                    &path,
+                    1,
+                    format!(
+                        "no column named {name:?} for the {field} (columns: {}); name it with --columns {field}=COLUMN",
+                        names.join(", ")
+                    ),
+                )
+            })
+        };
+        let id = find(&columns.id, "id")?;
+        let size = find(&columns.size, "size")?;
+        let time = find(&columns.time, "time").ok();
+        Ok(CsvReader {
+            records: Records::new(reader, path, skip_bad),
+            time,
+            id,
+            size,
+        })
+    }
+}
+
+impl<R: Read + Send> Source for CsvReader<R> {
+    fn next_batch(&mut self, out: &mut Vec<Request>, max: usize) -> Result<usize, TraceError> {
+        let (time, id, size) = (self.time, self.id, self.size);
+        self.records.next_batch(out, max, |r, _| {
+            let field = |i: usize, name: &str| {
+                r.get(i)
+                    .ok_or_else(|| format!("{name}: the line has only {} fields", r.len()))
+            };
+            let s = field(size, "size")?;
+            let bytes = number(s, false).ok_or_else(|| {
+                format!(
+                    "size: expected a whole number of bytes, got {:?}",
+                    String::from_utf8_lossy(s)
+                )
+            })?;
+            let at = match time {
+                Some(t) => {
+                    let f = field(t, "time")?;
+                    number(f, true).ok_or_else(|| {
+                        format!(
+                            "time: expected seconds, got {:?}",
+                            String::from_utf8_lossy(f)
+                        )
+                    })?
+                }
+                None => 0,
+            };
+            Ok(Some(Request {
+                time: at,
+                id: parse_id(field(id, "id")?),
+                size: bytes,
+                next: None,
+            }))
+        })
+    }
+
+    fn skipped(&self) -> u64 {
+        self.records.skipped
+    }
+}
+
+/// A Wikimedia 2019 CDN trace (TSV).
+pub struct TsvReader<R> {
+    records: Records<R>,
+}
+
+impl<R: Read> TsvReader<R> {
+    pub fn new(reader: R, path: PathBuf, skip_bad: bool) -> Self {
+        let reader = ReaderBuilder::new()
+            .delimiter(b'\t')
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(reader);
+        TsvReader {
+            records: Records::new(reader, path, skip_bad),
+        }
+    }
+}
+
+impl<R: Read + Send> Source for TsvReader<R> {
+    fn next_batch(&mut self, out: &mut Vec<Request>, max: usize) -> Result<usize, TraceError> {
+        self.records.next_batch(out, max, |r, line| {
+            let size_at = match r.len() {
+                5 => 3,
+                4 => 2,
+                n => {
+                    return Err(format!(
+                        "expected 5 tab-separated fields (upload trace) or 4 (text trace), got {n}"
+                    ))
+                }
+            };
+            let time = number(&r[0], true);
+            if line == 1 && time.is_none() {
+                // A header line.
+                return Ok(None);
+            }
+            let time = time.ok_or_else(|| {
+                format!(
+                    "relative_unix: expected seconds, got {:?}",
+                    String::from_utf8_lossy(&r[0])
+                )
+            })?;
+            let size = number(&r[size_at], false).ok_or_else(|| {
+                format!(
+                    "response_size: expected a whole number of bytes, got {:?}",
+                    String::from_utf8_lossy(&r[size_at])
+                )
+            })?;
+            Ok(Some(Request {
+                time,
+                id: parse_id(&r[1]),
+                size,
+                next: None,
+            }))
+        })
+    }
+
+    fn skipped(&self) -> u64 {
+        self.records.skipped
+    }
+}
