@@ -25,6 +25,7 @@ pub mod engine;
 pub mod fault;
 pub mod origin;
 pub mod protocol;
+pub mod replay;
 pub mod report;
 pub mod scenario;
 pub mod signing;

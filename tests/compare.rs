@@ -2,16 +2,9 @@
 
 mod common;
 
+use common::edgesim;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn edgesim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edgesim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+use std::process::Output;
 
 /// Runs the small scenario into `out` with `sets`.
 fn run(dir: &Path, out: &str, sets: &[&str]) {

@@ -25,6 +25,7 @@ mod compare;
 mod draw;
 mod frame;
 mod html;
+mod mrc;
 mod style;
 mod table;
 #[cfg(test)]
@@ -33,6 +34,7 @@ mod time;
 
 pub use compare::{compare, COMPARED, COMPARE_CHARTS};
 pub use html::HEADLINE;
+pub use mrc::render_mrc;
 pub use table::Table;
 
 use std::io;

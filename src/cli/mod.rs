@@ -1,6 +1,7 @@
 //! The `edgesim` command line: parse, call the library, print, exit with a documented code.
 
 mod bench;
+mod replay;
 mod run;
 mod sign;
 
@@ -47,6 +48,8 @@ enum Command {
     Verify(sign::VerifyArgs),
     /// List the cache eviction and admission policies, with their parameters.
     Policies,
+    /// Replay a trace through caches of several policies and sizes: miss-ratio curves.
+    Replay(replay::ReplayArgs),
     /// Draw the charts and report.html of an earlier run again, from its CSV files; or,
     /// with --out, compare several runs side by side.
     Report {
@@ -143,6 +146,7 @@ pub fn main() -> i32 {
         Command::Sign { what } => sign::sign(what),
         Command::Verify(args) => sign::verify(args),
         Command::Report { dirs, out } => report(&dirs, out.as_deref()),
+        Command::Replay(args) => replay::replay(args),
         Command::Policies => {
             print!("{}", policies());
             Ok(())

@@ -7,6 +7,15 @@ use edgesim::stats::Metrics;
 use edgesim::units::Nanos;
 use std::path::{Path, PathBuf};
 
+/// Runs the `edgesim` binary with `args` in `dir`.
+pub fn edgesim(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
 /// A file under `tests/data`.
 pub fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
