@@ -28,6 +28,7 @@ fn every_column_is_documented_with_its_meaning() {
     }
     let files = FAILOVER_COLUMNS.iter().chain(FAULT_COLUMNS);
     let files = files.chain(ORIGIN_SERIES_COLUMNS).chain(REGION_POP_COLUMNS);
+    let files = files.chain(edgesim::replay::MRC_COLUMNS);
     for (name, doc) in files.chain(CONNECTION_COLUMNS) {
         assert!(
             README.contains(&format!("| `{name}` | {doc} |")),

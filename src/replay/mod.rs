@@ -68,6 +68,8 @@ pub struct PairResult {
     pub too_large: u64,
     /// Misses the admission policy refused to store.
     pub declined: u64,
+    /// Objects stored when the trace ended.
+    pub objects: u64,
     /// Time this cache spent on its requests, for its throughput (varies run to run).
     pub busy: Duration,
 }
@@ -187,6 +189,7 @@ pub fn replay(spec: &ReplaySpec) -> Result<ReplayResult, TraceError> {
                     miss_bytes: 0,
                     too_large: 0,
                     declined: 0,
+                    objects: 0,
                     busy: Duration::ZERO,
                 },
             });
@@ -210,7 +213,13 @@ pub fn replay(spec: &ReplaySpec) -> Result<ReplayResult, TraceError> {
         seen += batch.len() as u64;
     }
     Ok(ReplayResult {
-        pairs: pairs.into_iter().map(|p| p.result).collect(),
+        pairs: pairs
+            .into_iter()
+            .map(|p| PairResult {
+                objects: p.cache.len() as u64,
+                ..p.result
+            })
+            .collect(),
         requests: seen,
         working_set,
         skipped: source.skipped(),

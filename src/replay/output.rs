@@ -26,6 +26,7 @@ pub const MRC_COLUMNS: &[(&str, &str)] = &[
         "misses whose object was larger than the whole cache, so never stored",
     ),
     ("declined", "misses the admission policy did not store"),
+    ("objects_at_end", "objects in the cache when the trace ended"),
     (
         "throughput_rps",
         "requests this cache handled per second of its own work: the one column that varies from run to run",
@@ -49,6 +50,7 @@ pub fn write_mrc(dir: &Path, result: &ReplayResult, objects: bool) -> io::Result
             format!("{:.6}", ratio(p.miss_bytes, p.bytes)),
             p.too_large.to_string(),
             p.declined.to_string(),
+            p.objects.to_string(),
             format!("{:.0}", if secs > 0.0 { handled / secs } else { 0.0 }),
         ]
     });
