@@ -31,6 +31,7 @@ pub mod scenario;
 pub mod signing;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
 pub mod topology;
 pub mod trace;
 pub mod units;

@@ -1,6 +1,7 @@
 //! The `edgesim` command line: parse, call the library, print, exit with a documented code.
 
 mod bench;
+mod compare;
 mod replay;
 mod run;
 mod sign;
@@ -50,6 +51,8 @@ enum Command {
     Policies,
     /// Replay a trace through caches of several policies and sizes: miss-ratio curves.
     Replay(replay::ReplayArgs),
+    /// Run a scenario once per cache policy and capacity at one tier, side by side.
+    Compare(compare::CompareArgs),
     /// Draw the charts and report.html of an earlier run again, from its CSV files; or,
     /// with --out, compare several runs side by side.
     Report {
@@ -147,6 +150,7 @@ pub fn main() -> i32 {
         Command::Verify(args) => sign::verify(args),
         Command::Report { dirs, out } => report(&dirs, out.as_deref()),
         Command::Replay(args) => replay::replay(args),
+        Command::Compare(args) => compare::compare(args),
         Command::Policies => {
             print!("{}", policies());
             Ok(())

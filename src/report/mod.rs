@@ -135,7 +135,7 @@ pub(crate) fn seconds(n: Nanos) -> String {
 }
 
 /// Writes a CSV file of `header` and `rows`.
-pub(crate) fn write_rows(
+pub fn write_rows(
     dir: &Path,
     name: &str,
     header: Vec<String>,

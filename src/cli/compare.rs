@@ -1,0 +1,140 @@
+//! `edgesim compare`: a scenario run once per cache policy × capacity at one tier, side by
+//! side in `compare.csv`.
+
+use super::{Failure, OverrideArgs};
+use clap::Args;
+use edgesim::cache::PolicyKind;
+use edgesim::sweep::{self, Tier};
+use edgesim::units::{Bytes, SIZE_HELP};
+use std::path::PathBuf;
+
+/// Arguments of `edgesim compare`.
+#[derive(Args)]
+pub struct CompareArgs {
+    /// Scenario file.
+    file: PathBuf,
+    /// Eviction policies, comma-separated (see `edgesim policies`; not belady).
+    #[arg(long, value_delimiter = ',', required = true)]
+    policies: Vec<String>,
+    /// Cache sizes per cache, comma-separated, e.g. 1GiB,8GiB.
+    #[arg(long, value_delimiter = ',', required = true)]
+    capacities: Vec<String>,
+    /// Which caches to set: pop, regional, shield or all.
+    #[arg(long, default_value = "pop")]
+    tier: String,
+    /// Runs at once [default: one per core].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Results folder [default: output/compare-<scenario name>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    overrides: OverrideArgs,
+}
+
+/// Columns of `compare.csv`.
+pub const COLUMNS: [&str; 10] = [
+    "policy",
+    "capacity",
+    "tier",
+    "requests",
+    "hit_ratio",
+    "byte_hit_ratio",
+    "origin_offload",
+    "origin_requests",
+    "latency_p50_ms",
+    "latency_p99_ms",
+];
+
+fn bad(e: impl std::fmt::Display) -> Failure {
+    Failure::BadInput(anyhow::anyhow!("{e}"))
+}
+
+/// Runs `edgesim compare`.
+pub fn compare(a: CompareArgs) -> Result<(), Failure> {
+    let policies = a
+        .policies
+        .iter()
+        .map(|p| match PolicyKind::from_name(p.trim()) {
+            Ok(PolicyKind::Belady) => Err(bad(
+                "--policies: belady needs each request's future, so it is only available in `edgesim replay`",
+            )),
+            Ok(k) => Ok(k),
+            Err(e) => Err(bad(format!("--policies: {e}"))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let capacities = a
+        .capacities
+        .iter()
+        .map(|c| match Bytes::parse(c.trim()) {
+            Some(b) if b.0 > 0 => Ok(b),
+            Some(_) => Err(bad(format!("--capacities {c:?}: must be larger than zero"))),
+            None => Err(bad(format!("--capacities {c:?}: expected {SIZE_HELP}"))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let tier = Tier::parse(&a.tier).map_err(bad)?;
+    let file = a.file.display().to_string();
+    let text = std::fs::read_to_string(&a.file)
+        .map_err(|e| bad(format!("{file}: cannot read the scenario: {e}")))?;
+    let overrides = a.overrides.to_overrides();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(a.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Failed(e.into()))?;
+    let rows = pool
+        .install(|| sweep::sweep(&text, &file, &overrides, tier, &policies, &capacities))
+        .map_err(bad)?;
+    let name = edgesim::scenario::load_str(&text, &file, &overrides)?
+        .spec()
+        .name
+        .clone();
+    let out = a
+        .out
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{name}")));
+    std::fs::create_dir_all(&out).map_err(|e| {
+        bad(format!(
+            "{}: cannot create the results folder: {e}",
+            out.display()
+        ))
+    })?;
+    let header = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let lines = rows.iter().map(|r| {
+        vec![
+            r.policy.name().to_string(),
+            r.capacity.to_string(),
+            tier.name().to_string(),
+            r.requests.to_string(),
+            format!("{:.6}", r.hit_ratio),
+            format!("{:.6}", r.byte_hit_ratio),
+            format!("{:.6}", r.origin_offload),
+            r.origin_requests.to_string(),
+            format!("{:.3}", r.p50_ms),
+            format!("{:.3}", r.p99_ms),
+        ]
+    });
+    edgesim::report::write_rows(&out, "compare.csv", header, lines)
+        .map_err(|e| Failure::Failed(anyhow::anyhow!("{}: {e}", out.display())))?;
+    if !a.quiet {
+        println!(
+            "{name}: {} runs, caches set at tier {}",
+            rows.len(),
+            tier.name()
+        );
+        for r in &rows {
+            println!(
+                "  {:<9} {:>8}  hit ratio {:.4}  byte hit ratio {:.4}  origin offload {:.4}  p99 {:.1} ms",
+                r.policy.name(),
+                r.capacity.to_string(),
+                r.hit_ratio,
+                r.byte_hit_ratio,
+                r.origin_offload,
+                r.p99_ms
+            );
+        }
+        println!("results: {}", out.display());
+    }
+    Ok(())
+}
