@@ -1,11 +1,11 @@
-//! Object id to slot: a plain array when ids are a catalog's dense 0..n, else a hash map;
+//! Object id to slot: a plain array when ids are a catalog's dense 0..n, else a hash table;
 //! and the memory helpers the slab-backed structures share.
 //!
 //! A dense index costs one memory access per lookup instead of a hash probe's two, which
 //! is most of the cost of a lookup in a large cache.
 
+use super::table::IdTable;
 use super::{ObjectId, Sizing};
-use rustc_hash::FxHashMap;
 
 /// The "no slot" marker of links and indexes.
 pub(super) const NIL: u32 = u32::MAX;
@@ -46,8 +46,8 @@ pub(super) enum Index {
     /// construction, so its memory is resident from the start rather than growing as a
     /// run touches more ids.
     Dense { slots: Vec<u32>, len: usize },
-    /// A hash map for ids without a small bound.
-    Hashed(FxHashMap<ObjectId, u32>),
+    /// A hash table for ids without a small bound.
+    Hashed(IdTable),
 }
 
 impl Index {
@@ -57,11 +57,7 @@ impl Index {
                 slots: vec![NIL; n as usize],
                 len: 0,
             },
-            None => {
-                let mut map = FxHashMap::default();
-                map.reserve(sizing.objects_hint);
-                Index::Hashed(map)
-            }
+            None => Index::Hashed(IdTable::with_capacity(room(sizing))),
         }
     }
 
@@ -69,7 +65,7 @@ impl Index {
     pub(super) fn get(&self, id: ObjectId) -> Option<u32> {
         match self {
             Index::Dense { slots, .. } => slots.get(id as usize).copied().filter(|&s| s != NIL),
-            Index::Hashed(map) => map.get(&id).copied(),
+            Index::Hashed(table) => table.get(id),
         }
     }
 
@@ -86,9 +82,7 @@ impl Index {
                 slots[i] = slot;
                 *len += 1;
             }
-            Index::Hashed(map) => {
-                map.insert(id, slot);
-            }
+            Index::Hashed(table) => table.insert(id, slot),
         }
     }
 
@@ -101,23 +95,23 @@ impl Index {
                 *len -= 1;
                 Some(slot)
             }
-            Index::Hashed(map) => map.remove(&id),
+            Index::Hashed(table) => table.remove(id),
         }
     }
 
-    /// Where `id`'s index entry lives, when the index is an array.
+    /// Where `id`'s index entry lives (or, hashed, where its probe starts), to prefetch.
     #[inline]
-    pub(super) fn address(&self, id: ObjectId) -> Option<*const u32> {
+    pub(super) fn address(&self, id: ObjectId) -> Option<*const u8> {
         match self {
-            Index::Dense { slots, .. } => slots.get(id as usize).map(|s| s as *const u32),
-            Index::Hashed(_) => None,
+            Index::Dense { slots, .. } => slots.get(id as usize).map(|s| (s as *const u32).cast()),
+            Index::Hashed(table) => Some(table.address(id).cast()),
         }
     }
 
     pub(super) fn len(&self) -> usize {
         match self {
             Index::Dense { len, .. } => *len,
-            Index::Hashed(map) => map.len(),
+            Index::Hashed(table) => table.len(),
         }
     }
 }

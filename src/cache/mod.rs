@@ -18,6 +18,7 @@ mod lru;
 mod queues;
 mod s3fifo;
 mod sieve;
+mod table;
 mod wtinylfu;
 
 pub use admission::AdmissionKind;

@@ -26,6 +26,9 @@ use std::time::{Duration, Instant};
 /// Requests decoded at a time.
 const BATCH: usize = 1 << 16;
 
+/// How many requests ahead a cache's index is prefetched.
+const AHEAD: usize = 8;
+
 /// What to replay, and against what.
 #[derive(Clone, Debug)]
 pub struct ReplaySpec {
@@ -98,6 +101,15 @@ impl Pair {
         let started = Instant::now();
         let r = &mut self.result;
         for (k, req) in batch.iter().enumerate() {
+            // The ids ahead are known: start loading their index buckets, and the entries
+            // of those whose buckets were asked for earlier, so the lookups find them in
+            // the CPU cache.
+            if let Some(r) = batch.get(k + AHEAD) {
+                self.cache.prefetch(r.id, false);
+            }
+            if let Some(r) = batch.get(k + AHEAD / 2) {
+                self.cache.prefetch(r.id, true);
+            }
             let size = if unit { 1 } else { req.size };
             if let Some(next) = next {
                 let at = next[k];
