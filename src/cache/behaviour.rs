@@ -223,19 +223,33 @@ proptest! {
     #[test]
     fn every_policy_keeps_its_budget_exact_and_hits_change_no_bytes(
         capacity in 1u64..300,
-        ids in proptest::collection::vec(0u64..80, 1..400),
+        ops in proptest::collection::vec((0u64..80, 0u8..10), 1..400),
     ) {
+        // Mostly requests (access, and admit on a miss), as replay and the simulator make;
+        // sometimes a stored response replaced with another size, or removed, as the
+        // simulator's revalidations and invalidations do.
         let size = |id: ObjectId| 1 + (id * 13 + 5) % 50;
         for &kind in PolicyKind::ALL {
             let mut c = cache(kind, capacity);
-            for &id in &ids {
+            for &(id, op) in &ops {
                 let (used, len) = (c.used(), c.len());
-                if c.access(id).is_some() {
-                    prop_assert_eq!((c.used(), c.len()), (used, len), "{} hit", kind.name());
-                } else {
-                    let admitted = c.admit(id, Entry::sized(size(id)));
-                    if size(id) > capacity {
-                        prop_assert_eq!(admitted, Admission::TooLarge);
+                match op {
+                    0 => {
+                        c.store(id, Entry::sized(size(id + 1)));
+                    }
+                    1 => {
+                        let was = c.peek(id).is_some();
+                        prop_assert_eq!(c.remove(id), was);
+                    }
+                    _ => {
+                        if c.access(id).is_some() {
+                            prop_assert_eq!((c.used(), c.len()), (used, len), "{} hit", kind.name());
+                        } else {
+                            let admitted = c.admit(id, Entry::sized(size(id)));
+                            if size(id) > capacity {
+                                prop_assert_eq!(admitted, Admission::TooLarge);
+                            }
+                        }
                     }
                 }
                 prop_assert!(c.used() <= capacity, "{} over budget", kind.name());
