@@ -16,7 +16,7 @@ use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// One request of a trace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Request {
     /// Trace time in seconds (as the trace gives it; 0 where it gives none).
     pub time: u64,
@@ -27,6 +27,22 @@ pub struct Request {
     /// The position of the next request for the same object, when the trace records it
     /// (`oracleGeneral` does); `None` otherwise or when there is none.
     pub next: Option<u64>,
+    /// The path class its path falls in (a CSV `path` column and a [`Lookup`]).
+    pub class: Option<u16>,
+    /// Its client region (a CSV `region` column and a [`Lookup`]).
+    pub region: Option<u16>,
+    /// Its method (a CSV `method` column).
+    pub method: Option<crate::protocol::Method>,
+}
+
+/// What a CSV trace's optional `path` and `region` columns are matched against: a
+/// scenario's path-class prefixes and region names, in their order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lookup {
+    /// Path prefix of each class.
+    pub prefixes: Vec<String>,
+    /// Name of each region.
+    pub regions: Vec<String>,
 }
 
 /// A trace's layout.
@@ -49,6 +65,12 @@ pub struct Columns {
     pub id: String,
     /// Size in bytes.
     pub size: String,
+    /// URL path, which picks the path class by prefix; optional.
+    pub path: Option<String>,
+    /// Client region name; optional.
+    pub region: Option<String>,
+    /// HTTP method; optional.
+    pub method: Option<String>,
 }
 
 impl Default for Columns {
@@ -57,29 +79,36 @@ impl Default for Columns {
             time: "time".into(),
             id: "id".into(),
             size: "size".into(),
+            path: None,
+            region: None,
+            method: None,
         }
     }
 }
 
 impl Columns {
-    /// Parses `time=ts,id=key,size=bytes` (any subset; the rest keep their defaults).
+    /// Parses `time=ts,id=key,size=bytes,path=url,region=client,method=verb` (any subset;
+    /// the rest keep their defaults, and path, region and method are then not read).
     pub fn parse(text: &str) -> Result<Columns, String> {
         let mut c = Columns::default();
         for part in text.split(',').filter(|p| !p.is_empty()) {
             let (field, column) = part
                 .split_once('=')
                 .ok_or_else(|| format!("{part:?}: expected FIELD=COLUMN, e.g. id=key"))?;
-            let slot = match field {
-                "time" => &mut c.time,
-                "id" => &mut c.id,
-                "size" => &mut c.size,
+            let column = column.to_string();
+            match field {
+                "time" => c.time = column,
+                "id" => c.id = column,
+                "size" => c.size = column,
+                "path" => c.path = Some(column),
+                "region" => c.region = Some(column),
+                "method" => c.method = Some(column),
                 _ => {
                     return Err(format!(
-                        "{field:?}: unknown field; the fields are time, id and size"
+                        "{field:?}: unknown field; the fields are time, id, size, path, region and method"
                     ))
                 }
-            };
-            *slot = column.to_string();
+            }
         }
         Ok(c)
     }
@@ -139,6 +168,16 @@ pub trait Source: Send {
 /// Opens `path` as `format`, decompressing `.zst` and `.gz`. With `skip_bad`, malformed
 /// lines are skipped and counted instead of failing.
 pub fn open(path: &Path, format: &Format, skip_bad: bool) -> Result<Box<dyn Source>, TraceError> {
+    open_with(path, format, skip_bad, &Lookup::default())
+}
+
+/// As [`open`], matching a CSV trace's `path` and `region` columns against `lookup`.
+pub fn open_with(
+    path: &Path,
+    format: &Format,
+    skip_bad: bool,
+    lookup: &Lookup,
+) -> Result<Box<dyn Source>, TraceError> {
     let fail = |message: String| TraceError {
         path: path.to_path_buf(),
         at: None,
@@ -157,7 +196,9 @@ pub fn open(path: &Path, format: &Format, skip_bad: bool) -> Result<Box<dyn Sour
     let path = path.to_path_buf();
     Ok(match format {
         Format::Oracle => Box::new(oracle::OracleReader::new(reader, path, skip_bad)),
-        Format::Csv(columns) => Box::new(text::CsvReader::new(reader, path, columns, skip_bad)?),
+        Format::Csv(columns) => Box::new(text::CsvReader::new(
+            reader, path, columns, lookup, skip_bad,
+        )?),
         Format::Wikimedia => Box::new(text::TsvReader::new(reader, path, skip_bad)),
     })
 }

@@ -18,6 +18,7 @@ fn decode(r: &[u8]) -> Request {
         id: u64_at(4),
         size: u64::from(u32_at(12)),
         next: (0..i64::MAX).contains(&next).then_some(next as u64),
+        ..Request::default()
     }
 }
 

@@ -40,7 +40,8 @@ fn the_bundled_csv_trace_reads_in_full() {
             time: 0,
             id: 1967,
             size: 12065,
-            next: None
+            next: None,
+            ..Request::default()
         }
     );
 }
@@ -66,7 +67,40 @@ fn csv_columns_are_chosen_by_name_and_text_ids_are_hashed() {
     );
     assert!(Columns::parse("colour=x")
         .unwrap_err()
-        .contains("time, id and size"));
+        .contains("time, id, size, path, region and method"));
+}
+
+#[test]
+fn path_region_and_method_columns_are_matched_against_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "t.csv",
+        b"time,id,size,url,client,verb\n0,1,10,/api/v1/x,eu,POST\n0,2,10,/other,us,get\n",
+    );
+    let lookup = Lookup {
+        prefixes: vec!["/api/".into(), "/api/v1/".into()],
+        regions: vec!["us".into(), "eu".into()],
+    };
+    let columns = Columns::parse("path=url,region=client,method=verb").unwrap();
+    let mut s = open_with(&path, &Format::Csv(columns.clone()), false, &lookup).unwrap();
+    let all = read_all(s.as_mut()).unwrap();
+    // The longest prefix wins; a path under none has no class.
+    assert_eq!((all[0].class, all[0].region), (Some(1), Some(1)));
+    assert_eq!(all[0].method, Some(crate::protocol::Method::Post));
+    assert_eq!((all[1].class, all[1].region), (None, Some(0)));
+    assert_eq!(all[1].method, Some(crate::protocol::Method::Get));
+    let bad = write(
+        dir.path(),
+        "b.csv",
+        b"time,id,size,url,client,verb\n0,1,10,/x,mars,GET\n",
+    );
+    let mut s = open_with(&bad, &Format::Csv(columns), false, &lookup).unwrap();
+    let e = read_all(s.as_mut()).unwrap_err().to_string();
+    assert!(
+        e.contains("line 2: region: \"mars\" is not a region of the scenario (regions: us, eu)"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -105,18 +139,21 @@ fn oracle_general_records_read_plain_and_zstd_compressed() {
                 id: 42,
                 size: 1000,
                 next: Some(2),
+                ..Request::default()
             },
             Request {
                 time: 6,
                 id: 7,
                 size: 10,
                 next: None,
+                ..Request::default()
             },
             Request {
                 time: 7,
                 id: 42,
                 size: 1000,
                 next: None,
+                ..Request::default()
             },
         ];
         assert_eq!(all, expect, "{}", path.display());
@@ -163,7 +200,8 @@ fn wikimedia_upload_and_text_layouts_read_with_or_without_a_header() {
             time: 3,
             id: 99,
             size: 1200,
-            next: None
+            next: None,
+            ..Request::default()
         }]
     );
 }

@@ -3,7 +3,8 @@
 //! time_firstbyte` (upload) or `relative_unix, hashed_host_path_query, response_size,
 //! time_firstbyte` (text), with or without a header line.
 
-use super::{parse_id, Columns, Request, Source, TraceError};
+use super::{parse_id, Columns, Lookup, Request, Source, TraceError};
+use crate::protocol::Method;
 use csv::{ByteRecord, ReaderBuilder};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -89,6 +90,11 @@ pub struct CsvReader<R> {
     time: Option<usize>,
     id: usize,
     size: usize,
+    /// Optional columns, with what they are matched against.
+    path: Option<usize>,
+    region: Option<usize>,
+    method: Option<usize>,
+    lookup: Lookup,
 }
 
 impl<R: Read> CsvReader<R> {
@@ -96,6 +102,7 @@ impl<R: Read> CsvReader<R> {
         reader: R,
         path: PathBuf,
         columns: &Columns,
+        lookup: &Lookup,
         skip_bad: bool,
     ) -> Result<Self, TraceError> {
         let mut reader = ReaderBuilder::new()
@@ -122,11 +129,24 @@ impl<R: Read> CsvReader<R> {
         let id = find(&columns.id, "id")?;
         let size = find(&columns.size, "size")?;
         let time = find(&columns.time, "time").ok();
+        let optional = |name: &Option<String>, field: &str| match name {
+            Some(n) => find(n, field).map(Some),
+            None => Ok(None),
+        };
+        let (path_at, region, method) = (
+            optional(&columns.path, "path")?,
+            optional(&columns.region, "region")?,
+            optional(&columns.method, "method")?,
+        );
         Ok(CsvReader {
             records: Records::new(reader, path, skip_bad),
             time,
             id,
             size,
+            path: path_at,
+            region,
+            method,
+            lookup: lookup.clone(),
         })
     }
 }
@@ -134,6 +154,7 @@ impl<R: Read> CsvReader<R> {
 impl<R: Read + Send> Source for CsvReader<R> {
     fn next_batch(&mut self, out: &mut Vec<Request>, max: usize) -> Result<usize, TraceError> {
         let (time, id, size) = (self.time, self.id, self.size);
+        let (path, region, method, lookup) = (self.path, self.region, self.method, &self.lookup);
         self.records.next_batch(out, max, |r, _| {
             let field = |i: usize, name: &str| {
                 r.get(i)
@@ -158,11 +179,64 @@ impl<R: Read + Send> Source for CsvReader<R> {
                 }
                 None => 0,
             };
+            let text = |i: usize, name: &str| -> Result<&str, String> {
+                std::str::from_utf8(field(i, name)?)
+                    .map(str::trim)
+                    .map_err(|_| format!("{name}: not UTF-8 text"))
+            };
+            // The longest matching prefix names the class, as a more specific one should.
+            let class = match path {
+                Some(i) => {
+                    let p = text(i, "path")?;
+                    lookup
+                        .prefixes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, prefix)| p.starts_with(prefix.as_str()))
+                        .max_by_key(|(_, prefix)| prefix.len())
+                        .map(|(k, _)| k as u16)
+                }
+                None => None,
+            };
+            let region = match region {
+                Some(i) => {
+                    let name = text(i, "region")?;
+                    let k = lookup
+                        .regions
+                        .iter()
+                        .position(|r| r == name)
+                        .ok_or_else(|| {
+                            format!(
+                                "region: {name:?} is not a region of the scenario (regions: {})",
+                                lookup.regions.join(", ")
+                            )
+                        })?;
+                    Some(k as u16)
+                }
+                None => None,
+            };
+            let method = match method {
+                Some(i) => {
+                    let name = text(i, "method")?;
+                    let m = Method::ALL
+                        .into_iter()
+                        .find(|m| m.name().eq_ignore_ascii_case(name))
+                        .ok_or_else(|| {
+                            let names: Vec<&str> = Method::ALL.iter().map(|m| m.name()).collect();
+                            format!("method: {name:?} is not one of {}", names.join(", "))
+                        })?;
+                    Some(m)
+                }
+                None => None,
+            };
             Ok(Some(Request {
                 time: at,
                 id: parse_id(field(id, "id")?),
                 size: bytes,
                 next: None,
+                class,
+                region,
+                method,
             }))
         })
     }
@@ -223,7 +297,7 @@ impl<R: Read + Send> Source for TsvReader<R> {
                 time,
                 id: parse_id(&r[1]),
                 size,
-                next: None,
+                ..Request::default()
             }))
         })
     }
