@@ -21,18 +21,7 @@ fn run(dir: &Path, scenario: &Path, sets: &[&str]) {
 
 /// Every row of a CSV file as column → value.
 fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let header = r.headers().unwrap().clone();
-    r.records()
-        .map(|row| {
-            let row = row.unwrap();
-            header
-                .iter()
-                .zip(row.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+    common::csv_rows(path)
 }
 
 fn num(row: &BTreeMap<String, String>, column: &str) -> f64 {

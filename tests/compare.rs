@@ -8,19 +8,8 @@ use std::process::Output;
 
 /// Runs the small scenario into `out` with `sets`.
 fn run(dir: &Path, out: &str, sets: &[&str]) {
-    let small = common::data("small.toml");
-    let mut args = vec![
-        "run",
-        small.to_str().unwrap(),
-        "--out",
-        out,
-        "-q",
-        "--no-charts",
-    ];
-    for s in sets {
-        args.extend(["--set", s]);
-    }
-    let o = edgesim(dir, &args);
+    let args: Vec<&str> = sets.iter().flat_map(|s| ["--set", s]).collect();
+    let o = common::run_small(dir, out, &args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 

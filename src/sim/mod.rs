@@ -193,7 +193,11 @@ impl<'a> Sim<'a> {
         if self.generation_done {
             return None;
         }
-        let a = self.workload.next_arrival();
+        let Some(a) = self.workload.next_arrival() else {
+            // The trace has ended.
+            self.generation_done = true;
+            return None;
+        };
         if self.past_end(&a) {
             self.generation_done = true;
             return None;

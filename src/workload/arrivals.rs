@@ -229,6 +229,7 @@ mod tests {
             start_hour_utc: 0.0,
             classes: vec![],
             flash_crowds: flash,
+            trace: None,
         }
     }
 

@@ -75,6 +75,8 @@ pub struct Catalog {
     shares: Vec<f64>,
     size_seed: u64,
     mean_size: u64,
+    /// Object sizes by id, when the objects come from a trace.
+    trace_sizes: Option<Vec<u64>>,
 }
 
 impl Catalog {
@@ -133,7 +135,30 @@ impl Catalog {
             shares,
             size_seed: stream(seed, "workload/sizes").random(),
             mean_size,
+            trace_sizes: None,
         }
+    }
+
+    /// Makes the catalog a trace's: class `k` holds the objects whose sizes are
+    /// `sizes[k]` (at least one, so every class has a path), numbered class after class.
+    /// Returns each class's first object id.
+    pub fn take_trace_objects(&mut self, sizes: &[Vec<u64>]) -> Vec<u64> {
+        let mut offset = 0;
+        let mut all = Vec::with_capacity(sizes.iter().map(Vec::len).sum());
+        let mut offsets = Vec::with_capacity(self.classes.len());
+        for (class, own) in self.classes.iter_mut().zip(sizes) {
+            class.offset = offset;
+            class.objects = own.len().max(1) as u64;
+            all.extend_from_slice(own);
+            if own.is_empty() {
+                all.push(1);
+            }
+            offsets.push(offset);
+            offset += class.objects;
+        }
+        self.mean_size = (all.iter().sum::<u64>() / all.len().max(1) as u64).max(1);
+        self.trace_sizes = Some(all);
+        offsets
     }
 
     /// The mean object size over requests, roughly; it sizes cache indexes up front.
@@ -179,6 +204,9 @@ impl Catalog {
     /// The size of `object` in class `k`: the same on every call.
     #[inline]
     pub fn size_of(&self, k: u16, object: ObjectId) -> u64 {
+        if let Some(sizes) = &self.trace_sizes {
+            return sizes[object as usize];
+        }
         let class = &self.classes[k as usize];
         let mut rng = Stream::seed_from_u64(self.size_seed ^ object);
         class.size.sample(&mut rng).clamp(1, class.max_size)

@@ -8,9 +8,11 @@ mod arrivals;
 mod catalog;
 pub mod dist;
 pub mod response;
+mod trace;
 
 pub use arrivals::{Focus, RateModel};
 pub use catalog::Catalog;
+pub use trace::{TraceIndex, TraceSpec};
 
 use crate::cache::ObjectId;
 use crate::check::{self, ensure, Checked};
@@ -170,6 +172,11 @@ pub struct WorkloadSpec {
     /// Flash crowds.
     #[serde(default)]
     pub flash_crowds: Vec<FlashCrowdSpec>,
+    /// Requests read from a trace instead of generated (then `rate`, the diurnal curves,
+    /// the flash crowds and each class's `objects`, `zipf_exponent` and `size` are not
+    /// used); absent: generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<TraceSpec>,
 }
 
 fn default_rate() -> f64 {
@@ -261,7 +268,10 @@ impl WorkloadSpec {
                 )?;
             }
         }
-        Ok(())
+        match &self.trace {
+            Some(t) => t.check(&self.classes, regions),
+            None => Ok(()),
+        }
     }
 }
 
@@ -355,18 +365,28 @@ pub struct Workload {
     objects: Stream,
     methods: Stream,
     next_index: u64,
+    /// The trace being played, when the workload is a trace.
+    trace: Option<trace::TraceFeed>,
 }
 
 impl Workload {
     /// A generator for a validated workload.
     pub fn new(spec: &WorkloadSpec, regions: &[RegionSpec], seed: u64) -> Self {
+        let mut catalog = Catalog::new(&spec.classes, seed);
+        let trace = spec.trace.as_ref().map(|t| {
+            let index = TraceIndex::build(t, &spec.classes, regions)
+                .expect("the trace was read when the scenario was loaded");
+            let offsets = catalog.take_trace_objects(&index.sizes);
+            trace::TraceFeed::new(index, offsets, regions, seed)
+        });
         Workload {
             rates: RateModel::new(spec, regions),
-            catalog: Catalog::new(&spec.classes, seed),
+            catalog,
             arrivals: stream(seed, "workload/arrivals"),
             objects: stream(seed, "workload/objects"),
             methods: stream(seed, "workload/methods"),
             next_index: 0,
+            trace,
         }
     }
 
@@ -375,20 +395,32 @@ impl Workload {
         &self.catalog
     }
 
-    /// The next request, strictly after the previous one's time or at it.
-    pub fn next_arrival(&mut self) -> Arrival {
-        let (at, region, focus) = self.rates.next(&mut self.arrivals);
-        let (class, object) = self.catalog.draw(&mut self.objects, focus);
-        let method = self.catalog.method(class, &mut self.methods);
+    /// The next request, at or after the previous one's time; `None` when a trace ends.
+    pub fn next_arrival(&mut self) -> Option<Arrival> {
         let index = self.next_index;
+        let (at, region, class, object, method) = match &mut self.trace {
+            Some(feed) => {
+                let p = feed.next()?;
+                let method = p
+                    .method
+                    .unwrap_or_else(|| self.catalog.method(p.class, &mut self.methods));
+                (p.at, p.region, p.class, p.object, method)
+            }
+            None => {
+                let (at, region, focus) = self.rates.next(&mut self.arrivals);
+                let (class, object) = self.catalog.draw(&mut self.objects, focus);
+                let method = self.catalog.method(class, &mut self.methods);
+                (at, region, class, object, method)
+            }
+        };
         self.next_index += 1;
-        Arrival {
+        Some(Arrival {
             at,
             index,
             region,
             class,
             object,
             method,
-        }
+        })
     }
 }

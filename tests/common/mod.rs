@@ -16,6 +16,37 @@ pub fn edgesim(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Runs `tests/data/small.toml` into `out` in `dir`, quietly and without charts, with
+/// `extra` arguments.
+pub fn run_small(dir: &Path, out: &str, extra: &[&str]) -> std::process::Output {
+    let small = data("small.toml");
+    let args = [
+        "run",
+        small.to_str().unwrap(),
+        "--out",
+        out,
+        "-q",
+        "--no-charts",
+    ];
+    edgesim(dir, &[&args[..], extra].concat())
+}
+
+/// Every row of a CSV file as column → value.
+pub fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().clone();
+    r.records()
+        .map(|row| {
+            let row = row.unwrap();
+            header
+                .iter()
+                .map(String::from)
+                .zip(row.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
 /// A file under `tests/data`.
 pub fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

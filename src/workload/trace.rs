@@ -1,0 +1,291 @@
+//! A workload read from a trace file instead of generated: each request's time, object
+//! and size come from the trace, and, in a CSV trace with those columns, its path (which
+//! picks the path class by prefix), client region and method.
+//!
+//! What the trace lacks, the scenario supplies: a request without a region gets one drawn
+//! by the regions' shares, one without a method gets its class's method mix, and an
+//! object without a path gets a class drawn by the classes' shares from its id (the same
+//! class every time). The class still decides the URL path behaviors match, and the
+//! origin's response model (TTLs, errors, changes). An object keeps the size and class
+//! of its first request.
+//!
+//! A first pass over the trace (when the scenario is loaded, so a malformed line is an
+//! input error naming its line) numbers the distinct objects per class and records their
+//! sizes: memory grows with the distinct objects, not with the trace. The run then streams
+//! the trace again. Requests sharing a trace second are spread evenly over it; `time_scale`
+//! compresses trace time (2 plays it twice as fast). A trace that goes back in time is
+//! played in file order, each request no earlier than the one before.
+
+use super::{ClassSpec, RegionSpec};
+use crate::check::{fail, Checked};
+use crate::engine::{stream, Stream};
+use crate::protocol::Method;
+use crate::trace::{self, Columns, Format, Lookup, Request, Source};
+use crate::units::{Nanos, SEC};
+use rand::Rng;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// `[workload.trace]`: where the requests come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceSpec {
+    /// The trace file, relative to the working directory.
+    pub file: String,
+    /// `csv`, `oracle` or `wikimedia`; absent: from the file name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// CSV columns, as `time=ts,id=key,size=bytes,path=url,region=client,method=verb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<String>,
+    /// Trace seconds per simulated second.
+    #[serde(default = "one")]
+    pub time_scale: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl TraceSpec {
+    /// The trace's layout.
+    fn format(&self) -> Result<Format, String> {
+        let format = match self.format.as_deref() {
+            None => Format::guess(self.file.as_ref()).ok_or_else(|| {
+                "cannot tell the trace format from the file name; set format = \"csv\", \"oracle\" or \"wikimedia\"".to_string()
+            })?,
+            Some("csv") => Format::Csv(Columns::default()),
+            Some("oracle") => Format::Oracle,
+            Some("wikimedia") => Format::Wikimedia,
+            Some(f) => return Err(format!("{f:?}: expected csv, oracle or wikimedia")),
+        };
+        match (format, &self.columns) {
+            (Format::Csv(_), Some(c)) => Columns::parse(c).map(Format::Csv),
+            (_, Some(_)) => Err("columns apply to CSV traces only".into()),
+            (f, None) => Ok(f),
+        }
+    }
+
+    /// Checks the settings and reads the whole trace once.
+    pub fn check(&self, classes: &[ClassSpec], regions: &[RegionSpec]) -> Checked {
+        if !(self.time_scale > 0.0 && self.time_scale.is_finite()) {
+            return fail(
+                "workload.trace.time_scale",
+                format!("must be a number above zero, got {}", self.time_scale),
+            );
+        }
+        if let Err(e) = self.format() {
+            let key = if self.columns.is_some() && !e.contains("format") {
+                "workload.trace.columns"
+            } else {
+                "workload.trace.format"
+            };
+            return fail(key, e);
+        }
+        match TraceIndex::build(self, classes, regions) {
+            Ok(index) if index.requests == 0 => {
+                fail("workload.trace.file", "the trace has no requests")
+            }
+            Ok(_) => Ok(()),
+            Err(e) => fail("workload.trace.file", e),
+        }
+    }
+}
+
+/// What the first pass learned: each object's class and number, and its size.
+pub struct TraceIndex {
+    spec: TraceSpec,
+    format: Format,
+    lookup: Lookup,
+    /// Trace id to (class, number within the class).
+    ids: FxHashMap<u64, (u16, u64)>,
+    /// Sizes per class, by number.
+    pub sizes: Vec<Vec<u64>>,
+    /// Requests in the trace.
+    pub requests: u64,
+    /// Trace time of the first request.
+    start: u64,
+}
+
+/// A stable number in [0, 1) from an object id, for drawing its class.
+fn unit(id: u64) -> f64 {
+    let h = (id ^ (id >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    let h = (h ^ (h >> 33)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    (h >> 11) as f64 / (1u64 << 53) as f64
+}
+
+impl TraceIndex {
+    /// Reads the trace once; the error names the file and line.
+    pub fn build(
+        spec: &TraceSpec,
+        classes: &[ClassSpec],
+        regions: &[RegionSpec],
+    ) -> Result<TraceIndex, String> {
+        let format = spec.format()?;
+        let lookup = Lookup {
+            prefixes: classes.iter().map(|c| c.prefix.clone()).collect(),
+            regions: regions.iter().map(|r| r.name.clone()).collect(),
+        };
+        let mut source = open(spec, &format, &lookup)?;
+        let total: f64 = classes.iter().map(|c| c.share).sum();
+        let mut cumulative = Vec::with_capacity(classes.len());
+        let mut acc = 0.0;
+        for c in classes {
+            acc += c.share / total;
+            cumulative.push(acc);
+        }
+        let mut index = TraceIndex {
+            spec: spec.clone(),
+            format,
+            lookup,
+            ids: FxHashMap::default(),
+            sizes: vec![Vec::new(); classes.len()],
+            requests: 0,
+            start: 0,
+        };
+        let mut batch = Vec::with_capacity(1 << 16);
+        loop {
+            batch.clear();
+            if source
+                .next_batch(&mut batch, 1 << 16)
+                .map_err(|e| e.to_string())?
+                == 0
+            {
+                break;
+            }
+            if index.requests == 0 {
+                index.start = batch[0].time;
+            }
+            index.requests += batch.len() as u64;
+            for r in &batch {
+                let sizes = &mut index.sizes;
+                index.ids.entry(r.id).or_insert_with(|| {
+                    let k = r.class.map_or_else(
+                        || {
+                            let u = unit(r.id);
+                            cumulative
+                                .iter()
+                                .position(|&c| u < c)
+                                .unwrap_or(classes.len() - 1)
+                        },
+                        usize::from,
+                    );
+                    sizes[k].push(r.size.max(1));
+                    (k as u16, sizes[k].len() as u64 - 1)
+                });
+            }
+        }
+        Ok(index)
+    }
+}
+
+fn open(spec: &TraceSpec, format: &Format, lookup: &Lookup) -> Result<Box<dyn Source>, String> {
+    trace::open_with(&PathBuf::from(&spec.file), format, false, lookup).map_err(|e| e.to_string())
+}
+
+/// The trace being played: requests in file order, as arrivals.
+pub struct TraceFeed {
+    index: TraceIndex,
+    source: Box<dyn Source>,
+    batch: Vec<Request>,
+    /// For each request of the batch: its place among the batch's requests of the same
+    /// second, and how many those are.
+    spread: Vec<(u32, u32)>,
+    pos: usize,
+    /// First object id of each class.
+    offsets: Vec<u64>,
+    regions: Vec<f64>,
+    rng: Stream,
+    last: Nanos,
+}
+
+/// One trace request, resolved for the simulation.
+pub struct Played {
+    /// When it reaches the edge.
+    pub at: Nanos,
+    /// Its class.
+    pub class: u16,
+    /// Its object, as a catalog id.
+    pub object: u64,
+    /// Its region, when the trace gives it.
+    pub region: u16,
+    /// Its method, when the trace gives it.
+    pub method: Option<Method>,
+}
+
+impl TraceFeed {
+    /// Starts playing the trace `index` describes; `offsets` number each class's objects.
+    pub fn new(index: TraceIndex, offsets: Vec<u64>, regions: &[RegionSpec], seed: u64) -> Self {
+        let source = open(&index.spec, &index.format, &index.lookup)
+            .expect("the trace was read when the scenario was loaded");
+        let mut acc = 0.0;
+        let total: f64 = regions.iter().map(|r| r.share).sum();
+        TraceFeed {
+            index,
+            source,
+            batch: Vec::new(),
+            spread: Vec::new(),
+            pos: 0,
+            offsets,
+            regions: regions
+                .iter()
+                .map(|r| {
+                    acc += r.share / total;
+                    acc
+                })
+                .collect(),
+            rng: stream(seed, "workload/trace-regions"),
+            last: 0,
+        }
+    }
+
+    fn refill(&mut self) -> bool {
+        self.batch.clear();
+        self.pos = 0;
+        let read = self.source.next_batch(&mut self.batch, 1 << 16);
+        if read.expect("the trace was read when the scenario was loaded") == 0 {
+            return false;
+        }
+        self.spread.clear();
+        let mut i = 0;
+        while i < self.batch.len() {
+            let t = self.batch[i].time;
+            let n = self.batch[i..].iter().take_while(|r| r.time == t).count();
+            self.spread.extend((0..n).map(|k| (k as u32, n as u32)));
+            i += n;
+        }
+        true
+    }
+
+    /// The next request, or `None` at the end of the trace.
+    pub fn next(&mut self) -> Option<Played> {
+        if self.pos == self.batch.len() && !self.refill() {
+            return None;
+        }
+        let r = self.batch[self.pos];
+        let (k, n) = self.spread[self.pos];
+        self.pos += 1;
+        let (class, number) = self.index.ids[&r.id];
+        let seconds = r.time.saturating_sub(self.index.start) as f64 + f64::from(k) / f64::from(n);
+        let at = ((seconds / self.index.spec.time_scale * SEC as f64) as Nanos).max(self.last);
+        self.last = at;
+        let region = match r.region {
+            Some(g) => g,
+            None => {
+                let u: f64 = self.rng.random();
+                self.regions
+                    .iter()
+                    .position(|&c| u < c)
+                    .unwrap_or(self.regions.len() - 1) as u16
+            }
+        };
+        Some(Played {
+            at,
+            class,
+            object: self.offsets[class as usize] + number,
+            region,
+            method: r.method,
+        })
+    }
+}
