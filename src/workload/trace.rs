@@ -9,10 +9,10 @@
 //! origin's response model (TTLs, errors, changes). An object keeps the size and class
 //! of its first request.
 //!
-//! A first pass over the trace (when the scenario is loaded, so a malformed line is an
-//! input error naming its line) numbers the distinct objects per class and records their
-//! sizes: memory grows with the distinct objects, not with the trace. The run then streams
-//! the trace again. Requests sharing a trace second are spread evenly over it; `time_scale`
+//! A first pass over the trace numbers the distinct objects per class and records their
+//! sizes: memory grows with the distinct objects, not with the trace. It runs when the
+//! scenario is loaded, so a malformed line is an input error naming its line, and again
+//! when the run starts (a `Scenario` stays a plain value); the run then streams the trace. Requests sharing a trace second are spread evenly over it; `time_scale`
 //! compresses trace time (2 plays it twice as fast). A trace that goes back in time is
 //! played in file order, each request no earlier than the one before.
 
@@ -266,7 +266,11 @@ impl TraceFeed {
         let r = self.batch[self.pos];
         let (k, n) = self.spread[self.pos];
         self.pos += 1;
-        let (class, number) = self.index.ids[&r.id];
+        let (class, number) = *self
+            .index
+            .ids
+            .get(&r.id)
+            .expect("the trace has not changed since the first pass");
         let seconds = r.time.saturating_sub(self.index.start) as f64 + f64::from(k) / f64::from(n);
         let at = ((seconds / self.index.spec.time_scale * SEC as f64) as Nanos).max(self.last);
         self.last = at;
