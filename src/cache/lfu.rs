@@ -66,12 +66,6 @@ impl Lfu {
         }
     }
 
-    /// The frequency `id` is counted at (for tests).
-    pub fn frequency(&self, id: ObjectId) -> Option<u64> {
-        let slot = self.index.get(id)?;
-        Some(self.buckets[self.nodes[slot as usize].bucket as usize].freq)
-    }
-
     /// A new empty bucket of `freq` between `lower` and `higher` (either may be NIL).
     fn new_bucket(&mut self, freq: u64, lower: u32, higher: u32) -> u32 {
         let b = Bucket {

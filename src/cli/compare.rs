@@ -1,9 +1,10 @@
 //! `edgesim compare`: a scenario run once per cache policy × capacity at one tier, side by
 //! side in `compare.csv`.
 
-use super::{Failure, OverrideArgs};
+use super::{bad, Failure, OverrideArgs};
 use clap::Args;
 use edgesim::cache::PolicyKind;
+use edgesim::replay::Capacity;
 use edgesim::sweep::{self, Tier};
 use edgesim::units::{Bytes, SIZE_HELP};
 use std::path::PathBuf;
@@ -49,10 +50,6 @@ pub const COLUMNS: [&str; 10] = [
     "latency_p99_ms",
 ];
 
-fn bad(e: impl std::fmt::Display) -> Failure {
-    Failure::BadInput(anyhow::anyhow!("{e}"))
-}
-
 /// Runs `edgesim compare`.
 pub fn compare(a: CompareArgs) -> Result<(), Failure> {
     let policies = a
@@ -69,10 +66,13 @@ pub fn compare(a: CompareArgs) -> Result<(), Failure> {
     let capacities = a
         .capacities
         .iter()
-        .map(|c| match Bytes::parse(c.trim()) {
-            Some(b) if b.0 > 0 => Ok(b),
-            Some(_) => Err(bad(format!("--capacities {c:?}: must be larger than zero"))),
-            None => Err(bad(format!("--capacities {c:?}: expected {SIZE_HELP}"))),
+        .map(|c| match Capacity::parse(c, false) {
+            Ok(Capacity::Bytes(b, _)) => Ok(Bytes(b)),
+            // A share of the working set means nothing for a scenario's caches.
+            Ok(Capacity::Share(..)) => Err(bad(format!(
+                "--capacities {c:?}: compare takes sizes: expected {SIZE_HELP}"
+            ))),
+            Err(e) => Err(bad(format!("--capacities: {e}"))),
         })
         .collect::<Result<Vec<_>, _>>()?;
     let tier = Tier::parse(&a.tier).map_err(bad)?;

@@ -123,6 +123,11 @@ impl From<ScenarioError> for Failure {
     }
 }
 
+/// Bad input (exit 2) with the message `e`.
+fn bad(e: impl std::fmt::Display) -> Failure {
+    Failure::BadInput(anyhow::anyhow!("{e}"))
+}
+
 /// Loads `file`, or the embedded default scenario when it is `None`.
 fn load(file: Option<&PathBuf>, overrides: &OverrideArgs) -> Result<Scenario, Failure> {
     let o = overrides.to_overrides();

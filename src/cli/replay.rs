@@ -1,7 +1,7 @@
 //! `edgesim replay`: a trace through every policy × capacity pair, written as `mrc.csv`
 //! and a miss-ratio-curve chart.
 
-use super::Failure;
+use super::{bad, Failure};
 use clap::Args;
 use edgesim::cache::{AdmissionKind, PolicyKind};
 use edgesim::replay::{self, Capacity, ReplaySpec, Warmup};
@@ -52,10 +52,6 @@ pub struct ReplayArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
-}
-
-fn bad(e: impl std::fmt::Display) -> Failure {
-    Failure::BadInput(anyhow::anyhow!("{e}"))
 }
 
 /// Turns the arguments into a replay spec; every mistake is bad input.

@@ -1,7 +1,7 @@
 //! `edgesim sign url|cookies` and `edgesim verify`: CloudFront-compatible signing from the
 //! command line, with the library's signer and verifier.
 
-use super::Failure;
+use super::{bad, Failure};
 use anyhow::anyhow;
 use clap::{Args, Subcommand, ValueEnum};
 use edgesim::signing::{
@@ -88,10 +88,6 @@ fn read(path: &Path) -> Result<String, Failure> {
         .map_err(|e| Failure::BadInput(anyhow!("{}: cannot read: {e}", path.display())))
 }
 
-fn bad(msg: String) -> Failure {
-    Failure::BadInput(anyhow!(msg))
-}
-
 fn grant(a: &SignArgs) -> Result<Grant, Failure> {
     if let Some(path) = &a.policy {
         let text = read(path)?;
@@ -105,7 +101,7 @@ fn grant(a: &SignArgs) -> Result<Grant, Failure> {
     }
     let expires = a
         .expires
-        .ok_or_else(|| bad("--expires is required unless --policy is given".into()))?;
+        .ok_or_else(|| bad("--expires is required unless --policy is given"))?;
     if a.resource.is_none() && a.not_before.is_none() && a.ip.is_none() {
         return Ok(Grant::Canned { expires });
     }
