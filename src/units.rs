@@ -109,18 +109,38 @@ fn split_terms(s: &str) -> Option<Vec<(f64, &str)>> {
     Some(out)
 }
 
-fn parse_with(s: &str, units: &[(&str, u64)]) -> Option<u64> {
+/// Why text is not a duration or size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// It is not written as one.
+    Malformed,
+    /// It is one, but larger than a 64-bit count of the smallest unit holds.
+    TooLarge,
+}
+
+fn parse_with(s: &str, units: &[(&str, u64)]) -> Result<u64, ParseError> {
     let mut total = 0f64;
-    for (value, unit) in split_terms(s)? {
-        let (_, scale) = units.iter().find(|(name, _)| *name == unit)?;
+    for (value, unit) in split_terms(s).ok_or(ParseError::Malformed)? {
+        let (_, scale) = units
+            .iter()
+            .find(|(name, _)| *name == unit)
+            .ok_or(ParseError::Malformed)?;
         total += value * *scale as f64;
     }
-    (total.is_finite() && total < u64::MAX as f64).then(|| total.round() as u64)
+    match total.is_finite() && total < u64::MAX as f64 {
+        true => Ok(total.round() as u64),
+        false => Err(ParseError::TooLarge),
+    }
 }
 
 impl Duration {
     /// Parses `"90s"`-style text; `None` when it is not a duration.
     pub fn parse(s: &str) -> Option<Duration> {
+        Self::parse_checked(s).ok()
+    }
+
+    /// Parses `"90s"`-style text, telling a malformed duration from one too large.
+    pub fn parse_checked(s: &str) -> Result<Duration, ParseError> {
         parse_with(s, DURATION_UNITS).map(Duration)
     }
 
@@ -135,9 +155,24 @@ impl Duration {
     }
 }
 
+impl Duration {
+    fn from_count(n: u64) -> String {
+        format!("{}d", n / (86_400 * SEC))
+    }
+}
+
 impl Bytes {
+    fn from_count(n: u64) -> String {
+        format!("{}TiB", n >> 40)
+    }
+
     /// Parses `"64KiB"`-style text; `None` when it is not a size.
     pub fn parse(s: &str) -> Option<Bytes> {
+        Self::parse_checked(s).ok()
+    }
+
+    /// Parses `"64KiB"`-style text, telling a malformed size from one too large.
+    pub fn parse_checked(s: &str) -> Result<Bytes, ParseError> {
         parse_with(s, SIZE_UNITS).map(Bytes)
     }
 }
@@ -176,8 +211,16 @@ macro_rules! text_serde {
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let text = String::deserialize(d)?;
-                <$ty>::parse(&text).ok_or_else(|| {
-                    serde::de::Error::custom(format!("invalid value {text:?}: expected {}", $help))
+                <$ty>::parse_checked(&text).map_err(|e| {
+                    serde::de::Error::custom(match e {
+                        ParseError::Malformed => {
+                            format!("invalid value {text:?}: expected {}", $help)
+                        }
+                        ParseError::TooLarge => format!(
+                            "{text:?} is too large: at most {}",
+                            <$ty>::from_count(u64::MAX)
+                        ),
+                    })
                 })
             }
         }

@@ -170,7 +170,7 @@ fn zero_and_negative_values_are_bad_input() {
         ),
         (
             "origins[0].service.mean=-1ms",
-            "small.toml:81: origins[0].service.mean: invalid value \"-1ms\": expected a duration",
+            "--set origins[0].service.mean=-1ms: origins[0].service.mean: invalid value \"-1ms\": expected a duration",
         ),
         (
             "regions[0].share=0.9",

@@ -119,7 +119,7 @@ fn sign_u(key_path: &str, extra: &[&str]) -> Output {
         "--key-pair-id",
         "K",
         "--url",
-        "u",
+        "https://d.example/u",
     ];
     args.extend(extra);
     edgesim(&args)
@@ -152,7 +152,7 @@ fn unreadable_keys_and_bad_arguments_are_bad_input() {
         "--key-pair-id",
         "K",
         "--url",
-        "u",
+        "https://d.example/u",
         "--ip",
         "::1",
     ]);

@@ -53,6 +53,12 @@ pub fn finish<DB: DrawingBackend>(
     match presented {
         Ok(()) => std::fs::rename(tmp, path),
         Err(why) => {
+            // plotters reports a failed write as a debug string of nested errors; when
+            // the file itself cannot be written, the operating system's reason reads better.
+            let why = match std::fs::File::create(tmp) {
+                Err(io) => format!("cannot write {}: {io}", path.display()),
+                Ok(_) => format!("cannot draw {}: {why}", path.display()),
+            };
             let _ = std::fs::remove_file(tmp);
             Err(err(why))
         }

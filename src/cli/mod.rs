@@ -2,6 +2,7 @@
 
 mod bench;
 mod compare;
+mod interrupt;
 mod replay;
 mod run;
 mod sign;
@@ -91,9 +92,14 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// `n` and the noun, plural unless `n` is 1.
+/// `n` and the noun, plural unless `n` is 1 (`class` becomes `classes`).
 fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+    let plural = match (n == 1, noun.ends_with('s')) {
+        (true, _) => "",
+        (false, true) => "es",
+        (false, false) => "s",
+    };
+    format!("{n} {noun}{plural}")
 }
 
 impl OverrideArgs {
@@ -115,6 +121,8 @@ pub enum Failure {
     Failed(anyhow::Error),
     /// `verify` found the request invalid and has said why: exit 1.
     Denied,
+    /// A signal stopped the command before it finished: exit 128 + the signal.
+    Interrupted(i32),
 }
 
 impl From<ScenarioError> for Failure {
@@ -172,6 +180,13 @@ pub fn main() -> i32 {
             EXIT_FAILED
         }
         Err(Failure::Denied) => EXIT_FAILED,
+        Err(Failure::Interrupted(signal)) => {
+            eprintln!(
+                "edgesim: interrupted ({}): stopped before the end; no results were written",
+                interrupt::name(signal)
+            );
+            128 + signal
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use super::{load, Failure, OverrideArgs};
 use anyhow::Context;
 use clap::Args;
-use edgesim::report::{self, RequestLog, TimeseriesCsv};
+use edgesim::report::{self, FolderError, RequestLog, Staged, TimeseriesCsv};
 use edgesim::sim::{self, LogLine, Observer, Progress, RunResult};
 use edgesim::stats::Metrics;
 use edgesim::units::{human, Nanos};
@@ -73,6 +73,10 @@ impl Observer for CliObserver {
             log.line(line);
         }
     }
+
+    fn stop(&self) -> bool {
+        super::interrupt::received().is_some()
+    }
 }
 
 pub fn run(mut args: RunArgs) -> Result<(), Failure> {
@@ -85,17 +89,23 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&spec.name));
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("{}: cannot create the results folder", out.display()))
-        .map_err(Failure::BadInput)?;
+    super::interrupt::install()
+        .context("cannot watch for Ctrl-C")
+        .map_err(Failure::Failed)?;
+    // Everything is written into a staging folder that replaces `out` whole at the end.
+    let staged = Staged::new(&out).map_err(|e| match e {
+        FolderError::Foreign { .. } | FolderError::Create { .. } => Failure::BadInput(e.into()),
+        FolderError::Io { .. } => Failure::Failed(e.into()),
+    })?;
+    let dir = staged.path();
     let pops = spec.pops.iter().map(|p| p.code.clone()).collect();
     let cannot = || format!("{}: cannot write results", out.display());
-    let series = TimeseriesCsv::create(&out, pops)
+    let series = TimeseriesCsv::create(dir, pops)
         .with_context(cannot)
         .map_err(Failure::Failed)?;
     let log = match spec.log_sample_rate > 0.0 {
         true => Some(
-            RequestLog::create(&out, &scenario)
+            RequestLog::create(dir, &scenario)
                 .with_context(cannot)
                 .map_err(Failure::Failed)?,
         ),
@@ -120,20 +130,29 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
     if let Some(bar) = &observer.bar {
         bar.finish_and_clear();
     }
+    let interrupted =
+        || super::interrupt::received().map_or(Ok(()), |s| Err(Failure::Interrupted(s)));
+    interrupted()?;
     let log = observer.log.map_or(Ok(()), RequestLog::commit);
     let written = observer
         .series
         .commit()
         .and(log)
-        .and_then(|()| report::write_results(&out, &scenario, &result))
+        .and_then(|()| report::write_results(dir, &scenario, &result))
         .and_then(|()| {
             if args.no_charts {
                 Ok(())
             } else {
-                edgesim::charts::report(&out)
+                edgesim::charts::report(dir)
             }
         });
     written.with_context(cannot).map_err(Failure::Failed)?;
+    // The last moment to stop: once the swap begins, it finishes.
+    interrupted()?;
+    staged
+        .commit()
+        .with_context(cannot)
+        .map_err(Failure::Failed)?;
     if !args.quiet {
         print_table(&spec.name, spec.seed, &result, wall, &out);
     }

@@ -91,12 +91,8 @@ fn read(path: &Path) -> Result<String, Failure> {
 fn grant(a: &SignArgs) -> Result<Grant, Failure> {
     if let Some(path) = &a.policy {
         let text = read(path)?;
-        let policy = Policy::from_json(text.as_bytes()).ok_or_else(|| {
-            bad(format!(
-                "{}: not a CloudFront policy (one Statement with a DateLessThan condition)",
-                path.display()
-            ))
-        })?;
+        let policy = Policy::from_json(text.as_bytes())
+            .map_err(|e| bad(format!("{}: not a CloudFront policy: {e}", path.display())))?;
         return Ok(Grant::Custom(policy));
     }
     let expires = a
@@ -113,12 +109,52 @@ fn grant(a: &SignArgs) -> Result<Grant, Failure> {
         })?),
         None => None,
     };
+    // The default resource is the URL itself, with the `?` that starts its query written
+    // `\?` as policies write it (cloudfront.md §5.2); a bare `?` would be a wildcard.
+    let own_url = || a.url.replacen('?', "\\?", 1);
     Ok(Grant::Custom(Policy {
-        resource: Some(a.resource.clone().unwrap_or_else(|| a.url.clone())),
+        resource: Some(a.resource.clone().unwrap_or_else(own_url)),
         expires,
         not_before: a.not_before,
         ip,
     }))
+}
+
+/// Refuses a key id that could not be CloudFront's: its ids are short runs of capital
+/// letters and digits (`K2JCJMDEHXQW5F`), and anything else (`K1&x=1`) would corrupt the
+/// signed URL it is written into.
+fn key_pair_id(id: &str) -> Result<(), Failure> {
+    let ok = (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric());
+    match ok {
+        true => Ok(()),
+        false => Err(bad(format!(
+            "--key-pair-id {id:?}: a CloudFront key id is 1 to 64 letters and digits, such as K2JCJMDEHXQW5F"
+        ))),
+    }
+}
+
+/// Refuses a URL CloudFront could not be asked for: it must be absolute http(s) with a
+/// host. A `#fragment` never reaches the edge, so it can be neither signed nor checked.
+fn absolute_url(url: &str) -> Result<(), Failure> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?']).next().unwrap_or(""));
+    let problem = match host {
+        None => Some("must start with https:// or http://"),
+        Some("") => Some("has no host after the scheme"),
+        _ if url.contains('#') => Some(
+            "has a #fragment, which browsers never send to CloudFront, so it is never signed; remove it",
+        ),
+        _ if url.bytes().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) => {
+            Some("contains spaces or control characters; percent-encode them")
+        }
+        _ => None,
+    };
+    match problem {
+        Some(p) => Err(bad(format!("--url {url:?}: {p}"))),
+        None => Ok(()),
+    }
 }
 
 /// `edgesim sign url|cookies`.
@@ -127,6 +163,8 @@ pub fn sign(what: SignWhat) -> Result<(), Failure> {
         SignWhat::Url(a) => (a, true),
         SignWhat::Cookies(a) => (a, false),
     };
+    key_pair_id(&a.key_pair_id)?;
+    absolute_url(&a.url)?;
     let key = PrivateKey::from_pem(&read(&a.key)?)
         .map_err(|e| bad(format!("{}: {e}", a.key.display())))?;
     let hash = match a.hash {
@@ -146,6 +184,8 @@ pub fn sign(what: SignWhat) -> Result<(), Failure> {
 
 /// `edgesim verify`: prints `valid` (exit 0) or the reason (exit 1).
 pub fn verify(a: VerifyArgs) -> Result<(), Failure> {
+    key_pair_id(&a.key_pair_id)?;
+    absolute_url(&a.url)?;
     let public = PublicKey::from_pem(&read(&a.public_key)?)
         .map_err(|e| bad(format!("{}: {e}", a.public_key.display())))?;
     let cookies = a

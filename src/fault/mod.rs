@@ -254,6 +254,16 @@ impl FaultSpec {
                     || format!("{path}.between"),
                     || format!("names exactly two places, got {}", l.between.len()),
                 )?;
+                ensure(
+                    l.between[0] != l.between[1],
+                    || format!("{path}.between[1]"),
+                    || {
+                        format!(
+                            "names {:?} twice; a latency fault slows the legs between two different places",
+                            l.between[0]
+                        )
+                    },
+                )?;
                 let places = names.places();
                 for (i, p) in l.between.iter().enumerate() {
                     ensure(

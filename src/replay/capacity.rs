@@ -15,7 +15,7 @@ pub enum Capacity {
 }
 
 impl Capacity {
-    /// Parses `1GiB`, `10%` or, with `objects`, a plain count such as `5000`.
+    /// Parses `1GiB`, `10%` or a plain number: bytes (`672546`), or objects with `objects`.
     pub fn parse(text: &str, objects: bool) -> Result<Capacity, String> {
         let t = text.trim();
         if let Some(pct) = t.strip_suffix('%') {
@@ -26,10 +26,12 @@ impl Capacity {
                 )),
             };
         }
-        let value = if objects {
-            t.parse::<u64>().ok()
-        } else {
-            Bytes::parse(t).map(|b| b.0)
+        // A bare number is a count of objects with --ignore-size and of bytes otherwise,
+        // as libCacheSim takes it (`672546`).
+        let value = match t.parse::<u64>() {
+            Ok(n) => Some(n),
+            Err(_) if objects => None,
+            Err(_) => Bytes::parse(t).map(|b| b.0),
         };
         match value {
             Some(0) => Err(format!("capacity {t:?}: must be larger than zero")),
@@ -38,7 +40,7 @@ impl Capacity {
                 "capacity {t:?}: with --ignore-size, expected a number of objects such as 5000, or a share such as 10%"
             )),
             None => Err(format!(
-                "capacity {t:?}: expected {SIZE_HELP}, or a share of the working set such as 10%"
+                "capacity {t:?}: expected {SIZE_HELP}, a byte count such as 672546, or a share of the working set such as 10%"
             )),
         }
     }

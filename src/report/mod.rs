@@ -12,11 +12,13 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 mod faults;
+mod folder;
 mod log;
 mod origins;
 mod stream;
 
 pub use faults::{CONNECTION_COLUMNS, FAILOVER_COLUMNS, FAULT_COLUMNS};
+pub use folder::{FolderError, Staged};
 pub use log::{RequestLog, FIELDS as LOG_FIELDS};
 pub use origins::{capacity_rps, ORIGIN_SERIES_COLUMNS, REGION_POP_COLUMNS};
 pub use stream::TimeseriesCsv;

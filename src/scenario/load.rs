@@ -12,13 +12,15 @@ use toml::Value;
 /// Why a scenario could not be loaded. Displayed on one line.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The file could not be read.
-    #[error("{file}: cannot read the scenario: {source}")]
+    /// The file could not be read, or is not UTF-8 text.
+    #[error("{file}{line}: cannot read the scenario: {reason}", line = Line(*.line))]
     Read {
         /// The file as given.
         file: String,
-        /// The operating system's reason.
-        source: std::io::Error,
+        /// 1-based line of the first invalid byte, for text that is not UTF-8.
+        line: Option<usize>,
+        /// What is wrong, in words.
+        reason: String,
     },
     /// The text is not valid TOML, a key is unknown, or a value has the wrong type.
     #[error("{file}{line}: {path}{message}", line = Line(*.line), path = PathPrefix(.path))]
@@ -125,9 +127,19 @@ impl Overrides {
 /// Reads, overrides and validates the scenario file at `path`.
 pub fn load_file(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+    let unreadable = |line, reason| ScenarioError::Read {
         file: file.clone(),
-        source,
+        line,
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| unreadable(None, io_reason(&e)))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = line_at(&String::from_utf8_lossy(&e.as_bytes()[..at]), at);
+        unreadable(
+            Some(line),
+            "not UTF-8 text (scenario files are UTF-8 TOML)".into(),
+        )
     })?;
     load_str(&text, &file, overrides)
 }
@@ -142,16 +154,95 @@ pub fn load_str(text: &str, file: &str, overrides: &Overrides) -> Result<Scenari
     };
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let line = e.span().map(|s| line_at(text, s.start));
-        parse_error(line, "", one_line(e.message()))
+        let path = line.map(|l| key_on_line(text, l)).unwrap_or_default();
+        parse_error(line, &path, syntax_message(e.message(), text, line))
     })?;
     let mut doc = Value::Table(table);
     overrides.apply(&mut doc)?;
-    let spec: ScenarioSpec = serde_path_to_error::deserialize(doc).map_err(|e| {
-        let path = e.path().to_string();
-        parse_error(line_of(text, &path), &path, one_line(e.inner().message()))
-    })?;
-    Scenario::new(spec)
-        .map_err(|Invalid { path, message }| parse_error(line_of(text, &path), &path, message))
+    let located = |path: String, message: String| match set_for(overrides, &path) {
+        Some(arg) => ScenarioError::Override {
+            arg: format!("--set {arg}"),
+            message: format!("{path}: {message}"),
+        },
+        None => parse_error(line_of(text, &path), &path, message),
+    };
+    let spec: ScenarioSpec = serde_path_to_error::deserialize(doc)
+        .map_err(|e| located(e.path().to_string(), one_line(e.inner().message())))?;
+    Scenario::new(spec).map_err(|Invalid { path, message }| located(path, message))
+}
+
+/// The operating system's reason in plain words, without its error code.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        _ => {
+            let text = e.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_string()
+        }
+    }
+}
+
+/// The `--set` argument whose key path is `path` or a part of it, if any: an error there
+/// belongs to the command line, not to a line of the file.
+fn set_for<'a>(overrides: &'a Overrides, path: &str) -> Option<&'a String> {
+    overrides.sets.iter().rev().find(|arg| {
+        let key = arg.split_once('=').map_or(arg.as_str(), |(k, _)| k).trim();
+        path == key || path.starts_with(&format!("{key}.")) || path.starts_with(&format!("{key}["))
+    })
+}
+
+/// TOML's complaint in words a scenario author can act on.
+fn syntax_message(message: &str, text: &str, line: Option<usize>) -> String {
+    let message = one_line(message);
+    let written = line
+        .and_then(|l| text.lines().nth(l - 1))
+        .unwrap_or("")
+        .trim();
+    if written.ends_with('=') {
+        return "a value is missing after `=` (a number, a quoted string such as \"10m\", true or false)".into();
+    }
+    if message.contains("too large to fit") {
+        return format!(
+            "{message}: integers are at most {} (TOML's 64-bit limit)",
+            i64::MAX
+        );
+    }
+    if message.is_empty() {
+        return "not valid TOML here".into();
+    }
+    message
+}
+
+/// The key path of the key written on `line` (1-based): the last table header above it
+/// and the key before its `=`, e.g. `workload.rate`; empty when the line holds no key.
+fn key_on_line(text: &str, line: usize) -> String {
+    let lines: Vec<&str> = text.lines().take(line).collect();
+    let Some(here) = lines.last() else {
+        return String::new();
+    };
+    let Some((key, _)) = here.split_once('=') else {
+        return String::new();
+    };
+    let key = key.trim().trim_matches('"');
+    let table = lines[..lines.len() - 1]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| l.starts_with('['))
+        .map(|l| {
+            l.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        });
+    match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_string(),
+    }
 }
 
 fn one_line(message: &str) -> String {

@@ -7,6 +7,7 @@
 //! composes them. `scenarios/reference.toml` documents every key, and a test keeps it in
 //! step with the defaults here.
 
+pub mod bounds;
 mod load;
 mod overrides;
 mod validate;

@@ -50,15 +50,26 @@ fn minimal_scenario_resolves_its_defaults() {
 
 #[test]
 fn errors_name_the_key_path_and_line() {
-    let e = err(&["pops[0].cache_capacity=0B"]);
+    let in_file = |from: &str, to: &str| {
+        load_str(&MINIMAL.replace(from, to), "t.toml", &Overrides::default())
+            .unwrap_err()
+            .to_string()
+    };
+    let e = in_file("cache_capacity = \"1GiB\"", "cache_capacity = \"0B\"");
     assert_eq!(
         e,
         "t.toml:22: pops[0].cache_capacity: must be larger than 0B"
     );
-    let e = err(&["pops[0].cache_capacity=12XB"]);
+    let e = in_file("cache_capacity = \"1GiB\"", "cache_capacity = \"12XB\"");
     assert!(
         e.starts_with("t.toml:22: pops[0].cache_capacity: invalid value \"12XB\""),
         "{e}"
+    );
+    // A bad value given with --set is blamed on the command line, not on the file.
+    let e = err(&["pops[0].cache_capacity=0B"]);
+    assert_eq!(
+        e,
+        "--set pops[0].cache_capacity=0B: pops[0].cache_capacity: must be larger than 0B"
     );
     let e = err(&["regions[0].share=0.5"]);
     assert!(

@@ -127,7 +127,119 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
     for (i, f) in s.faults.iter().enumerate() {
         f.check(&format!("faults[{i}]"), &known)?;
     }
+    validate_signed_classes(s)?;
+    super::bounds::check(s)?;
+    validate_span(s)
+}
+
+/// Every key a path class signs with must be one of the scenario's public keys, and every
+/// rotation must retire a key its group holds.
+fn validate_signed_classes(s: &ScenarioSpec) -> Checked {
+    let keys = names(&s.public_keys, |k| &k.id);
+    for (i, c) in s.workload.classes.iter().enumerate() {
+        if let Some(signed) = &c.signed {
+            ensure(
+                keys.contains(&signed.key.as_str()),
+                || format!("workload.classes[{i}].signed.key"),
+                || {
+                    format!(
+                        "no public key has id {:?}; public keys are {keys:?}",
+                        signed.key
+                    )
+                },
+            )?;
+        }
+    }
+    for (i, f) in s.faults.iter().enumerate() {
+        let crate::fault::FaultSpec::KeyRotation(k) = f else {
+            continue;
+        };
+        let path = format!("faults[{i}]");
+        ensure(
+            k.old_key != k.new_key,
+            || format!("{path}.new_key"),
+            || {
+                format!(
+                    "must differ from old_key ({:?}): a rotation replaces one key by another",
+                    k.old_key
+                )
+            },
+        )?;
+        if let Some(g) = s.key_groups.iter().find(|g| g.id == k.key_group) {
+            ensure(
+                g.keys.contains(&k.old_key),
+                || format!("{path}.old_key"),
+                || {
+                    format!(
+                        "key group {:?} does not hold {:?}; it holds {:?}",
+                        g.id, k.old_key, g.keys
+                    )
+                },
+            )?;
+        }
+    }
     Ok(())
+}
+
+/// The run's simulated span, its intervals and its peak rate must be ones the model can
+/// represent (the bounds in `bounds.rs`).
+fn validate_span(s: &ScenarioSpec) -> Checked {
+    use super::bounds::{MAX_INTERVALS, MAX_RATE, MAX_SPAN};
+    use crate::units::{human, Duration};
+    let rate = s.workload.rate;
+    let peak = s
+        .workload
+        .flash_crowds
+        .iter()
+        .map(|f| f.multiplier)
+        .fold(1.0, f64::max);
+    ensure(
+        rate * peak <= MAX_RATE,
+        || "workload.rate".into(),
+        || {
+            format!(
+                "{rate}/s times the largest flash-crowd multiplier ({peak}) exceeds {MAX_RATE}/s, the most the nanosecond clock can space apart"
+            )
+        },
+    )?;
+    let warmup = |n: u64| match s.warmup {
+        Warmup::Requests(w) => n.saturating_add(w) as f64 / rate,
+        Warmup::Time(t) => t.secs_f64() + n as f64 / rate,
+    };
+    let span = match (s.duration, s.requests, &s.workload.trace) {
+        (Some(d), _, _) => d.secs_f64(),
+        // A trace sets its own span; its reader bounds it.
+        (None, Some(_), Some(_)) => return Ok(()),
+        (None, Some(n), None) => {
+            let span = warmup(n);
+            ensure(
+                span <= MAX_SPAN as f64 / 1e9,
+                || "requests".into(),
+                || {
+                    format!(
+                        "{n} requests (warm-up included) at {rate}/s take about {} of simulated time; at most {} is allowed: raise workload.rate or count fewer requests",
+                        human(crate::units::secs_to_nanos(span)),
+                        Duration(MAX_SPAN)
+                    )
+                },
+            )?;
+            span
+        }
+        (None, None, _) => return Ok(()),
+    };
+    let intervals = span / s.interval.secs_f64();
+    ensure(
+        intervals <= MAX_INTERVALS as f64,
+        || "interval".into(),
+        || {
+            format!(
+                "{} over a run of {} makes {intervals:.0} time-series rows per POP; at most {MAX_INTERVALS}: use an interval of at least {}",
+                s.interval,
+                human(crate::units::secs_to_nanos(span)),
+                human(crate::units::secs_to_nanos(span / MAX_INTERVALS as f64).max(1_000_000))
+            )
+        },
+    )
 }
 
 fn validate_length(s: &ScenarioSpec) -> Checked {

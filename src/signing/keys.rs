@@ -1,12 +1,63 @@
 //! Signing keys: RSA (PKCS#1 v1.5 over SHA-1 or SHA-256) and ECDSA P-256, read from PEM
 //! (cloudfront.md §5.3). The crates do the cryptography; this file only picks the scheme.
+//!
+//! CloudFront trusts RSA keys of exactly 2048 bits and ECDSA P-256 keys, so any other key
+//! is refused when it is read, for signing and verifying alike, naming what it is.
 
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs1v15::{Signature as RsaSignature, SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
+use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use std::fmt;
+
+/// The only RSA modulus length CloudFront accepts in a trusted key group.
+pub const RSA_BITS: usize = 2048;
+
+/// What CloudFront accepts, for messages.
+const ACCEPTED: &str = "CloudFront trusts RSA 2048-bit and ECDSA P-256 keys (cloudfront.md §5.3)";
+
+/// Refuses an RSA key whose modulus is not [`RSA_BITS`] long.
+fn rsa_2048<K: PublicKeyParts>(key: K) -> Result<K, KeyError> {
+    let bits = key.n().bits();
+    if bits == RSA_BITS {
+        Ok(key)
+    } else {
+        Err(KeyError(format!("an RSA key of {bits} bits: {ACCEPTED}")))
+    }
+}
+
+/// What a PKCS#8 or SubjectPublicKeyInfo PEM holds, by its algorithm identifier, so that
+/// a refused key is named by what it really is.
+fn algorithm_in(pem: &str) -> String {
+    use rsa::pkcs8::der::Decode;
+    use rsa::pkcs8::{Document, PrivateKeyInfo, SubjectPublicKeyInfoRef};
+    let Ok((_, doc)) = Document::from_pem(pem) else {
+        return "text that is not valid PEM".into();
+    };
+    let algorithm = match SubjectPublicKeyInfoRef::from_der(doc.as_bytes()) {
+        Ok(info) => info.algorithm,
+        Err(_) => match PrivateKeyInfo::from_der(doc.as_bytes()) {
+            Ok(info) => info.algorithm,
+            Err(_) => return "a DER structure that is not a key".into(),
+        },
+    };
+    let curve = algorithm.parameters_oid().map(|c| c.to_string());
+    match (algorithm.oid.to_string().as_str(), curve.as_deref()) {
+        ("1.2.840.113549.1.1.1", _) => "an RSA key".into(),
+        ("1.2.840.10045.2.1", Ok("1.2.840.10045.3.1.7")) => "an ECDSA P-256 key".into(),
+        ("1.2.840.10045.2.1", Ok("1.3.132.0.34")) => "an ECDSA P-384 key".into(),
+        ("1.2.840.10045.2.1", Ok("1.3.132.0.35")) => "an ECDSA P-521 key".into(),
+        ("1.2.840.10045.2.1", Ok("1.3.132.0.10")) => "an ECDSA secp256k1 key".into(),
+        ("1.2.840.10045.2.1", Ok(c)) => format!("an ECDSA key on curve {c}"),
+        ("1.3.101.112", _) => "an Ed25519 key".into(),
+        ("1.3.101.113", _) => "an Ed448 key".into(),
+        ("1.3.101.110", _) => "an X25519 key".into(),
+        ("1.2.840.10040.4.1", _) => "a DSA key".into(),
+        (oid, _) => format!("a key of algorithm {oid}"),
+    }
+}
 
 /// The hash a signature is made over: SHA-1 unless `Hash-Algorithm=SHA256` says otherwise.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,9 +121,9 @@ impl PrivateKey {
     /// (`PRIVATE KEY`), or P-256 in SEC1 (`EC PRIVATE KEY`) or PKCS#8.
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         if pem.contains("BEGIN RSA PRIVATE KEY") {
-            return RsaPrivateKey::from_pkcs1_pem(pem)
-                .map(|k| PrivateKey::Rsa(Box::new(k)))
-                .map_err(|e| KeyError(format!("not a PKCS#1 RSA private key: {e}")));
+            let key = RsaPrivateKey::from_pkcs1_pem(pem)
+                .map_err(|e| KeyError(format!("not a PKCS#1 RSA private key: {e}")))?;
+            return rsa_2048(key).map(|k| PrivateKey::Rsa(Box::new(k)));
         }
         if pem.contains("BEGIN EC PRIVATE KEY") {
             use p256::elliptic_curve::SecretKey;
@@ -82,11 +133,11 @@ impl PrivateKey {
         }
         if pem.contains("BEGIN PRIVATE KEY") {
             if let Ok(k) = RsaPrivateKey::from_pkcs8_pem(pem) {
-                return Ok(PrivateKey::Rsa(Box::new(k)));
+                return rsa_2048(k).map(|k| PrivateKey::Rsa(Box::new(k)));
             }
             return p256::ecdsa::SigningKey::from_pkcs8_pem(pem)
                 .map(PrivateKey::Ecdsa)
-                .map_err(|e| KeyError(format!("a PKCS#8 key that is neither RSA nor P-256: {e}")));
+                .map_err(|_| KeyError(format!("{}: {ACCEPTED}", algorithm_in(pem))));
         }
         Err(KeyError(
             "expected a PEM private key (RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY)".into(),
@@ -137,17 +188,17 @@ impl PublicKey {
     /// CloudFront takes) or PKCS#1 (`RSA PUBLIC KEY`).
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         if pem.contains("BEGIN RSA PUBLIC KEY") {
-            return RsaPublicKey::from_pkcs1_pem(pem)
-                .map(PublicKey::Rsa)
-                .map_err(|e| KeyError(format!("not a PKCS#1 RSA public key: {e}")));
+            let key = RsaPublicKey::from_pkcs1_pem(pem)
+                .map_err(|e| KeyError(format!("not a PKCS#1 RSA public key: {e}")))?;
+            return rsa_2048(key).map(PublicKey::Rsa);
         }
         if pem.contains("BEGIN PUBLIC KEY") {
             if let Ok(k) = RsaPublicKey::from_public_key_pem(pem) {
-                return Ok(PublicKey::Rsa(k));
+                return rsa_2048(k).map(PublicKey::Rsa);
             }
             return p256::ecdsa::VerifyingKey::from_public_key_pem(pem)
                 .map(PublicKey::Ecdsa)
-                .map_err(|e| KeyError(format!("a public key that is neither RSA nor P-256: {e}")));
+                .map_err(|_| KeyError(format!("{}: {ACCEPTED}", algorithm_in(pem))));
         }
         Err(KeyError(
             "expected a PEM public key (PUBLIC KEY or RSA PUBLIC KEY)".into(),

@@ -85,29 +85,84 @@ impl Policy {
         format!("{{\"Statement\":[{{{resource}\"Condition\":{{{condition}}}}}]}}")
     }
 
-    /// Reads a policy document; `None` when it is not one CloudFront would accept.
-    pub fn from_json(bytes: &[u8]) -> Option<Policy> {
-        let v: Value = serde_json::from_slice(bytes).ok()?;
-        let statements = v.get("Statement")?.as_array()?;
+    /// Reads a policy document, or says why CloudFront would not accept it. Every field
+    /// must be one this model understands: an unknown key or condition (`"Effect"`,
+    /// `StringEquals`) is refused rather than dropped, since dropping it would sign or accept
+    /// a weaker policy than the one written.
+    pub fn from_json(bytes: &[u8]) -> Result<Policy, String> {
+        let v: Value = serde_json::from_slice(bytes).map_err(|e| {
+            format!(
+                "not valid JSON at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        let top = object(&v, "the policy", &["Statement"])?;
+        let statements = top
+            .get("Statement")
+            .ok_or("the policy has no Statement")?
+            .as_array()
+            .ok_or("Statement must be an array")?;
         let [s] = statements.as_slice() else {
-            return None;
+            return Err(format!(
+                "Statement must hold exactly one statement, it holds {}",
+                statements.len()
+            ));
         };
+        let s = object(s, "Statement[0]", &["Resource", "Condition"])?;
         let resource = match s.get("Resource") {
-            Some(r) => Some(r.as_str()?.to_string()),
+            Some(r) => Some(
+                r.as_str()
+                    .ok_or("Statement[0].Resource must be a string")?
+                    .to_string(),
+            ),
             None => None,
         };
-        let c = s.get("Condition")?;
-        let epoch = |key: &str| c.get(key)?.get("AWS:EpochTime")?.as_i64();
-        let expires = epoch("DateLessThan")?;
-        let not_before = match c.get("DateGreaterThan") {
-            Some(_) => Some(epoch("DateGreaterThan")?),
-            None => None,
+        let c = s
+            .get("Condition")
+            .ok_or("Statement[0] has no Condition (DateLessThan is required)")?;
+        let c = object(
+            c,
+            "Statement[0].Condition",
+            &["DateLessThan", "DateGreaterThan", "IpAddress"],
+        )?;
+        let epoch = |key: &str| -> Result<Option<i64>, String> {
+            let Some(cond) = c.get(key) else {
+                return Ok(None);
+            };
+            let at = format!("Statement[0].Condition.{key}");
+            let cond = object(cond, &at, &["AWS:EpochTime"])?;
+            match cond.get("AWS:EpochTime") {
+                Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
+                    format!("{at}.AWS:EpochTime must be whole Unix seconds, got {n}")
+                }),
+                Some(Value::String(t)) => Err(format!(
+                    "{at}.AWS:EpochTime must be a number of Unix seconds without quotes, got the string {t:?}"
+                )),
+                Some(other) => Err(format!(
+                    "{at}.AWS:EpochTime must be a number of Unix seconds, got {other}"
+                )),
+                None => Err(format!("{at} has no AWS:EpochTime")),
+            }
         };
+        let expires = epoch("DateLessThan")?
+            .ok_or("Statement[0].Condition has no DateLessThan, which every policy needs")?;
+        let not_before = epoch("DateGreaterThan")?;
         let ip = match c.get("IpAddress") {
-            Some(ip) => Some(Cidr::parse(ip.get("AWS:SourceIp")?.as_str()?)?),
+            Some(ip) => {
+                let at = "Statement[0].Condition.IpAddress";
+                let ip = object(ip, at, &["AWS:SourceIp"])?;
+                let text = ip
+                    .get("AWS:SourceIp")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| format!("{at}.AWS:SourceIp must be a string"))?;
+                Some(Cidr::parse(text).ok_or_else(|| {
+                    format!("{at}.AWS:SourceIp: {text:?} is not an IPv4 address or CIDR range such as 192.0.2.0/24")
+                })?)
+            }
             None => None,
         };
-        Some(Policy {
+        Ok(Policy {
             resource,
             expires,
             not_before,
@@ -121,6 +176,24 @@ impl Policy {
             Some(p) => resource_matches(p, url),
             None => true,
         }
+    }
+}
+
+/// `v` as a JSON object with no keys but `allowed`; `at` names it in errors.
+fn object<'a>(
+    v: &'a Value,
+    at: &str,
+    allowed: &[&str],
+) -> Result<&'a serde_json::Map<String, Value>, String> {
+    let map = v
+        .as_object()
+        .ok_or_else(|| format!("{at} must be a JSON object"))?;
+    match map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(format!(
+            "{at}: {k:?} is not understood; CloudFront policies allow only {}",
+            allowed.join(", ")
+        )),
+        None => Ok(map),
     }
 }
 
@@ -218,9 +291,7 @@ mod tests {
             json,
             r#"{"Statement":[{"Resource":"https://d.example/videos/*","Condition":{"DateLessThan":{"AWS:EpochTime":2000000000},"DateGreaterThan":{"AWS:EpochTime":1900000000},"IpAddress":{"AWS:SourceIp":"192.0.2.0/24"}}}]}"#
         );
-        assert_eq!(Policy::from_json(json.as_bytes()), Some(p));
-        assert_eq!(Policy::from_json(b"{\"Statement\":[]}"), None);
-        assert_eq!(Policy::from_json(b"not json"), None);
+        assert_eq!(Policy::from_json(json.as_bytes()), Ok(p));
     }
 
     #[test]

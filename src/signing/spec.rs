@@ -179,6 +179,11 @@ pub fn check(
                 || format!("{path}.keys[{j}]"),
                 || format!("no public key has id {k:?}; public keys are {key_ids:?}"),
             )?;
+            ensure(
+                !g.keys[..j].contains(k),
+                || format!("{path}.keys[{j}]"),
+                || format!("{k:?} is listed twice; a key group holds each key once"),
+            )?;
         }
     }
     for (path, list) in trusted {

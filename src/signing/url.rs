@@ -205,6 +205,19 @@ pub fn verify<'k>(
         .map(|p| p.split_once('=').unwrap_or((p, "")))
         .collect();
     let signed_url = params.iter().any(|(n, _)| SIGNED_PARAMS.contains(n));
+    // A signing parameter given twice is ambiguous: whichever copy the edge read, the
+    // other could carry what an attacker wants, so such a request is refused outright.
+    let repeated = match signed_url {
+        true => repeats(params.iter().map(|(n, _)| *n)),
+        false => repeats(
+            req.cookies
+                .iter()
+                .filter_map(|(n, _)| n.strip_prefix("CloudFront-")),
+        ),
+    };
+    if repeated {
+        return Err(Denied::MalformedPolicy);
+    }
     let get = |name: &str| -> Option<String> {
         if signed_url {
             params
@@ -244,7 +257,7 @@ pub fn verify<'k>(
     let (policy, policy_bytes, custom) = match (get("Policy"), get("Expires")) {
         (Some(p), _) => {
             let bytes = decode(&p).ok_or(Denied::MalformedPolicy)?;
-            let policy = Policy::from_json(&bytes).ok_or(Denied::MalformedPolicy)?;
+            let policy = Policy::from_json(&bytes).map_err(|_| Denied::MalformedPolicy)?;
             (policy, bytes, true)
         }
         (None, Some(e)) => {
@@ -265,6 +278,20 @@ pub fn verify<'k>(
         return Err(Denied::ResourceMismatch);
     }
     check_conditions(&policy, req.now, req.ip)
+}
+
+/// Whether any signing parameter occurs more than once among `names`.
+fn repeats<'a>(names: impl Iterator<Item = &'a str>) -> bool {
+    let mut seen = [0u8; SIGNED_PARAMS.len()];
+    for name in names {
+        if let Some(i) = SIGNED_PARAMS.iter().position(|p| *p == name) {
+            seen[i] += 1;
+            if seen[i] > 1 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The time and address conditions of a policy whose signature is good.

@@ -233,6 +233,9 @@ impl<'a> Sim<'a> {
                 self.arrive(a, observer);
                 if a.index % PROGRESS_EVERY == 0 {
                     observer.progress(&self.progress(a.index + 1));
+                    if observer.stop() {
+                        break;
+                    }
                 }
             } else {
                 let (at, event) = self.queue.pop().expect("checked above");

@@ -28,6 +28,11 @@ pub trait Observer {
     fn interval(&mut self, _start: Nanos, _pop: usize, _m: &Metrics) {}
     /// Called for each counted request the access log samples, as it finishes.
     fn request(&mut self, _line: &LogLine) {}
+    /// Asked after each progress call: `true` ends the run there (the user interrupted
+    /// it), and the result then covers only what was simulated so far.
+    fn stop(&self) -> bool {
+        false
+    }
 }
 
 /// One request in the sampled access log: ids and times, resolved to names by the writer.

@@ -146,11 +146,29 @@ pub struct TraceError {
     pub message: String,
 }
 
+/// Messages quote the trace's own text (a header, a field); beyond this many characters
+/// the quote is cut, so that a malformed multi-megabyte line cannot flood the terminal.
+const MAX_ECHO: usize = 400;
+
+/// `text` cut to [`MAX_ECHO`] characters, saying how much was left out.
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_ECHO) {
+        Some((at, _)) => format!(
+            "{}… ({} more characters)",
+            &text[..at],
+            text[at..].chars().count()
+        )
+        .into(),
+        None => text.into(),
+    }
+}
+
 impl fmt::Display for TraceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = clip(&self.message);
         match self.at {
-            Some((unit, n)) => write!(f, "{}: {unit} {n}: {}", self.path.display(), self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
+            Some((unit, n)) => write!(f, "{}: {unit} {n}: {message}", self.path.display()),
+            None => write!(f, "{}: {message}", self.path.display()),
         }
     }
 }

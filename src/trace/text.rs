@@ -32,6 +32,19 @@ fn bad(path: &Path, line: u64, message: String) -> TraceError {
     }
 }
 
+/// A trace that cannot be read on from `line`: its stream is corrupt, cut short or failing.
+fn broken(path: &Path, line: u64, e: csv::Error) -> TraceError {
+    let reason = match e.into_kind() {
+        csv::ErrorKind::Io(io) => io.to_string(),
+        other => format!("{other:?}"),
+    };
+    bad(
+        path,
+        line,
+        format!("the file cannot be read on (a corrupt or truncated compressed stream?): {reason}"),
+    )
+}
+
 /// Reads records with `csv`, turning each into a request with `parse`; malformed ones
 /// fail, or are skipped and counted with `skip_bad`.
 struct Records<R> {
@@ -70,6 +83,11 @@ impl<R: Read> Records<R> {
             let result = match more {
                 Ok(false) => break,
                 Ok(true) => parse(&self.record, line),
+                // A broken file (a corrupt or cut compressed stream, a read failure) is
+                // never a bad line to skip: the rest of the trace is lost with it.
+                Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+                    return Err(broken(&self.path, line, e));
+                }
                 Err(e) => Err(e.to_string()),
             };
             match result {
@@ -126,8 +144,17 @@ impl<R: Read> CsvReader<R> {
                 )
             })
         };
-        let id = find(&columns.id, "id")?;
-        let size = find(&columns.size, "size")?;
+        // libCacheSim's CSV traces name their columns `obj_id` and `obj_size`: accept them
+        // when the default names are absent, so its files replay without --columns.
+        let defaults = Columns::default();
+        let find_or = |name: &str, field: &str, default: &str, alias: &str| {
+            find(name, field).or_else(|e| match name == default {
+                true => find(alias, field).map_err(|_| e),
+                false => Err(e),
+            })
+        };
+        let id = find_or(&columns.id, "id", &defaults.id, "obj_id")?;
+        let size = find_or(&columns.size, "size", &defaults.size, "obj_size")?;
         let time = find(&columns.time, "time").ok();
         let optional = |name: &Option<String>, field: &str| match name {
             Some(n) => find(n, field).map(Some),
