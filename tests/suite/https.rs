@@ -1,7 +1,7 @@
 //! The viewer leg end to end (cloudfront.md §4): handshake costs, the viewer protocol
 //! policies, the security policy, and the protocol breakdown.
 
-mod common;
+use crate::common;
 
 use edgesim::scenario::{load_str, Overrides, Scenario};
 use edgesim::sim::{run, Quiet, RunResult};

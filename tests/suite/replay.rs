@@ -1,9 +1,7 @@
 //! `edgesim replay`: miss-ratio curves from a trace, the same on any thread count, and
 //! clear refusals of bad input.
 
-mod common;
-
-use common::edgesim;
+use crate::common::edgesim;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

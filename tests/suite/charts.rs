@@ -1,7 +1,7 @@
 //! Every run leaves its charts: PNG and SVG files of the expected size, drawn from the CSV
 //! files alone.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! Origin groups and the origin attempt loop (cloudfront.md §3.1, §3.3, §3.4): what a viewer
 //! gets, and exactly how long it waits, when the primary origin fails in each way.
 
-mod common;
+use crate::common;
 
 use edgesim::scenario::{load_str, Overrides, Scenario};
 use edgesim::sim::{run, LogLine, Observer, RunResult};

@@ -1,9 +1,9 @@
 //! `edgesim compare`: full runs per policy × capacity, in parallel, with the same output as
 //! serial runs.
 
-mod common;
+use crate::common;
 
-use common::edgesim;
+use crate::common::edgesim;
 
 #[test]
 fn compare_in_parallel_matches_serial_and_single_runs() {

@@ -1,7 +1,7 @@
 //! Request collapsing (cloudfront.md §2.5) and the regional-cache bypass rules (§2.2),
 //! each case traced to the line it checks.
 
-mod common;
+use crate::common;
 
 use edgesim::scenario::{load_str, Overrides};
 use edgesim::sim::{run, Quiet, RunResult};

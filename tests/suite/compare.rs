@@ -1,8 +1,8 @@
 //! `edgesim report DIR1 DIR2 ... --out DIR`: comparing runs side by side.
 
-mod common;
+use crate::common;
 
-use common::edgesim;
+use crate::common::edgesim;
 use std::path::Path;
 use std::process::Output;
 

@@ -7,8 +7,8 @@ use edgesim::report::{
 };
 use edgesim::stats::columns::{metrics, ORIGINS};
 
-const README: &str = include_str!("../README.md");
-const CI: &str = include_str!("../.ci/run");
+const README: &str = include_str!("../../README.md");
+const CI: &str = include_str!("../../.ci/run");
 
 #[test]
 fn every_column_is_documented_with_its_meaning() {

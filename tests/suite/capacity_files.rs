@@ -1,7 +1,7 @@
 //! `origin_timeseries.csv` and `region_pops.csv`: the files the capacity charts are drawn
 //! from agree with the run's other tables.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

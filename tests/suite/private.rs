@@ -1,7 +1,7 @@
 //! Private content end to end (WIP branch): signed requests served, bad ones refused with
 //! their reason, and key rotations done right or too early.
 
-mod common;
+use crate::common;
 
 use edgesim::scenario::{load_str, Overrides, Scenario};
 use edgesim::sim::{run, Quiet};

@@ -5,7 +5,7 @@ use edgesim::scenario::{load_str, Overrides, Scenario};
 use edgesim::sim::{run, Quiet, RunResult};
 use edgesim::stats::Outcome;
 
-const SCENARIO: &str = include_str!("../scenarios/static-and-dynamic.toml");
+const SCENARIO: &str = include_str!("../../scenarios/static-and-dynamic.toml");
 
 fn scenario(text: &str) -> Scenario {
     let o = Overrides {

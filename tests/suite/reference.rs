@@ -4,7 +4,7 @@ use edgesim::scenario::{load_str, Overrides, Scenario};
 use std::collections::BTreeSet;
 use toml::Value;
 
-const REFERENCE: &str = include_str!("../scenarios/reference.toml");
+const REFERENCE: &str = include_str!("../../scenarios/reference.toml");
 
 fn load(text: &str) -> Option<Scenario> {
     load_str(text, "reference.toml", &Overrides::default()).ok()

@@ -1,6 +1,6 @@
 //! Every request ends in exactly one outcome, and every view adds up to the whole.
 
-mod common;
+use crate::common;
 
 use edgesim::stats::{Metrics, Outcome};
 

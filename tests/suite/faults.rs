@@ -1,7 +1,7 @@
 //! Faults on the cache tiers and the network, and what `faults.csv` and `failover.csv`
 //! report about them.
 
-mod common;
+use crate::common;
 
 use edgesim::scenario::{load_str, Overrides, Scenario};
 use edgesim::stats::Metrics;

@@ -3,7 +3,7 @@
 //! 1 / (1 + λT) of requests revalidate: RefreshHit when the origin can answer 304,
 //! Miss when it sends no validators (the TTL-cache hit ratio λT / (1 + λT)).
 
-mod common;
+use crate::common;
 
 use edgesim::scenario::{load_str, Overrides};
 use edgesim::sim::{run, Quiet};

@@ -1,6 +1,6 @@
 //! The origin queue against queueing theory: M/M/c waiting times match Erlang C.
 
-mod common;
+use crate::common;
 
 /// Erlang C: the probability that an arrival waits, for `c` servers and offered load `a`.
 fn erlang_c(c: u32, a: f64) -> f64 {

@@ -1,6 +1,6 @@
 //! The real binary in a temporary folder: files written, exit codes and error text.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

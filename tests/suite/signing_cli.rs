@@ -1,6 +1,6 @@
 //! `edgesim sign` and `edgesim verify` as a user runs them: exit codes 0, 1 and 2.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

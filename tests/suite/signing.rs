@@ -1,7 +1,7 @@
 //! Signed URLs and cookies (cloudfront.md §5): sign then verify for every kind of key, hash
 //! and policy; every tampering is rejected with its reason; the wire format.
 
-mod common;
+use crate::common;
 
 use edgesim::signing::{
     decode, encode, sign_cookies, sign_url, verify, Cidr, Denied, Grant, Hash, Policy, Presented,

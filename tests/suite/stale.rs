@@ -2,7 +2,7 @@
 //! stale-if-error, the older "serve the expired copy for ErrorCachingMinTTL" rule, error
 //! caching, and OPTIONS caching under its own key.
 
-mod common;
+use crate::common;
 
 use edgesim::scenario::{load_str, Overrides};
 use edgesim::sim::{run, Quiet, RunResult};

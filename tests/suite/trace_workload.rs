@@ -1,7 +1,7 @@
 //! A scenario whose requests come from a trace: every trace request is simulated, with
 //! the trace's regions, paths and methods, and a bad trace is refused when loading.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

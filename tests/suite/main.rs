@@ -1,0 +1,33 @@
+//! The integration tests, one module per file, built as one binary so that the suite links
+//! once rather than thirty times (`tests/alloc.rs` stays apart: it installs its own
+//! global allocator, which would count every other test's allocations too).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod behaviors;
+mod capacity_files;
+mod charts;
+mod che;
+mod cli;
+mod collapsing;
+mod compare;
+mod conservation;
+mod determinism;
+mod erlang;
+mod failover;
+mod failover_files;
+mod faults;
+mod https;
+mod latency_calibration;
+mod policies;
+mod private;
+mod readme;
+mod reference;
+mod replay;
+mod signing;
+mod signing_cli;
+mod stale;
+mod sweep;
+mod trace_workload;
+mod ttl_theory;
