@@ -22,7 +22,7 @@ pub const MAX_RATE: f64 = 1e8;
 /// The most time-series intervals a run may have.
 pub const MAX_INTERVALS: u64 = 100_000;
 /// The largest object: CloudFront caches objects up to 50 GB (cloudfront.md §1.11).
-pub const MAX_OBJECT: u64 = 50_000_000_000;
+pub const MAX_OBJECT: u64 = crate::trace::MAX_OBJECT_SIZE;
 /// The most requests a run may count or warm up with.
 pub const MAX_REQUESTS: u64 = 1_000_000_000_000;
 
@@ -298,6 +298,21 @@ pub(super) fn check(spec: &ScenarioSpec) -> Checked {
         message: format!("cannot represent the scenario: {e}"),
     })?;
     walk(&value, &mut String::new(), &mut check_value)
+}
+
+/// Every bound as the comment block that ends `scenarios/reference.toml` (a test keeps
+/// the two equal): one `# key.path  low to high` line each.
+pub fn listing() -> String {
+    let mut out = String::new();
+    for (path, range) in BOUNDS {
+        let (lo, hi) = match *range {
+            Num(lo, hi) => (number_text(lo), number_text(hi)),
+            Time(lo, hi) => (Duration(lo).to_string(), Duration(hi).to_string()),
+            Size(lo, hi) => (Bytes(lo).to_string(), Bytes(hi).to_string()),
+        };
+        out.push_str(&format!("# {path:<50} {lo} to {hi}\n"));
+    }
+    out
 }
 
 /// The key paths of numbers, durations and sizes in `spec` that no bound covers (for the

@@ -146,6 +146,11 @@ pub struct TraceError {
     pub message: String,
 }
 
+/// The largest object a trace may name, in bytes: CloudFront caches objects up to 50 GB
+/// (cloudfront.md §1.11). A larger size is a bad line; with sizes bounded, no byte counter
+/// of a run or replay can wrap. (oracleGeneral sizes are 32-bit, so always within it.)
+pub const MAX_OBJECT_SIZE: u64 = 50_000_000_000;
+
 /// Messages quote the trace's own text (a header, a field); beyond this many characters
 /// the quote is cut, so that a malformed multi-megabyte line cannot flood the terminal.
 const MAX_ECHO: usize = 400;

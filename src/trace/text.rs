@@ -3,7 +3,7 @@
 //! time_firstbyte` (upload) or `relative_unix, hashed_host_path_query, response_size,
 //! time_firstbyte` (text), with or without a header line.
 
-use super::{parse_id, Columns, Lookup, Request, Source, TraceError};
+use super::{parse_id, Columns, Lookup, Request, Source, TraceError, MAX_OBJECT_SIZE};
 use crate::protocol::Method;
 use csv::{ByteRecord, ReaderBuilder};
 use std::io::Read;
@@ -20,6 +20,23 @@ fn number(field: &[u8], seconds: bool) -> Option<u64> {
             .filter(|v| v.is_finite() && *v >= 0.0)
             .map(|v| v as u64),
         Err(_) => None,
+    }
+}
+
+/// An object size in bytes from `field` (the column `name`), at most
+/// [`MAX_OBJECT_SIZE`]: byte counters then cannot wrap, whatever the trace says.
+fn object_size(field: &[u8], name: &str) -> Result<u64, String> {
+    let bytes = number(field, false).ok_or_else(|| {
+        format!(
+            "{name}: expected a whole number of bytes, got {:?}",
+            String::from_utf8_lossy(field)
+        )
+    })?;
+    match bytes <= MAX_OBJECT_SIZE {
+        true => Ok(bytes),
+        false => Err(format!(
+            "{name}: {bytes} bytes is larger than the largest object, {MAX_OBJECT_SIZE} bytes (CloudFront caches objects up to 50 GB)"
+        )),
     }
 }
 
@@ -187,13 +204,7 @@ impl<R: Read + Send> Source for CsvReader<R> {
                 r.get(i)
                     .ok_or_else(|| format!("{name}: the line has only {} fields", r.len()))
             };
-            let s = field(size, "size")?;
-            let bytes = number(s, false).ok_or_else(|| {
-                format!(
-                    "size: expected a whole number of bytes, got {:?}",
-                    String::from_utf8_lossy(s)
-                )
-            })?;
+            let bytes = object_size(field(size, "size")?, "size")?;
             let at = match time {
                 Some(t) => {
                     let f = field(t, "time")?;
@@ -314,12 +325,7 @@ impl<R: Read + Send> Source for TsvReader<R> {
                     String::from_utf8_lossy(&r[0])
                 )
             })?;
-            let size = number(&r[size_at], false).ok_or_else(|| {
-                format!(
-                    "response_size: expected a whole number of bytes, got {:?}",
-                    String::from_utf8_lossy(&r[size_at])
-                )
-            })?;
+            let size = object_size(&r[size_at], "response_size")?;
             Ok(Some(Request {
                 time,
                 id: parse_id(&r[1]),

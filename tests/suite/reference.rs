@@ -120,3 +120,18 @@ fn the_default_scenario_is_valid_and_global() {
         .collect();
     assert!(continents.len() >= 3, "{continents:?}");
 }
+
+#[test]
+fn every_number_in_the_reference_has_a_documented_range() {
+    let s = load(REFERENCE).expect("valid");
+    assert_eq!(
+        edgesim::scenario::bounds::uncovered(s.spec()),
+        Vec::<String>::new(),
+        "add these keys to src/scenario/bounds.rs"
+    );
+    let listing = edgesim::scenario::bounds::listing();
+    assert!(
+        REFERENCE.contains(&listing),
+        "scenarios/reference.toml must end with the ranges of bounds.rs:\n{listing}"
+    );
+}
