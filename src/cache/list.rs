@@ -115,6 +115,7 @@ impl OrderedSet {
     }
 
     /// Moves `id` to the front; returns its entry, or `None` when absent.
+    #[inline]
     pub fn touch(&mut self, id: ObjectId) -> Option<Entry> {
         let slot = self.index.get(id)?;
         if self.head != slot {

@@ -52,6 +52,7 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Schedules `event` to fire at absolute time `at`.
+    #[inline]
     pub fn schedule(&mut self, at: Nanos, event: E) {
         let new = Entry {
             at,
@@ -73,11 +74,13 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// The time of the earliest pending event.
+    #[inline]
     pub fn peek_time(&self) -> Option<Nanos> {
         self.heap.first().map(|e| e.at)
     }
 
     /// Removes and returns the earliest pending event with its time.
+    #[inline]
     pub fn pop(&mut self) -> Option<(Nanos, E)> {
         let last = self.heap.pop()?;
         let Some(&top) = self.heap.first() else {

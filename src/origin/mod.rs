@@ -224,6 +224,7 @@ impl Origin {
     /// The status of the response finished at `now`: 200, or an error status with the
     /// max-age the error response carries. Injected error bursts come first, each drawing
     /// its share; then the origin's own error shares.
+    #[inline]
     pub fn draw_status(&mut self, now: Nanos) -> (u16, Option<u64>) {
         if let Some(c) = self.condition(now) {
             for (status, share) in c.errors {

@@ -252,6 +252,7 @@ impl Tiers {
     }
 
     /// A request that is never cached: straight to the origin, through the shield.
+    #[inline]
     pub fn proxy(
         &mut self,
         pop: u16,
@@ -272,6 +273,7 @@ impl Tiers {
     /// `tier` is what the site is to the waiter: Pop for a viewer, else the fetch's role.
     /// The waiter is built only when it has to wait, keeping hits cheap.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn lookup(
         &mut self,
         site: u16,
@@ -340,6 +342,7 @@ impl Tiers {
     /// The answer for fetch `f` arrived at its site at `now`: update the site's cache,
     /// then return the answer to deliver to each waiter. Waiters that must be forwarded
     /// on their own (collapsing disabled for the object) are re-fetched here and left out.
+    #[inline]
     pub fn settle(&mut self, f: u32, now: Nanos, queue: &mut EventQueue<Event>) -> Answer {
         let fetch = &self.fetches[f as usize];
         let (site, key, a) = (fetch.site as usize, fetch.key, fetch.answer);

@@ -164,6 +164,7 @@ impl RateModel {
     }
 
     /// The next arrival: its time, region and flash-crowd focus.
+    #[inline]
     pub fn next(&mut self, rng: &mut Stream) -> (Nanos, u16, Focus) {
         loop {
             let total = *self

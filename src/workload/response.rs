@@ -93,6 +93,7 @@ fn positive_duration(path: &str, d: Duration) -> Checked {
 impl Response {
     /// When `object` last changed at or before `t`; 0 when it never has. `seed` keeps
     /// runs with different seeds independent.
+    #[inline]
     pub fn last_change(&self, object: u64, t: Nanos, seed: u64) -> Nanos {
         let interval = self.change_interval;
         if interval == 0 {
