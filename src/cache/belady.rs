@@ -28,7 +28,7 @@ impl Belady {
     /// An empty MIN laid out for `sizing`.
     pub fn new(sizing: Sizing) -> Self {
         let mut objects = FxHashMap::default();
-        objects.reserve(sizing.objects_hint);
+        objects.reserve(super::index::room(sizing));
         Belady {
             objects,
             order: BTreeSet::new(),

@@ -32,7 +32,7 @@ impl Gdsf {
     /// An empty GDSF laid out for `sizing`.
     pub fn new(sizing: Sizing) -> Self {
         let mut objects = FxHashMap::default();
-        objects.reserve(sizing.objects_hint);
+        objects.reserve(super::index::room(sizing));
         Gdsf {
             objects,
             order: BTreeSet::new(),

@@ -24,14 +24,19 @@ pub(super) fn prefetch<T>(p: *const T) {
     let _ = p;
 }
 
-/// Slots to reserve for `sizing`: a quarter more objects than expected, so that a
-/// filling cache neither reallocates nor grows its resident memory mid-run.
+/// Slots to reserve for `sizing` at the start. Memory then grows with the objects actually
+/// cached (vectors double as they fill), not with the configured capacity: a thousand POPs
+/// with 8 GiB caches in a short run would otherwise reserve gigabytes they never touch. A
+/// cache stops growing once full, so a long run allocates no more than a short one.
 pub(super) fn room(sizing: Sizing) -> usize {
-    sizing.objects_hint + sizing.objects_hint / 4
+    (sizing.objects_hint + sizing.objects_hint / 4).min(INITIAL_ROOM)
 }
 
-/// An empty vector with room for `n` copies of `value`, written now so that its memory
-/// is resident from the start rather than growing as a run fills the cache.
+/// Slots reserved before a cache has stored anything.
+const INITIAL_ROOM: usize = 64;
+
+/// An empty vector with room for `n` copies of `value`, written now so that its first
+/// pages are resident from the start.
 pub(super) fn written<T: Copy>(n: usize, value: T) -> Vec<T> {
     let mut v = Vec::with_capacity(n);
     v.spare_capacity_mut().iter_mut().for_each(|x| {
@@ -42,10 +47,14 @@ pub(super) fn written<T: Copy>(n: usize, value: T) -> Vec<T> {
 
 /// Object id to slot.
 pub(super) enum Index {
-    /// `slots[id]` is the slot, or `NIL` when absent. The whole array is written at
-    /// construction, so its memory is resident from the start rather than growing as a
-    /// run touches more ids.
-    Dense { slots: Vec<u32>, len: usize },
+    /// `slots[id]` is the slot, or `NIL` when absent (or past the end: the array grows
+    /// to the largest id stored so far, within the catalog's bound).
+    Dense {
+        slots: Vec<u32>,
+        len: usize,
+        /// The catalog's id bound: growth stops there.
+        bound: usize,
+    },
     /// A hash table for ids without a small bound.
     Hashed(IdTable),
 }
@@ -54,8 +63,9 @@ impl Index {
     pub(super) fn new(sizing: Sizing) -> Self {
         match sizing.dense_ids {
             Some(n) => Index::Dense {
-                slots: vec![NIL; n as usize],
+                slots: Vec::with_capacity((n as usize).min(INITIAL_ROOM)),
                 len: 0,
+                bound: n as usize,
             },
             None => Index::Hashed(IdTable::with_capacity(room(sizing))),
         }
@@ -73,11 +83,13 @@ impl Index {
     #[inline]
     pub(super) fn insert(&mut self, id: ObjectId, slot: u32) {
         match self {
-            Index::Dense { slots, len } => {
+            Index::Dense { slots, len, bound } => {
                 let i = id as usize;
                 if i >= slots.len() {
-                    // Ids past the announced bound still work; the array just grows.
-                    slots.resize(i + 1, NIL);
+                    // Grown by at least half at a time (up to the bound), so filling costs
+                    // O(log n) moves; ids past the bound still work, growing it exactly.
+                    let grown = (slots.len() + slots.len() / 2).min(*bound);
+                    slots.resize((i + 1).max(grown), NIL);
                 }
                 slots[i] = slot;
                 *len += 1;
@@ -89,7 +101,7 @@ impl Index {
     #[inline]
     pub(super) fn remove(&mut self, id: ObjectId) -> Option<u32> {
         match self {
-            Index::Dense { slots, len } => {
+            Index::Dense { slots, len, .. } => {
                 let s = slots.get_mut(id as usize).filter(|s| **s != NIL)?;
                 let slot = std::mem::replace(s, NIL);
                 *len -= 1;

@@ -207,13 +207,30 @@ pub fn open_with(
         message,
     };
     let file = File::open(path).map_err(|e| fail(format!("cannot open the trace: {e}")))?;
+    from_reader(Box::new(file), path, format, skip_bad, lookup)
+}
+
+/// As [`open_with`], reading the bytes of a file named `path` from `raw` (decompressed by
+/// the name's `.zst` or `.gz`, as a file would be): what the fuzz targets feed.
+pub fn from_reader(
+    raw: Box<dyn Read + Send>,
+    path: &Path,
+    format: &Format,
+    skip_bad: bool,
+    lookup: &Lookup,
+) -> Result<Box<dyn Source>, TraceError> {
+    let fail = |message: String| TraceError {
+        path: path.to_path_buf(),
+        at: None,
+        message,
+    };
     let name = path.to_string_lossy().to_lowercase();
     let raw: Box<dyn Read + Send> = if name.ends_with(".zst") {
-        Box::new(zstd::Decoder::new(file).map_err(|e| fail(format!("not a zstd stream: {e}")))?)
+        Box::new(zstd::Decoder::new(raw).map_err(|e| fail(format!("not a zstd stream: {e}")))?)
     } else if name.ends_with(".gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
+        Box::new(flate2::read::MultiGzDecoder::new(raw))
     } else {
-        Box::new(file)
+        raw
     };
     let reader = BufReader::with_capacity(1 << 20, raw);
     let path = path.to_path_buf();

@@ -1,0 +1,12 @@
+//! The csv trace reader on arbitrary bytes, strict and skipping bad lines.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use edgesim::trace::{Columns, Format};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    common::drain(data, "fuzz.csv", &Format::Csv(Columns::default()));
+});
