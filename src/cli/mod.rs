@@ -244,8 +244,16 @@ fn report(dirs: &[PathBuf], out: Option<&std::path::Path>) -> Result<(), Failure
     Ok(())
 }
 
+/// Prints the scenario's warnings on stderr.
+fn warn(s: &Scenario) {
+    for w in s.warnings() {
+        eprintln!("edgesim: warning: {w}");
+    }
+}
+
 fn validate(file: &PathBuf, overrides: &OverrideArgs) -> Result<(), Failure> {
     let s = load(Some(file), overrides)?;
+    warn(&s);
     let spec = s.spec();
     println!(
         "{}: valid: scenario {:?}, {}, {}, {}, {}",

@@ -84,6 +84,9 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         args.overrides.sets.push(format!("log_sample_rate={rate}"));
     }
     let scenario = load(args.file.as_ref(), &args.overrides)?;
+    if !args.quiet {
+        super::warn(&scenario);
+    }
     let spec = scenario.spec();
     let out = args
         .out

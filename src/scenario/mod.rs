@@ -11,6 +11,7 @@ pub mod bounds;
 mod load;
 mod overrides;
 mod validate;
+mod warnings;
 
 pub use load::{load_file, load_str, Overrides, ScenarioError};
 pub use overrides::apply_override;
@@ -314,6 +315,12 @@ impl Scenario {
     /// The origin groups, in scenario order.
     pub fn groups(&self) -> &[Group] {
         &self.groups
+    }
+
+    /// What a planner should know before trusting the run, one line each: faults and
+    /// flash crowds outside the simulated span, or wholly inside the warm-up.
+    pub fn warnings(&self) -> Vec<String> {
+        warnings::warnings(&self.spec)
     }
 
     /// The validated settings.

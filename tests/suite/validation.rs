@@ -316,3 +316,52 @@ fn messages_name_the_place_and_say_what_is_allowed() {
     );
     assert!(!err.contains("reference.toml:"), "{err}");
 }
+
+#[test]
+fn events_outside_the_span_or_inside_the_warm_up_are_warned_of_but_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = edgesim(
+        dir.path(),
+        &[
+            "validate",
+            &reference(),
+            "--set",
+            "faults[0].start=20m",
+            "--set",
+            "faults[1].duration=30m",
+            "--set",
+            "workload.flash_crowds[0].start=1h",
+            "--set",
+            "warmup=3m",
+        ],
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: faults[0] (pop_outage) starts at 20m00s, after the run ends (10m00s): it has no effect"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: faults[1] (origin_outage) ends at 33m00s, after the run ends (10m00s): only its first 7m00s is simulated"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: workload.flash_crowds[0] starts at 1h00m00s"),
+        "{err}"
+    );
+    // The rotation's new key joins at 1m and the old one leaves at 7m: not inside the
+    // warm-up; the regional outage at 7m isn't either. Nothing else is warned of.
+    assert_eq!(err.lines().count(), 3, "{err}");
+    let o = edgesim(
+        dir.path(),
+        &["validate", &reference(), "--set", "warmup=9m"],
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("faults[0] (pop_outage) lies wholly in the warm-up (the first 9m00s)"),
+        "{err}"
+    );
+    // The shipped reference scenario itself raises none.
+    let o = edgesim(dir.path(), &["validate", &reference()]);
+    assert_eq!(stderr(&o), "");
+}
