@@ -62,6 +62,30 @@ fn table(t: &Table, columns: &[(&str, &str)]) -> String {
     out
 }
 
+/// Whether the run's hit ratio was still rising at its end, from `timeseries.csv`: the
+/// same test the terminal summary makes, over every POP's rows of each interval.
+fn still_warming(series: &Table, resolved: &str) -> Option<crate::stats::warmth::Climb> {
+    use crate::scenario::{load_str, Overrides};
+    // The resolved scenario gives the interval width and the fault and flash-crowd windows.
+    let scenario = load_str(resolved, "scenario.resolved.toml", &Overrides::default()).ok()?;
+    let mut intervals: Vec<(f64, u64, u64)> = Vec::new();
+    for r in series.rows() {
+        let start = series.num(r, "interval_start_s");
+        let hits = (series.num(r, "hits") + series.num(r, "refresh_hits")) as u64;
+        let cacheable = series.num(r, "cacheable_requests") as u64;
+        match intervals.last_mut() {
+            Some((t, h, c)) if *t == start => {
+                *h += hits;
+                *c += cacheable;
+            }
+            _ => intervals.push((start, hits, cacheable)),
+        }
+    }
+    intervals.pop();
+    let width = scenario.spec().interval.secs_f64();
+    crate::stats::warmth::still_rising(&intervals, width, &scenario.event_windows())
+}
+
 /// Writes `dir/report.html` from the run's files in `dir` (charts included).
 pub fn write(dir: &Path) -> io::Result<()> {
     let summary = Table::read(&dir.join("summary.csv"))?;
@@ -80,6 +104,14 @@ pub fn write(dir: &Path) -> io::Result<()> {
         span = escape(summary.text(&row, "measured_s")),
         req = escape(summary.text(&row, "requests")),
     );
+    let series = Table::read(&dir.join("timeseries.csv"))?;
+    if let Some(climb) = still_warming(&series, &scenario) {
+        let _ = write!(
+            html,
+            "<p><strong>Warning:</strong> {}.</p>",
+            escape(&climb.message())
+        );
+    }
     html.push_str("<h2>Headline</h2>");
     html.push_str(&table(&summary, &HEADLINE));
     html.push_str("<h2>Charts</h2>");

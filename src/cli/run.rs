@@ -39,6 +39,8 @@ struct CliObserver {
     series: TimeseriesCsv,
     log: Option<RequestLog>,
     started: Instant,
+    /// Per interval over all POPs: start, hits and cacheable requests.
+    warmth: Vec<(Nanos, u64, u64)>,
 }
 
 impl Observer for CliObserver {
@@ -66,6 +68,13 @@ impl Observer for CliObserver {
 
     fn interval(&mut self, start: Nanos, pop: usize, m: &Metrics) {
         self.series.row(start, pop, m);
+        match self.warmth.last_mut() {
+            Some((t, hits, cacheable)) if *t == start => {
+                *hits += m.hits();
+                *cacheable += m.counts.cacheable;
+            }
+            _ => self.warmth.push((start, m.hits(), m.counts.cacheable)),
+        }
     }
 
     fn request(&mut self, line: &LogLine) {
@@ -127,6 +136,7 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         series,
         log,
         started: Instant::now(),
+        warmth: Vec::new(),
     };
     let result = sim::run(&scenario, &mut observer);
     let wall = observer.started.elapsed().as_secs_f64();
@@ -158,6 +168,17 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         .map_err(Failure::Failed)?;
     if !args.quiet {
         print_table(&spec.name, spec.seed, &result, wall, &out);
+        // The last interval is cut short by the run's end.
+        let intervals: Vec<(f64, u64, u64)> = observer.warmth
+            [..observer.warmth.len().saturating_sub(1)]
+            .iter()
+            .map(|&(t, h, c)| (t as f64 / 1e9, h, c))
+            .collect();
+        let width = spec.interval.secs_f64();
+        let events = scenario.event_windows();
+        if let Some(climb) = edgesim::stats::warmth::still_rising(&intervals, width, &events) {
+            eprintln!("edgesim: warning: {}", climb.message());
+        }
     }
     Ok(())
 }

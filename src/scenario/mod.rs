@@ -323,6 +323,23 @@ impl Scenario {
         warnings::warnings(&self.spec)
     }
 
+    /// The `[start, end)` windows of every fault and flash crowd, in seconds: the spans in
+    /// which results move for reasons other than the caches warming.
+    pub fn event_windows(&self) -> Vec<(f64, f64)> {
+        let secs = |n: u64| n as f64 / 1e9;
+        let faults = self.spec.faults.iter().map(|f| f.window());
+        let crowds = self
+            .spec
+            .workload
+            .flash_crowds
+            .iter()
+            .map(|f| (f.start.0, f.start.0.saturating_add(f.duration.0)));
+        faults
+            .chain(crowds)
+            .map(|(s, e)| (secs(s), secs(e)))
+            .collect()
+    }
+
     /// The validated settings.
     pub fn spec(&self) -> &ScenarioSpec {
         &self.spec

@@ -9,6 +9,7 @@ pub mod columns;
 mod kinds;
 mod latency;
 pub mod recovery;
+pub mod warmth;
 
 pub use collector::{Breakdown, Collector, GroupCounts, IntervalSink, Level, Record};
 pub use kinds::{Detail, Failover, Outcome, Tier};

@@ -365,3 +365,34 @@ fn events_outside_the_span_or_inside_the_warm_up_are_warned_of_but_run() {
     let o = edgesim(dir.path(), &["validate", &reference()]);
     assert_eq!(stderr(&o), "");
 }
+
+#[test]
+fn a_run_whose_hit_ratio_is_still_rising_says_so_in_the_terminal_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // The default scenario ends while its caches still fill (at a fifth of its rate, the
+    // run is quicker and the climb steeper).
+    let o = edgesim(
+        dir.path(),
+        &[
+            "run",
+            "--out",
+            "res",
+            "--set",
+            "workload.rate=2000",
+            "--no-charts",
+        ],
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: the hit ratio was still rising when the run ended"),
+        "{err}"
+    );
+    let html = std::fs::read_to_string(dir.path().join("res/report.html"));
+    // --no-charts writes no report; draw it from the files.
+    assert!(html.is_err());
+    let o = edgesim(dir.path(), &["report", "res"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(dir.path().join("res/report.html")).unwrap();
+    assert!(html.contains("<strong>Warning:</strong> the hit ratio was still rising"));
+}
