@@ -79,8 +79,8 @@ mod tests {
         assert_eq!(still_rising(&level, 10.0, &[]), None);
         // A flash crowd's jump at the end is not warming: its window is set aside.
         let mut jump = level.clone();
-        for i in 16..20 {
-            jump[i].1 = 900;
+        for interval in &mut jump[16..] {
+            interval.1 = 900;
         }
         assert!(still_rising(&jump, 10.0, &[]).is_some());
         assert_eq!(still_rising(&jump, 10.0, &[(160.0, 200.0)]), None);
