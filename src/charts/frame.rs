@@ -51,7 +51,10 @@ pub fn finish<DB: DrawingBackend>(
     // The backend writes its file when dropped, if it has not yet.
     drop(root);
     match presented {
-        Ok(()) => std::fs::rename(tmp, path),
+        Ok(()) => std::fs::rename(tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(tmp);
+            err(format!("cannot write {}: {e}", path.display()))
+        }),
         Err(why) => {
             // plotters reports a failed write as a debug string of nested errors; when
             // the file itself cannot be written, the operating system's reason reads better.

@@ -92,7 +92,9 @@ pub fn write(dir: &Path) -> io::Result<()> {
     let pops = Table::read(&dir.join("pops.csv"))?;
     let behaviors = Table::read(&dir.join("behaviors.csv"))?;
     let faults = Table::read(&dir.join("faults.csv"))?;
-    let scenario = std::fs::read_to_string(dir.join("scenario.resolved.toml"))?;
+    let resolved = dir.join("scenario.resolved.toml");
+    let scenario = std::fs::read_to_string(&resolved)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", resolved.display())))?;
     let row = summary.rows().first().cloned().unwrap_or_default();
     let name = summary.text(&row, "scenario");
     let mut html = page_start(name);

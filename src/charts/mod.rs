@@ -78,7 +78,8 @@ pub fn render(dir: &Path) -> io::Result<()> {
     let windows = time::fault_windows(&read("faults.csv")?);
     let cutoff = time::last_full_interval(&series);
     let out = dir.join("charts");
-    std::fs::create_dir_all(&out)?;
+    std::fs::create_dir_all(&out)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot create {}: {e}", out.display())))?;
     for svg in [false, true] {
         let file = |stem: &str| out.join(format!("{stem}.{}", if svg { "svg" } else { "png" }));
         draw::latency_cdf(&file("latency_cdf"), svg, &cdf)?;

@@ -12,7 +12,17 @@ pub struct Table {
 impl Table {
     /// Reads `path`; an error names the file.
     pub fn read(path: &Path) -> io::Result<Table> {
-        let fail = |e: csv::Error| io::Error::other(format!("{}: {e}", path.display()));
+        // A missing or malformed table says the folder is incomplete: NotFound or
+        // InvalidData, which the CLI reports as bad input.
+        let fail = |e: csv::Error| {
+            let kind = match e.kind() {
+                csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::NotFound => {
+                    io::ErrorKind::NotFound
+                }
+                _ => io::ErrorKind::InvalidData,
+            };
+            io::Error::new(kind, format!("{}: {e}", path.display()))
+        };
         let mut r = csv::Reader::from_path(path).map_err(fail)?;
         let header = r
             .headers()

@@ -214,11 +214,16 @@ fn report(dirs: &[PathBuf], out: Option<&std::path::Path>) -> Result<(), Failure
                 dirs.len()
             )));
         };
-        return edgesim::charts::report(dir).map_err(|e| {
-            Failure::BadInput(anyhow::anyhow!(
-                "{}: not a complete results folder: {e}",
+        // A missing or malformed table is the folder's fault; a chart that cannot be
+        // written is not.
+        return edgesim::charts::report(dir).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData => Failure::BadInput(
+                anyhow::anyhow!("{}: not a complete results folder: {e}", dir.display()),
+            ),
+            _ => Failure::Failed(anyhow::anyhow!(
+                "{}: cannot draw the report: {e}",
                 dir.display()
-            ))
+            )),
         });
     };
     let incomplete = |e: std::io::Error| match e.kind() {

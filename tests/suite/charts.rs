@@ -194,3 +194,23 @@ fn refused_and_denied_requests_get_a_403_chart_by_reason() {
     run(dir.path(), &[]);
     assert!(!dir.path().join("out/charts/denials_over_time.png").exists());
 }
+
+#[test]
+fn a_chart_that_cannot_be_written_gets_a_readable_message_and_leaves_no_temporary() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &["--no-charts"]);
+    // A folder where the chart's file should go: no chart can be written there.
+    std::fs::create_dir_all(dir.path().join("out/charts/latency_cdf.png")).unwrap();
+    let o = report(dir.path(), "out");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot write"), "{err}");
+    assert!(err.contains("latency_cdf.png"), "{err}");
+    assert!(!err.contains("Error("), "no debug text: {err}");
+    let hidden: Vec<_> = std::fs::read_dir(dir.path().join("out/charts"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+}
