@@ -7,7 +7,8 @@ use std::path::Path;
 pub fn drain(data: &[u8], name: &str, format: &Format) {
     for skip_bad in [false, true] {
         let raw = Box::new(std::io::Cursor::new(data.to_vec()));
-        let Ok(mut source) = from_reader(raw, Path::new(name), format, skip_bad, &Lookup::default())
+        let Ok(mut source) =
+            from_reader(raw, Path::new(name), format, skip_bad, &Lookup::default())
         else {
             continue;
         };
