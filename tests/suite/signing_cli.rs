@@ -4,18 +4,18 @@ use crate::common;
 
 use std::process::{Command, Output};
 
-fn edgesim(args: &[&str]) -> Output {
+pub(crate) fn edgesim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_edgesim"))
         .args(args)
         .output()
         .expect("the binary runs")
 }
 
-fn key(name: &str) -> String {
+pub(crate) fn key(name: &str) -> String {
     common::data(&format!("keys/{name}")).display().to_string()
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 

@@ -1,24 +1,9 @@
 //! Signing refuses what CloudFront would refuse: keys other than RSA 2048 and P-256,
 //! repeated signing parameters, malformed key ids, URLs and policies.
 
-use crate::common;
+use crate::signing_cli::{edgesim, key, stdout};
 use edgesim::signing::{verify, Denied, Presented, PrivateKey, PublicKey};
-use std::process::{Command, Output};
-
-fn edgesim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edgesim"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn key(name: &str) -> String {
-    common::data(&format!("keys/{name}")).display().to_string()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
+use std::process::Output;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).trim().to_string()
