@@ -180,6 +180,17 @@ impl fmt::Display for TraceError {
 
 impl std::error::Error for TraceError {}
 
+impl TraceError {
+    /// An error of the whole file at `path`, not of one line.
+    fn whole(path: &Path, message: String) -> TraceError {
+        TraceError {
+            path: path.to_path_buf(),
+            at: None,
+            message,
+        }
+    }
+}
+
 /// A trace being read.
 pub trait Source: Send {
     /// Appends up to `max` requests to `out`; returns how many (0 at the end).
@@ -201,12 +212,8 @@ pub fn open_with(
     skip_bad: bool,
     lookup: &Lookup,
 ) -> Result<Box<dyn Source>, TraceError> {
-    let fail = |message: String| TraceError {
-        path: path.to_path_buf(),
-        at: None,
-        message,
-    };
-    let file = File::open(path).map_err(|e| fail(format!("cannot open the trace: {e}")))?;
+    let file = File::open(path)
+        .map_err(|e| TraceError::whole(path, format!("cannot open the trace: {e}")))?;
     from_reader(Box::new(file), path, format, skip_bad, lookup)
 }
 
@@ -219,11 +226,7 @@ pub fn from_reader(
     skip_bad: bool,
     lookup: &Lookup,
 ) -> Result<Box<dyn Source>, TraceError> {
-    let fail = |message: String| TraceError {
-        path: path.to_path_buf(),
-        at: None,
-        message,
-    };
+    let fail = |message: String| TraceError::whole(path, message);
     let name = path.to_string_lossy().to_lowercase();
     let raw: Box<dyn Read + Send> = if name.ends_with(".zst") {
         Box::new(zstd::Decoder::new(raw).map_err(|e| fail(format!("not a zstd stream: {e}")))?)
