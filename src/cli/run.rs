@@ -106,7 +106,9 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         .map_err(Failure::Failed)?;
     // Everything is written into a staging folder that replaces `out` whole at the end.
     let staged = Staged::new(&out).map_err(|e| match e {
-        FolderError::Foreign { .. } | FolderError::Create { .. } => Failure::BadInput(e.into()),
+        FolderError::Foreign { .. } | FolderError::Create { .. } | FolderError::Current { .. } => {
+            Failure::BadInput(e.into())
+        }
         FolderError::Io { .. } => Failure::Failed(e.into()),
     })?;
     let dir = staged.path();

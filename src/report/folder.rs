@@ -25,6 +25,13 @@ pub enum FolderError {
         /// Some of the foreign names.
         names: Vec<String>,
     },
+    /// The folder holds the working directory (`--out .`): swapping it whole would pull
+    /// the shell's current folder out from under it.
+    #[error("{}: is the current folder or holds it, and a run replaces its folder whole; give a folder of its own, such as --out results", .dir.display())]
+    Current {
+        /// The folder as given.
+        dir: PathBuf,
+    },
     /// The folder, or the folder it goes in, cannot be created.
     #[error("{}: cannot create the results folder: {cause}", .dir.display())]
     Create {
@@ -107,6 +114,14 @@ impl Staged {
     /// Checks that `target` is absent, empty or an earlier run's folder, and makes the
     /// staging folder beside it.
     pub fn new(target: &Path) -> Result<Staged, FolderError> {
+        let here = std::env::current_dir().and_then(fs::canonicalize);
+        if let (Ok(t), Ok(here)) = (fs::canonicalize(target), here) {
+            if here.starts_with(&t) {
+                return Err(FolderError::Current {
+                    dir: target.to_path_buf(),
+                });
+            }
+        }
         if let Ok(entries) = fs::read_dir(target) {
             let foreign: Vec<String> = entries
                 .flatten()

@@ -133,3 +133,29 @@ fn a_folder_holding_a_users_files_is_refused_and_left_alone() {
     );
     assert_eq!(hidden(dir.path()), Vec::<String>::new());
 }
+
+#[test]
+fn the_current_folder_is_refused_as_a_results_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = data("small.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_edgesim"))
+        .args([
+            "run",
+            small.to_str().unwrap(),
+            "--out",
+            ".",
+            "-q",
+            "--no-charts",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(".: is the current folder"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}

@@ -212,35 +212,27 @@ fn policy_files_are_signed_as_written_or_refused_with_their_own_message() {
         (r#"{"Statement":[{"Resource":"*","Condition":{}}]}"#, "has no DateLessThan"),
         (r#"{"Statement":[]}"#, "exactly one statement"),
     ];
-    for (i, (text, want)) in cases.iter().enumerate() {
-        let path = dir.path().join(format!("p{i}.json"));
+    // Signs https://d.example/a with the policy document `text`.
+    let with_policy = |name: &str, text: &str| {
+        let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
         let p = path.display().to_string();
-        let o = sign(&[
+        sign(&[
             "--key-pair-id",
             "K1",
             "--url",
             "https://d.example/a",
             "--policy",
             &p,
-        ]);
-        bad_input(&o, want);
+        ])
+    };
+    for (i, (text, want)) in cases.iter().enumerate() {
+        bad_input(&with_policy(&format!("p{i}.json"), text), want);
     }
-    let good = dir.path().join("good.json");
-    std::fs::write(
-        &good,
+    let o = with_policy(
+        "good.json",
         r#"{"Statement":[{"Resource":"https://d.example/*","Condition":{"DateLessThan":{"AWS:EpochTime":2000000000}}}]}"#,
-    )
-    .unwrap();
-    let g = good.display().to_string();
-    let o = sign(&[
-        "--key-pair-id",
-        "K1",
-        "--url",
-        "https://d.example/a",
-        "--policy",
-        &g,
-    ]);
+    );
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
