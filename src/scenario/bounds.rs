@@ -170,7 +170,7 @@ fn matches(pattern: &str, path: &str) -> bool {
 }
 
 /// `path` with every array index replaced by `[*]`.
-fn generic(path: &str) -> String {
+pub(super) fn generic(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut in_index = false;
     for c in path.chars() {

@@ -189,7 +189,14 @@ fn io_reason(e: &std::io::Error) -> String {
 fn set_for<'a>(overrides: &'a Overrides, path: &str) -> Option<&'a String> {
     overrides.sets.iter().rev().find(|arg| {
         let key = arg.split_once('=').map_or(arg.as_str(), |(k, _)| k).trim();
-        path == key || path.starts_with(&format!("{key}.")) || path.starts_with(&format!("{key}["))
+        // A rule over all elements (`regions[*].share`) is blamed on a --set of one of them.
+        [key.to_string(), super::bounds::generic(key)]
+            .iter()
+            .any(|key| {
+                path == key
+                    || path.starts_with(&format!("{key}."))
+                    || path.starts_with(&format!("{key}["))
+            })
     })
 }
 

@@ -71,11 +71,19 @@ fn errors_name_the_key_path_and_line() {
         e,
         "--set pops[0].cache_capacity=0B: pops[0].cache_capacity: must be larger than 0B"
     );
+    // A rule over every element is blamed on the --set that broke it.
     let e = err(&["regions[0].share=0.5"]);
     assert!(
-        e.starts_with("t.toml:12: regions[*].share: shares must sum to 1"),
+        e.starts_with("--set regions[0].share=0.5: regions[*].share: shares must sum to 1"),
         "{e}"
     );
+    // The same rule broken in the file names the file's line.
+    let text = MINIMAL.replace("share = 1.0", "share = 0.5");
+    let e = load_str(&text, "t.toml", &Overrides::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("t.toml:"), "{e}");
+    assert!(e.contains("shares must sum to 1"), "{e}");
     let e = err(&["default_behavior.origin=nope"]);
     assert!(
         e.contains("default_behavior.origin: no origin or origin group is named \"nope\""),
