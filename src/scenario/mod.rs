@@ -128,6 +128,20 @@ pub struct CachingSpec {
     /// could be served stale: try the secondary first (`"failover_first"`, cloudfront.md
     /// §3.4's assumption) or serve the stale copy at once (`"stale_first"`).
     pub failover_order: FailoverOrder,
+    /// How caches start: `"empty"`, or `"popularity"`: filled as a long-running cache
+    /// would be under the workload's popularity law.
+    pub prefill: Prefill,
+}
+
+/// See [`CachingSpec::prefill`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Prefill {
+    /// Every cache starts empty.
+    #[default]
+    Empty,
+    /// Every cache starts holding what the popularity law says it would hold.
+    Popularity,
 }
 
 /// See [`CachingSpec::failover_order`].
@@ -148,6 +162,7 @@ impl Default for CachingSpec {
             revalidated_200: Revalidated200::Miss,
             collapse_at_regional: true,
             failover_order: FailoverOrder::FailoverFirst,
+            prefill: Prefill::Empty,
         }
     }
 }

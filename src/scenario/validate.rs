@@ -298,7 +298,30 @@ fn validate_tiers(s: &ScenarioSpec) -> Checked {
     for (i, o) in s.origins.iter().enumerate() {
         exists(format!("origins[{i}].shield"), &o.shield)?;
     }
-    Ok(())
+    validate_prefill(s)
+}
+
+/// A prefill needs a popularity law, and a catalog it can hold in memory object by object.
+fn validate_prefill(s: &ScenarioSpec) -> Checked {
+    if s.caching.prefill != super::Prefill::Popularity {
+        return Ok(());
+    }
+    ensure(
+        s.workload.trace.is_none(),
+        || "caching.prefill".into(),
+        || {
+            "\"popularity\" needs a generated workload; a trace has no popularity law (use \"empty\" and a warm-up)".into()
+        },
+    )?;
+    let objects: u64 = s.workload.classes.iter().map(|c| c.objects).sum();
+    let max = crate::sim::MAX_PREFILL_OBJECTS;
+    ensure(
+        objects <= max,
+        || "caching.prefill".into(),
+        || {
+            format!("\"popularity\" handles catalogs of at most {max} objects; this one has {objects} (use \"empty\" and a warm-up)")
+        },
+    )
 }
 
 /// Origin groups: names unique among origins and groups, two known members each.

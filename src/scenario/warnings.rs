@@ -70,5 +70,33 @@ pub(super) fn warnings(s: &ScenarioSpec) -> Vec<String> {
         let what = format!("workload.flash_crowds[{i}]");
         window(&mut out, &what, f.start.0, end, span);
     }
+    prefilled(&mut out, s, span.1);
     out
+}
+
+/// A prefilled cache holds copies that expired before the start. The clock cannot go
+/// below zero, so they count as just expired, and stale-while-revalidate serves them for
+/// its whole window: a warm-up at least that long keeps this out of the results.
+fn prefilled(out: &mut Vec<String>, s: &ScenarioSpec, warm: Nanos) {
+    if s.caching.prefill != super::Prefill::Popularity {
+        return;
+    }
+    let swr = s
+        .workload
+        .classes
+        .iter()
+        .filter_map(|c| {
+            let r = c.response.resolve("").ok()?;
+            r.cache_control.stale_while_revalidate
+        })
+        .max()
+        .unwrap_or(0)
+        .saturating_mul(crate::units::SEC);
+    if warm < swr {
+        out.push(format!(
+            "caching.prefill: copies that expired before the start are served stale for the first {} (the longest stale-while-revalidate); a warm-up of at least {} keeps them out of the counted results",
+            human(swr),
+            human(swr)
+        ));
+    }
 }

@@ -197,7 +197,7 @@ impl Edge {
 
     /// The behavior that serves `object` of class `class`.
     #[inline]
-    fn behavior_of(&self, catalog: &Catalog, class: u16, object: ObjectId) -> u16 {
+    pub(super) fn behavior_of(&self, catalog: &Catalog, class: u16, object: ObjectId) -> u16 {
         if let Some(b) = self.uniform[class as usize] {
             return b;
         }

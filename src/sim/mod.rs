@@ -15,10 +15,12 @@ mod fresh;
 mod origin_leg;
 mod outages;
 mod pools;
+mod prefill;
 mod private;
 mod results;
 
 pub use pools::PairCounts;
+pub use prefill::MAX_OBJECTS as MAX_PREFILL_OBJECTS;
 pub use results::{LogLine, Observer, Progress, Quiet, RunResult};
 mod tiers;
 
@@ -26,11 +28,11 @@ use crate::engine::{stream, EventQueue, Stream};
 use crate::fault::{OriginFaults, Place};
 use crate::origin::Origin;
 use crate::protocol::handshake_rtts;
-use crate::scenario::{Scenario, Warmup};
+use crate::scenario::{Prefill, Scenario, Warmup};
 use crate::stats::{Collector, Metrics};
 use crate::topology::Topology;
 use crate::units::Nanos;
-use crate::workload::{Arrival, Workload};
+use crate::workload::{Arrival, RateModel, Workload};
 use edge::{Delivery, Edge, Out};
 use fetch::{Answer, Failure, Hop, Lookup, Waiter};
 use origin_leg::{Job, Slab, Timer, Timing};
@@ -105,13 +107,26 @@ impl<'a> Sim<'a> {
         let s = scenario.spec();
         let regions: Vec<_> = s.regions.iter().map(|r| r.location()).collect();
         let workload = Workload::new(&s.workload, &s.regions, s.seed);
+        let edge = Edge::new(scenario, workload.catalog());
+        let topology = Topology::new(&s.network, &s.pops, &regions, &scenario.pop_outages());
+        let mut tiers = Tiers::new(scenario, workload.catalog());
+        if s.caching.prefill == Prefill::Popularity {
+            // Each region's viewers start at their nearest POP.
+            let model = RateModel::new(&s.workload, &s.regions);
+            let mut rates = vec![0.0; s.pops.len()];
+            for region in 0..s.regions.len() {
+                let (pop, _) = topology.ranking(region as u16)[0];
+                rates[pop as usize] += model.rate_at(region, 0);
+            }
+            prefill::fill(&mut tiers, &edge, workload.catalog(), &rates, s.seed);
+        }
         Sim {
             scenario,
             now: 0,
             queue: EventQueue::new(),
-            topology: Topology::new(&s.network, &s.pops, &regions, &scenario.pop_outages()),
-            edge: Edge::new(scenario, workload.catalog()),
-            tiers: Tiers::new(scenario, workload.catalog()),
+            topology,
+            edge,
+            tiers,
             workload,
             origins: s
                 .origins

@@ -129,6 +129,16 @@ impl Tiers {
         }
     }
 
+    /// Number of POPs: sites `0..pops`.
+    pub(super) fn pops(&self) -> usize {
+        self.pops
+    }
+
+    /// The regional cache site of POP `pop`, if it has one.
+    pub(super) fn regional_of(&self, pop: usize) -> Option<u16> {
+        self.pop_regional[pop]
+    }
+
     /// Number of cache sites (origins follow them in the delay table).
     pub(super) fn sites_len(&self) -> usize {
         self.sites.len()

@@ -25,6 +25,9 @@ struct Class {
     offset: u64,
     objects: u64,
     popularity: Popularity,
+    /// The Zipf exponent and the class's share of all requests (normalised).
+    exponent: f64,
+    share: f64,
     size: Sampler,
     max_size: u64,
     /// Cumulative method weights in `Method::ALL` order.
@@ -66,6 +69,23 @@ impl Popularity {
         };
         (rank - 1).min(objects - 1)
     }
+}
+
+/// A class's popularity in closed form: object `first + r - 1` is requested with
+/// probability `share * r^-exponent / H(objects, exponent)` per request.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Law {
+    /// The id of its most popular object.
+    pub first: ObjectId,
+    /// How many objects it has.
+    pub objects: u64,
+    /// The Zipf exponent.
+    pub exponent: f64,
+    /// Its share of all requests, 0 to 1.
+    pub share: f64,
+    /// The shares of its requests that are GETs and HEADs.
+    pub get: f64,
+    pub head: f64,
 }
 
 /// All objects clients can request.
@@ -121,6 +141,8 @@ impl Catalog {
                     offset,
                     objects: c.objects,
                     popularity: Popularity::new(c.objects, c.zipf_exponent),
+                    exponent: c.zipf_exponent,
+                    share: c.share,
                     size: c.size.sampler(),
                     max_size: c.max_size.0,
                     methods,
@@ -216,6 +238,26 @@ impl Catalog {
     #[inline]
     pub fn response(&self, k: u16) -> &Response {
         &self.classes[k as usize].response
+    }
+
+    /// The popularity law of class `k`, for models that need it in closed form.
+    pub fn law(&self, k: u16) -> Law {
+        let class = &self.classes[k as usize];
+        let total = self.shares[self.shares.len() - 1];
+        let m = &class.methods;
+        Law {
+            first: class.offset,
+            objects: class.objects,
+            exponent: class.exponent,
+            share: class.share / total,
+            get: m[0] / m[6],
+            head: (m[1] - m[0]) / m[6],
+        }
+    }
+
+    /// Whether the objects come from a trace, whose popularity has no closed form.
+    pub fn from_trace(&self) -> bool {
+        self.trace_sizes.is_some()
     }
 
     /// Number of classes.

@@ -11,7 +11,7 @@ pub mod response;
 mod trace;
 
 pub use arrivals::{Focus, RateModel};
-pub use catalog::Catalog;
+pub use catalog::{Catalog, Law};
 pub use trace::{TraceIndex, TraceSpec};
 
 use crate::cache::ObjectId;

@@ -16,6 +16,11 @@ pub fn edgesim(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// What a run printed on stderr, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// Runs `tests/data/small.toml` into `out` in `dir`, quietly and without charts, with
 /// `extra` arguments.
 pub fn run_small(dir: &Path, out: &str, extra: &[&str]) -> std::process::Output {

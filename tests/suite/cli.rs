@@ -13,9 +13,7 @@ fn edgesim(dir: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::common::stderr;
 
 fn small() -> String {
     common::data("small.toml").display().to_string()

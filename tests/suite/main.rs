@@ -23,6 +23,7 @@ mod interrupt;
 mod latency_calibration;
 mod mutants;
 mod policies;
+mod prefill;
 mod private;
 mod readme;
 mod reference;

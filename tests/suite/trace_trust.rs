@@ -6,9 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Output;
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::common::stderr;
 
 /// A CSV trace with `header`, 2,000 requests over 200 objects of 1,000 bytes.
 fn trace(dir: &Path, name: &str, header: &str) {

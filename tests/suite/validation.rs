@@ -3,7 +3,6 @@
 
 use crate::common::edgesim;
 use std::path::Path;
-use std::process::Output;
 
 fn reference() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -12,9 +11,7 @@ fn reference() -> String {
         .to_string()
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::common::stderr;
 
 /// Asserts that `command` (`validate` or `run`) refuses the reference scenario with `sets`:
 /// exit 2, one line, every piece of `want` in it, no panic, and no results folder.
@@ -367,8 +364,8 @@ fn events_outside_the_span_or_inside_the_warm_up_are_warned_of_but_run() {
 #[test]
 fn a_run_whose_hit_ratio_is_still_rising_says_so_in_the_terminal_and_the_report() {
     let dir = tempfile::tempdir().unwrap();
-    // The default scenario ends while its caches still fill (at a fifth of its rate, the
-    // run is quicker and the climb steeper).
+    // The default scenario with empty caches ends while they still fill (at a fifth of its
+    // rate, the run is quicker and the climb steeper).
     let o = edgesim(
         dir.path(),
         &[
@@ -377,6 +374,8 @@ fn a_run_whose_hit_ratio_is_still_rising_says_so_in_the_terminal_and_the_report(
             "res",
             "--set",
             "workload.rate=2000",
+            "--set",
+            "caching.prefill=empty",
             "--no-charts",
         ],
     );
@@ -393,4 +392,19 @@ fn a_run_whose_hit_ratio_is_still_rising_says_so_in_the_terminal_and_the_report(
     assert!(o.status.success(), "{}", stderr(&o));
     let html = std::fs::read_to_string(dir.path().join("res/report.html")).unwrap();
     assert!(html.contains("<strong>Warning:</strong> the hit ratio was still rising"));
+    // As shipped, its caches start prefilled, at their steady state.
+    let o = edgesim(
+        dir.path(),
+        &[
+            "run",
+            "--out",
+            "res2",
+            "--set",
+            "workload.rate=2000",
+            "--no-charts",
+        ],
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("still rising"), "{err}");
 }
