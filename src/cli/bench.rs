@@ -1,7 +1,7 @@
 //! `edgesim bench`: simulated requests per second and peak memory of one run.
 
 use super::run::thousands;
-use super::{load, Failure, OverrideArgs};
+use super::{load_to_run, Failure, OverrideArgs};
 use clap::Args;
 use edgesim::sim::{self, Quiet};
 use std::path::PathBuf;
@@ -27,7 +27,7 @@ pub fn bench(mut args: BenchArgs) -> Result<(), Failure> {
     if args.overrides.requests.is_none() && args.overrides.duration.is_none() {
         args.overrides.requests = Some(10_000_000);
     }
-    let scenario = load(args.file.as_ref(), &args.overrides)?;
+    let scenario = load_to_run(args.file.as_ref(), &args.overrides, false)?;
     let started = Instant::now();
     let result = sim::run(&scenario, &mut Quiet);
     let wall = started.elapsed().as_secs_f64();

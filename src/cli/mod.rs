@@ -9,6 +9,7 @@ mod sign;
 
 use clap::{Args, Parser, Subcommand};
 use edgesim::scenario::{self, Overrides, Scenario, ScenarioError, DEFAULT_SCENARIO};
+use edgesim::sim::memory;
 use edgesim::units::{Duration, DURATION_HELP};
 use std::path::PathBuf;
 
@@ -137,6 +138,17 @@ fn bad(e: impl std::fmt::Display) -> Failure {
 }
 
 /// Loads `file`, or the embedded default scenario when it is `None`.
+/// Loads a scenario to run: refused when it cannot fit in memory (see [`fits`]).
+fn load_to_run(
+    file: Option<&PathBuf>,
+    overrides: &OverrideArgs,
+    quiet: bool,
+) -> Result<Scenario, Failure> {
+    let s = load(file, overrides)?;
+    fits(&s, quiet)?;
+    Ok(s)
+}
+
 fn load(file: Option<&PathBuf>, overrides: &OverrideArgs) -> Result<Scenario, Failure> {
     let o = overrides.to_overrides();
     Ok(match file {
@@ -269,5 +281,50 @@ fn validate(file: &PathBuf, overrides: &OverrideArgs) -> Result<(), Failure> {
         count(spec.origins.len(), "origin"),
         count(spec.workload.classes.len(), "path class")
     );
+    let m = memory::estimate(&s);
+    println!(
+        "memory: about {} from the start, up to {} more as the caches fill",
+        memory::bytes_text(m.fixed),
+        memory::bytes_text(m.caches)
+    );
+    fits(&s, false)
+}
+
+/// The memory a run may count on: `EDGESIM_MEMORY_AVAILABLE` (bytes) when set, else what
+/// the machine has available now.
+fn memory_available() -> Result<Option<u64>, Failure> {
+    match std::env::var("EDGESIM_MEMORY_AVAILABLE") {
+        Ok(v) => v.trim().parse().map(Some).map_err(|_| {
+            Failure::BadInput(anyhow::anyhow!(
+                "EDGESIM_MEMORY_AVAILABLE: {v:?} is not a number of bytes"
+            ))
+        }),
+        Err(_) => Ok(memory::available()),
+    }
+}
+
+/// Refuses a scenario whose fixed memory cannot fit in the memory available, and warns
+/// (unless `quiet`) when its caches, full, would not.
+fn fits(s: &Scenario, quiet: bool) -> Result<(), Failure> {
+    let Some(available) = memory_available()? else {
+        return Ok(());
+    };
+    let m = memory::estimate(s);
+    let pops = s.spec().pops.len();
+    if m.fixed > available {
+        return Err(Failure::BadInput(anyhow::anyhow!(
+            "the run needs about {} of memory before its first request ({} of statistics per POP, {pops} POPs), and {} is available; use fewer POPs",
+            memory::bytes_text(m.fixed),
+            memory::bytes_text((m.fixed - memory::BASE_BYTES) / pops.max(1) as u64),
+            memory::bytes_text(available)
+        )));
+    }
+    if m.fixed + m.caches > available && !quiet {
+        eprintln!(
+            "edgesim: warning: the run may need up to {} of memory once its caches are full, and {} is available",
+            memory::bytes_text(m.fixed + m.caches),
+            memory::bytes_text(available)
+        );
+    }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `edgesim run`: run one scenario with a progress bar, write its results, print a table.
 
-use super::{load, Failure, OverrideArgs};
+use super::{load_to_run, Failure, OverrideArgs};
 use anyhow::Context;
 use clap::Args;
 use edgesim::report::{self, FolderError, RequestLog, Staged, TimeseriesCsv};
@@ -92,7 +92,7 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
     if let Some(rate) = args.log_sample {
         args.overrides.sets.push(format!("log_sample_rate={rate}"));
     }
-    let scenario = load(args.file.as_ref(), &args.overrides)?;
+    let scenario = load_to_run(args.file.as_ref(), &args.overrides, args.quiet)?;
     if !args.quiet {
         super::warn(&scenario);
     }

@@ -12,6 +12,7 @@
 mod edge;
 mod fetch;
 mod fresh;
+pub mod memory;
 mod origin_leg;
 mod outages;
 mod pools;

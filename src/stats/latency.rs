@@ -87,6 +87,11 @@ impl Pending {
         }
     }
 
+    /// Bytes its counts take on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        std::mem::size_of_val(&*self.counts)
+    }
+
     /// The bucket layout.
     pub fn buckets(&self) -> Buckets {
         self.buckets

@@ -325,6 +325,16 @@ impl Metrics {
             .for_each(Histogram::reset);
     }
 
+    /// Bytes its histograms and pending counts hold on the heap: what one view of a run
+    /// costs before the first request.
+    pub fn heap_bytes(&self) -> u64 {
+        let histograms = std::iter::once(&self.latency)
+            .chain(&self.latency_by_outcome)
+            .chain([&self.failover_latency, &self.denied_latency]);
+        let counts: usize = histograms.map(Histogram::distinct_values).sum();
+        (counts * std::mem::size_of::<u64>() + self.pending.heap_bytes()) as u64
+    }
+
     /// Requests that ended in `o`.
     pub fn count(&self, o: Outcome) -> u64 {
         self.counts.outcomes[o as usize]

@@ -21,6 +21,7 @@ mod faults;
 mod https;
 mod interrupt;
 mod latency_calibration;
+mod memory;
 mod mutants;
 mod policies;
 mod prefill;
