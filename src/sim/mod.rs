@@ -119,7 +119,14 @@ impl<'a> Sim<'a> {
                 let (pop, _) = topology.ranking(region as u16)[0];
                 rates[pop as usize] += model.rate_at(region, 0);
             }
-            prefill::fill(&mut tiers, &edge, workload.catalog(), &rates, s.seed);
+            let policies: Vec<_> = s
+                .pops
+                .iter()
+                .map(|p| p.cache_policy)
+                .chain(s.regional_caches.iter().map(|r| r.cache_policy))
+                .collect();
+            let catalog = workload.catalog();
+            prefill::fill(&mut tiers, &edge, catalog, &rates, &policies, s.seed);
         }
         Sim {
             scenario,

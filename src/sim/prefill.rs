@@ -13,6 +13,10 @@
 //! cache at `λ (1 - h + h / (1 + λ ttl))`, summed over its POPs (for a cache that is only
 //! a shield, over all POPs). POP rates are the regions' starting rates at their nearest POP.
 //!
+//! A FIFO cache holds an object for its characteristic time after each miss, so it draws
+//! which objects it holds from that law instead, each inserted a uniform time ago. Other
+//! policies are filled as LRU would be.
+//!
 //! Entries are stored as of time 0 with an age drawn uniformly within their TTL, so that
 //! expiries are spread out instead of all falling at one instant. Flash crowds, private
 //! responses and OPTIONS keys are left out; the workload's warm-up settles the rest.
@@ -20,7 +24,7 @@
 use super::edge::Edge;
 use super::tiers::Tiers;
 use crate::behavior::ttl::Freshness;
-use crate::cache::{Entry, ObjectId};
+use crate::cache::{Entry, ObjectId, PolicyKind};
 use crate::engine::{stream, Stream};
 use crate::units::{Nanos, SEC};
 use crate::workload::Catalog;
@@ -44,33 +48,62 @@ struct Candidate {
 /// Fills every cache site of `tiers` as a long-running cache would be; `rates` are the
 /// requests per second reaching each POP at the start. Sites draw from streams of their
 /// own, so they fill in parallel with the same result on any number of threads.
-pub(super) fn fill(tiers: &mut Tiers, edge: &Edge, catalog: &Catalog, rates: &[f64], seed: u64) {
+pub(super) fn fill(
+    tiers: &mut Tiers,
+    edge: &Edge,
+    catalog: &Catalog,
+    rates: &[f64],
+    policies: &[PolicyKind],
+    seed: u64,
+) {
     let candidates = candidates(tiers, edge, catalog);
     let pops = tiers.pops();
     let mean = catalog.mean_size_hint().max(1);
     let capacities: Vec<u64> = tiers.sites.iter().map(|s| s.cache.capacity()).collect();
+    let pick = |site: usize, lambdas: Vec<f64>| {
+        let fifo = policies[site] == PolicyKind::Fifo;
+        choose(
+            site,
+            capacities[site],
+            fifo,
+            lambdas,
+            &candidates,
+            mean,
+            seed,
+        )
+    };
     let pop_fills: Vec<Fill> = (0..pops)
         .into_par_iter()
         .map(|site| {
             let lambdas = candidates.iter().map(|c| rates[site] * c.p).collect();
-            choose(site, capacities[site], lambdas, &candidates, mean, seed)
+            pick(site, lambdas)
         })
         .collect();
-    // Per POP: its rate and characteristic time in seconds.
-    let pop_times: Vec<(f64, f64)> = pop_fills
+    // Per POP: its rate, characteristic time in seconds, and whether it is FIFO.
+    let pop_times: Vec<(f64, f64, bool)> = pop_fills
         .iter()
         .enumerate()
-        .map(|(pop, f)| (rates[pop], f.time))
+        .map(|(pop, f)| (rates[pop], f.time, policies[pop] == PolicyKind::Fifo))
         .collect();
     let regional: Vec<Option<u16>> = (0..pops).map(|pop| tiers.regional_of(pop)).collect();
+    let shields: Vec<bool> = (0..tiers.sites_len())
+        .map(|site| tiers.is_shield(site as u16))
+        .collect();
+    let none = Vec::new();
     let regional_fills: Vec<Fill> = (pops..tiers.sites_len())
         .into_par_iter()
         .map(|site| {
-            let own: Vec<(f64, f64)> = (0..pops)
+            let own: Vec<(f64, f64, bool)> = (0..pops)
                 .filter(|&pop| regional[pop] == Some(site as u16))
                 .map(|pop| pop_times[pop])
                 .collect();
-            let children = if own.is_empty() { &pop_times } else { &own };
+            // A shield that is no POP's regional cache sees what every POP misses; a
+            // regional cache that is neither sees nothing and stays empty.
+            let children = match (own.is_empty(), shields[site]) {
+                (false, _) => &own,
+                (true, true) => &pop_times,
+                (true, false) => &none,
+            };
             // What the children miss reaches this cache, and what they revalidate: a
             // held copy is found expired once per renewal cycle of `ttl + 1 / lambda`.
             let lambdas = candidates
@@ -79,32 +112,17 @@ pub(super) fn fill(tiers: &mut Tiers, edge: &Edge, catalog: &Catalog, rates: &[f
                     let ttl = c.ttl as f64 / SEC as f64;
                     children
                         .iter()
-                        .map(|&(rate, time)| {
+                        .map(|&(rate, time, fifo)| {
                             let lambda = rate * c.p;
-                            let held = 1.0 - (-lambda * time).exp();
+                            let held = held(lambda, time, fifo);
                             lambda * (1.0 - held + held / (1.0 + lambda * ttl))
                         })
                         .sum::<f64>()
                 })
                 .collect();
-            choose(site, capacities[site], lambdas, &candidates, mean, seed)
+            pick(site, lambdas)
         })
         .collect();
-    // A POP's copy fetched through its regional cache carries that cache's expiry, so a
-    // copy both hold expires at both at once.
-    let mut pop_fills = pop_fills;
-    for (pop, fill) in pop_fills.iter_mut().enumerate() {
-        let Some(site) = regional[pop] else { continue };
-        let mut upstream = vec![Nanos::MAX; candidates.len()];
-        for &(i, fresh_until) in &regional_fills[site as usize - pops].entries {
-            upstream[i as usize] = fresh_until;
-        }
-        for (i, fresh_until) in &mut fill.entries {
-            if upstream[*i as usize] != Nanos::MAX {
-                *fresh_until = upstream[*i as usize];
-            }
-        }
-    }
     tiers
         .sites
         .par_iter_mut()
@@ -165,24 +183,30 @@ fn candidates(tiers: &Tiers, edge: &Edge, catalog: &Catalog) -> Vec<Candidate> {
 }
 
 /// The candidates that site `site` of `capacity` bytes holds, given each one's request
-/// rate there: those requested most recently (in seconds), until the bytes run out.
+/// rate there: for LRU (and the policies without a model of their own) those requested
+/// most recently, for FIFO those inserted most recently, until the bytes run out.
 fn choose(
     site: usize,
     capacity: u64,
+    fifo: bool,
     lambdas: Vec<f64>,
     candidates: &[Candidate],
     mean: u64,
     seed: u64,
 ) -> Fill {
     let mut rng = stream(seed, &format!("prefill/site-{site}"));
-    let mut keys: Vec<(f64, u32)> = lambdas
-        .iter()
-        .enumerate()
-        .map(|(i, &lambda)| {
-            let e: f64 = Exp1.sample(&mut rng);
-            (e / lambda, i as u32)
-        })
-        .collect();
+    let mut keys: Vec<(f64, u32)> = if fifo {
+        fifo_keys(capacity, &lambdas, candidates, &mut rng)
+    } else {
+        lambdas
+            .iter()
+            .enumerate()
+            .map(|(i, &lambda)| {
+                let e: f64 = Exp1.sample(&mut rng);
+                (e / lambda, i as u32)
+            })
+            .collect()
+    };
     // Sorting a prefix a little longer than what fits is enough, and much cheaper than
     // sorting a million keys; widen it if the objects chosen turn out small.
     let mut want = (capacity / mean).saturating_add(capacity / mean / 4 + 64) as usize;
@@ -220,6 +244,53 @@ fn choose(
         })
         .collect();
     Fill { entries, time }
+}
+
+/// The probability that a cache with characteristic time `time` holds an object requested
+/// `lambda` times a second: Che's approximation for LRU, its counterpart for FIFO, where an
+/// object stays `time` after each miss (Martina, Garetto and Leonardi, 2014).
+fn held(lambda: f64, time: f64, fifo: bool) -> f64 {
+    if fifo {
+        lambda * time / (1.0 + lambda * time)
+    } else {
+        1.0 - (-lambda * time).exp()
+    }
+}
+
+/// FIFO's objects and their times since insertion. The characteristic time `T` is solved
+/// from `Σ size · held(λ, T) = capacity` by bisection on a log scale; each object is then
+/// held with that probability, inserted a uniform time within `T` ago.
+fn fifo_keys(
+    capacity: u64,
+    lambdas: &[f64],
+    candidates: &[Candidate],
+    rng: &mut Stream,
+) -> Vec<(f64, u32)> {
+    let bytes = |time: f64| -> f64 {
+        lambdas
+            .iter()
+            .zip(candidates)
+            .map(|(&lambda, c)| c.size as f64 * held(lambda, time, true))
+            .sum()
+    };
+    let (mut lo, mut hi) = (1e-9f64, 1e12f64);
+    for _ in 0..64 {
+        let mid = (lo * hi).sqrt();
+        if bytes(mid) < capacity as f64 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lambdas
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &lambda)| {
+            let inside = rng.random::<f64>() < held(lambda, lo, true);
+            let age = lo * rng.random::<f64>();
+            inside.then_some((age, i as u32))
+        })
+        .collect()
 }
 
 /// How long an entry of TTL `ttl` stays fresh from now, for an object requested `lambda`

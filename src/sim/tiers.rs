@@ -139,6 +139,11 @@ impl Tiers {
         self.pop_regional[pop]
     }
 
+    /// Whether cache site `site` is some origin's shield.
+    pub(super) fn is_shield(&self, site: u16) -> bool {
+        self.origin_shield.contains(&Some(site))
+    }
+
     /// Number of cache sites (origins follow them in the delay table).
     pub(super) fn sites_len(&self) -> usize {
         self.sites.len()

@@ -94,6 +94,20 @@ fn prefilled_caches_start_at_the_hit_ratios_that_a_long_run_settles_at() {
 }
 
 #[test]
+fn a_prefilled_fifo_cache_starts_at_fifo_s_own_steady_state() {
+    // FIFO holds less of what matters than LRU; filled as LRU, it would start too high.
+    let fifo = |t: String| t.replace("regional_cache = \"reg\"", "cache_policy = \"fifo\"");
+    let steady = tiers(&go(&fifo(lab("empty", "4m", "2m"))).summary);
+    let warm = tiers(&go(&fifo(lab("popularity", "10s", "5s"))).summary);
+    let lru = tiers(&go(&lab("empty", "4m", "2m")).summary);
+    assert!(
+        lru.0 - steady.0 > 0.02,
+        "LRU {lru:?} against FIFO {steady:?}"
+    );
+    assert!((warm.0 - steady.0).abs() < 0.015, "{warm:?} vs {steady:?}");
+}
+
+#[test]
 fn short_ttls_start_with_copies_expiring_over_time_not_all_at_once() {
     // Objects with a 5 s TTL, alone: if every copy were fresh at the start, the first
     // interval would serve nearly all from cache and the second would revalidate en masse.
