@@ -161,10 +161,12 @@ fn candidates(tiers: &Tiers, edge: &Edge, catalog: &Catalog) -> Vec<Candidate> {
         if cacheable <= 0.0 {
             continue;
         }
-        let harmonic: f64 = (1..=law.objects)
+        // The Zipf weights, computed once: `powf` is most of what building the list costs.
+        let weights: Vec<f64> = (1..=law.objects)
             .map(|r| (r as f64).powf(-law.exponent))
-            .sum();
-        for r in 1..=law.objects {
+            .collect();
+        let harmonic: f64 = weights.iter().sum();
+        for (r, weight) in (1..=law.objects).zip(weights) {
             let id = law.first + r - 1;
             let rules = tiers.fresh.rules(k, edge.behavior_of(catalog, k, id));
             let Freshness::Ttl(ttl) = rules.ttl else {
@@ -173,7 +175,7 @@ fn candidates(tiers: &Tiers, edge: &Edge, catalog: &Catalog) -> Vec<Candidate> {
             out.push(Candidate {
                 id,
                 class: k,
-                p: cacheable * (r as f64).powf(-law.exponent) / harmonic,
+                p: cacheable * weight / harmonic,
                 ttl,
                 size: catalog.size_of(k, id),
             });
