@@ -1,11 +1,11 @@
 //! A steady-state start: caches filled from the popularity law before the first request.
 //!
-//! Under the independent reference model, the time since an object of request probability
-//! `p` was last asked for is exponential with rate `p` (in units of one request to that
-//! cache). An LRU cache holds exactly the objects asked for within its characteristic time
-//! (Che, Tung and Wang, 2002), most recent first. So one draw per object, `a = E / p` with
-//! `E ~ Exp(1)`, gives both which objects a long-running cache holds and their recency
-//! order: fill in increasing `a` until the bytes run out, and insert oldest first.
+//! Under the independent reference model, the time since an object requested `λ` times a
+//! second at a cache was last asked for is exponential with rate `λ`. An LRU cache holds
+//! exactly the objects asked for within its characteristic time (Che, Tung and Wang, 2002),
+//! most recent first. So one draw per object, `a = E / λ` with `E ~ Exp(1)`, gives both
+//! which objects a long-running cache holds and their recency order: fill in increasing `a`
+//! until the bytes run out, and insert oldest first.
 //!
 //! A regional cache sees what its POPs miss or revalidate. A POP with characteristic time
 //! `T` holds an object of rate `λ` with probability `h = 1 - exp(-λ T)`, and finds a held
@@ -17,9 +17,9 @@
 //! which objects it holds from that law instead, each inserted a uniform time ago. Other
 //! policies are filled as LRU would be.
 //!
-//! Entries are stored as of time 0 with an age drawn uniformly within their TTL, so that
-//! expiries are spread out instead of all falling at one instant. Flash crowds, private
-//! responses and OPTIONS keys are left out; the workload's warm-up settles the rest.
+//! Entries are stored as of time 0 with an age from their TTL's renewal cycle (see
+//! [`remaining`]), so that expiries are spread out instead of all falling at one instant.
+//! Flash crowds and OPTIONS keys are left out; the workload's warm-up settles the rest.
 
 use super::edge::Edge;
 use super::tiers::Tiers;

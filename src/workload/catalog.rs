@@ -255,11 +255,6 @@ impl Catalog {
         }
     }
 
-    /// Whether the objects come from a trace, whose popularity has no closed form.
-    pub fn from_trace(&self) -> bool {
-        self.trace_sizes.is_some()
-    }
-
     /// Number of classes.
     pub fn classes(&self) -> usize {
         self.classes.len()
