@@ -72,6 +72,9 @@ pub struct Pending {
     counts: Box<[u32]>,
     /// Requests counted since the last drain; a drain is due before any count can wrap.
     unflushed: u64,
+    /// One bit per outcome whose row holds a count: a drain or clear touches only those
+    /// rows, which matters when intervals are many and sparse (a day at 10 s).
+    rows: u8,
 }
 
 /// Drain when this many requests are pending, so that no `u32` count can overflow.
@@ -84,6 +87,7 @@ impl Pending {
             buckets,
             counts: vec![0; buckets.len() * Outcome::COUNT].into_boxed_slice(),
             unflushed: 0,
+            rows: 0,
         }
     }
 
@@ -102,6 +106,7 @@ impl Pending {
     pub fn add(&mut self, outcome: Outcome, index: usize) -> bool {
         self.counts[outcome as usize * self.buckets.len + index] += 1;
         self.unflushed += 1;
+        self.rows |= 1 << outcome as u8;
         self.unflushed >= DRAIN_AT
     }
 
@@ -116,10 +121,18 @@ impl Pending {
         if other.unflushed == 0 {
             return;
         }
-        for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
-            *a += b;
+        let len = self.buckets.len;
+        for o in rows(other.rows) {
+            let range = o * len..(o + 1) * len;
+            for (a, b) in self.counts[range.clone()]
+                .iter_mut()
+                .zip(&other.counts[range])
+            {
+                *a += b;
+            }
         }
         self.unflushed += other.unflushed;
+        self.rows |= other.rows;
     }
 
     /// Moves the pending counts into `hists`, one histogram per outcome. The histograms
@@ -129,23 +142,34 @@ impl Pending {
             return;
         }
         let len = self.buckets.len;
-        for (o, h) in hists.iter_mut().enumerate() {
+        for o in rows(self.rows) {
             let row = &mut self.counts[o * len..(o + 1) * len];
             for (i, c) in row.iter_mut().enumerate().filter(|(_, c)| **c > 0) {
-                h.saturating_record_n(self.buckets.lowest(i), u64::from(*c));
+                hists[o].saturating_record_n(self.buckets.lowest(i), u64::from(*c));
                 *c = 0;
             }
         }
         self.unflushed = 0;
+        self.rows = 0;
     }
 
     /// Forgets everything pending.
     pub fn clear(&mut self) {
-        if self.unflushed > 0 {
-            self.counts.fill(0);
-            self.unflushed = 0;
+        let len = self.buckets.len;
+        for o in rows(self.rows) {
+            self.counts[o * len..(o + 1) * len].fill(0);
         }
+        self.unflushed = 0;
+        self.rows = 0;
     }
+}
+
+// `Pending::rows` has a bit per outcome.
+const _: () = assert!(Outcome::COUNT <= u8::BITS as usize);
+
+/// The outcomes whose bit is set in `mask`.
+fn rows(mask: u8) -> impl Iterator<Item = usize> {
+    (0..Outcome::COUNT).filter(move |o| mask & (1 << o) != 0)
 }
 
 #[cfg(test)]
