@@ -17,7 +17,14 @@
 //! other ghost list to this one.
 
 use super::queues::Queues;
-use super::{Cache, Entry, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Policy, Sizing};
+
+/// Its entry in the registry.
+pub(super) const POLICY: Policy = Policy::new(
+    "arc",
+    "adaptive replacement cache (Megiddo and Modha 2003); T1/T2 with ghost lists, target adapted in bytes",
+    |sizing, capacity| Box::new(Arc::new(sizing, capacity)),
+);
 
 const T1: usize = 0;
 const T2: usize = 1;
@@ -46,6 +53,7 @@ impl Arc {
     }
 
     /// The target bytes of T1 (for tests).
+    #[cfg(test)]
     pub fn target(&self) -> u64 {
         self.p
     }

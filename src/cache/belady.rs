@@ -8,9 +8,17 @@
 //! large object could make room for several small ones (the optimal sized offline policy
 //! is NP-hard), so treat its miss ratio as a reference point, not a proven floor.
 
-use super::{Cache, Entry, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Policy, Sizing};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
+
+/// Its entry in the registry.
+pub(super) const POLICY: Policy = Policy::new(
+    "belady",
+    "Belady's MIN: furthest next use goes; needs the future, so trace replay only",
+    |sizing, _| Box::new(Belady::new(sizing)),
+)
+.needing_future();
 
 /// Never requested again.
 const NEVER: u64 = u64::MAX;

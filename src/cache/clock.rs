@@ -12,7 +12,14 @@
 //! until the new object fits.
 
 use super::queues::Queues;
-use super::{Cache, Entry, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Policy, Sizing};
+
+/// Its entry in the registry.
+pub(super) const POLICY: Policy = Policy::new(
+    "clock",
+    "FIFO with reinsertion: a requested object gets a second chance (1 reference bit)",
+    |sizing, _| Box::new(Clock::new(sizing)),
+);
 
 /// CLOCK (FIFO-reinsertion) eviction.
 pub struct Clock {

@@ -8,7 +8,15 @@
 //! improve on. With variable sizes it evicts oldest-first until the object fits.
 
 use super::list::OrderedSet;
-use super::{Cache, Entry, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Policy, Sizing, SteadyState};
+
+/// Its entry in the registry.
+pub(super) const POLICY: Policy = Policy::new(
+    "fifo",
+    "first in, first out; hits change nothing",
+    |sizing, _| Box::new(Fifo::new(sizing)),
+)
+.steady_state(SteadyState::Fifo);
 
 /// First-in, first-out eviction.
 pub struct Fifo {

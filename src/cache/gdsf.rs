@@ -11,9 +11,16 @@
 //! policy", HP Labs report HPL-98-69, 1998, with cost 1 (the variant that favours the
 //! object hit ratio). Priorities are kept in an ordered set: O(log n), not O(1).
 
-use super::{Cache, Entry, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Policy, Sizing};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
+
+/// Its entry in the registry.
+pub(super) const POLICY: Policy = Policy::new(
+    "gdsf",
+    "Greedy-Dual-Size-Frequency: lowest L + frequency / size goes; size-aware",
+    |sizing, _| Box::new(Gdsf::new(sizing)),
+);
 
 /// An object's place: priority (as ordered bits of a non-negative float), then the
 /// order in which priorities were set.

@@ -13,7 +13,14 @@
 //! again from 1 (no history is kept).
 
 use super::index::{room, written, Index, NIL};
-use super::{Cache, Entry, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Policy, Sizing};
+
+/// Its entry in the registry.
+pub(super) const POLICY: Policy = Policy::new(
+    "lfu",
+    "least frequently used, O(1); least recently used among equals",
+    |sizing, _| Box::new(Lfu::new(sizing)),
+);
 
 #[derive(Clone, Copy)]
 struct Node {

@@ -9,7 +9,14 @@
 //! object fits, which is the usual byte-capacity generalisation.
 
 use super::list::OrderedSet;
-use super::{Cache, Entry, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Policy, Sizing};
+
+/// Its entry in the registry.
+pub(super) const POLICY: Policy = Policy::new(
+    "lru",
+    "least recently used",
+    |sizing, _| Box::new(Lru::new(sizing)),
+);
 
 /// Least-recently-used eviction.
 pub struct Lru {

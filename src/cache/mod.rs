@@ -3,40 +3,38 @@
 //! A policy only answers primitive questions (is it here, remember this, who goes next,
 //! forget that). [`BoundedCache`] owns the byte budget and the one shared algorithm that
 //! every policy uses: refuse what can never fit, evict victims until the object fits,
-//! then insert. Adding a policy means adding its file and one [`PolicyKind`] variant.
+//! then insert. Adding a policy means adding its file and one line to the registry
+//! ([`PolicyKind::ALL`], in `registry.rs`).
 
 mod admission;
-mod arc;
-mod belady;
-mod clock;
-mod fifo;
-mod gdsf;
+pub mod conformance;
 mod index;
-mod lfu;
 mod list;
-mod lru;
 mod queues;
-mod s3fifo;
-mod sieve;
+mod registry;
 mod table;
-mod wtinylfu;
 
 pub use admission::AdmissionKind;
-pub use arc::Arc;
-pub use belady::Belady;
-pub use clock::Clock;
-pub use fifo::Fifo;
-pub use gdsf::Gdsf;
-pub use lfu::Lfu;
-pub use lru::Lru;
-pub use s3fifo::S3Fifo;
-pub use sieve::Sieve;
-pub use wtinylfu::WTinyLfu;
+pub use registry::{listing, Policy, PolicyKind, SteadyState};
+
+/// Declares each policy's module and lists its `POLICY` in [`PolicyKind::ALL`].
+macro_rules! registry {
+    ($($module:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        impl PolicyKind {
+            /// Every policy, in the order listings show them.
+            pub const ALL: &'static [PolicyKind] = &[$(PolicyKind::new(&$module::POLICY)),*];
+        }
+    };
+}
+
+// The registry: one module name per eviction policy (see `registry.rs`).
+registry!(lru, fifo, clock, lfu, arc, s3fifo, sieve, wtinylfu, gdsf, belady);
 
 use admission::Admitter;
 
 use crate::units::Nanos;
-use serde::{Deserialize, Serialize};
 
 /// What a cache stores about an object: its size and the HTTP facts that decide
 /// whether it may be served.
@@ -119,111 +117,6 @@ pub trait Cache: Send {
     /// Whether nothing is stored.
     fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-}
-
-/// The eviction policies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PolicyKind {
-    /// Least recently used.
-    Lru,
-    /// First in, first out: hits do not change the order.
-    Fifo,
-    /// CLOCK as FIFO with reinsertion.
-    Clock,
-    /// Least frequently used, O(1), LRU among equals.
-    Lfu,
-    /// Adaptive Replacement Cache.
-    Arc,
-    /// S3-FIFO.
-    S3fifo,
-    /// SIEVE.
-    Sieve,
-    /// W-TinyLFU.
-    Wtinylfu,
-    /// Greedy-Dual-Size-Frequency.
-    Gdsf,
-    /// Belady's MIN, for trace replay only.
-    Belady,
-}
-
-impl PolicyKind {
-    /// Every policy, for listings and the shared test suite.
-    pub const ALL: &'static [PolicyKind] = &[
-        PolicyKind::Lru,
-        PolicyKind::Fifo,
-        PolicyKind::Clock,
-        PolicyKind::Lfu,
-        PolicyKind::Arc,
-        PolicyKind::S3fifo,
-        PolicyKind::Sieve,
-        PolicyKind::Wtinylfu,
-        PolicyKind::Gdsf,
-        PolicyKind::Belady,
-    ];
-
-    /// The name used in scenario files and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            PolicyKind::Lru => "lru",
-            PolicyKind::Fifo => "fifo",
-            PolicyKind::Clock => "clock",
-            PolicyKind::Lfu => "lfu",
-            PolicyKind::Arc => "arc",
-            PolicyKind::S3fifo => "s3fifo",
-            PolicyKind::Sieve => "sieve",
-            PolicyKind::Wtinylfu => "wtinylfu",
-            PolicyKind::Gdsf => "gdsf",
-            PolicyKind::Belady => "belady",
-        }
-    }
-
-    /// One line on what it does and its fixed parameters.
-    pub fn describe(self) -> &'static str {
-        match self {
-            PolicyKind::Lru => "least recently used",
-            PolicyKind::Fifo => "first in, first out; hits change nothing",
-            PolicyKind::Clock => "FIFO with reinsertion: a requested object gets a second chance (1 reference bit)",
-            PolicyKind::Lfu => "least frequently used, O(1); least recently used among equals",
-            PolicyKind::Arc => "adaptive replacement cache (Megiddo and Modha 2003); T1/T2 with ghost lists, target adapted in bytes",
-            PolicyKind::S3fifo => "S3-FIFO (SOSP'23): small FIFO 10% of bytes, main FIFO with 2-bit frequency, ghost FIFO",
-            PolicyKind::Sieve => "SIEVE (NSDI'24): FIFO with a hand that spares visited objects in place",
-            PolicyKind::Wtinylfu => "W-TinyLFU: LRU window 1%, count-min sketch admission, segmented LRU main (protected 80%)",
-            PolicyKind::Gdsf => "Greedy-Dual-Size-Frequency: lowest L + frequency / size goes; size-aware",
-            PolicyKind::Belady => "Belady's MIN: furthest next use goes; needs the future, so trace replay only",
-        }
-    }
-
-    /// The policy called `name`, or an error listing the valid names.
-    pub fn from_name(name: &str) -> Result<PolicyKind, String> {
-        PolicyKind::ALL
-            .iter()
-            .copied()
-            .find(|p| p.name() == name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = PolicyKind::ALL.iter().map(|p| p.name()).collect();
-                format!(
-                    "unknown cache policy {name:?}; valid policies: {}",
-                    names.join(", ")
-                )
-            })
-    }
-
-    /// A new, empty policy for a cache of `capacity` bytes laid out for `sizing`.
-    pub fn build(self, sizing: Sizing, capacity: u64) -> Box<dyn Cache> {
-        match self {
-            PolicyKind::Lru => Box::new(Lru::new(sizing)),
-            PolicyKind::Fifo => Box::new(Fifo::new(sizing)),
-            PolicyKind::Clock => Box::new(Clock::new(sizing)),
-            PolicyKind::Lfu => Box::new(Lfu::new(sizing)),
-            PolicyKind::Arc => Box::new(Arc::new(sizing, capacity)),
-            PolicyKind::S3fifo => Box::new(S3Fifo::new(sizing, capacity)),
-            PolicyKind::Sieve => Box::new(Sieve::new(sizing)),
-            PolicyKind::Wtinylfu => Box::new(WTinyLfu::new(sizing, capacity)),
-            PolicyKind::Gdsf => Box::new(Gdsf::new(sizing)),
-            PolicyKind::Belady => Box::new(Belady::new(sizing)),
-        }
     }
 }
 

@@ -15,7 +15,14 @@
 //! share, 90% of the cache) rather than in entries, as libCacheSim does.
 
 use super::queues::Queues;
-use super::{Cache, Entry, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Policy, Sizing};
+
+/// Its entry in the registry.
+pub(super) const POLICY: Policy = Policy::new(
+    "s3fifo",
+    "S3-FIFO (SOSP'23): small FIFO 10% of bytes, main FIFO with 2-bit frequency, ghost FIFO",
+    |sizing, capacity| Box::new(S3Fifo::new(sizing, capacity)),
+);
 
 const SMALL: usize = 0;
 const MAIN: usize = 1;
@@ -46,6 +53,7 @@ impl S3Fifo {
     }
 
     /// Whether `id` is remembered by the ghost queue (for tests).
+    #[cfg(test)]
     pub fn is_ghost(&self, id: ObjectId) -> bool {
         self.q
             .slot(id)
@@ -53,6 +61,7 @@ impl S3Fifo {
     }
 
     /// Whether `id` is in the main queue (for tests).
+    #[cfg(test)]
     pub fn in_main(&self, id: ObjectId) -> bool {
         self.stored(id)
             .is_some_and(|s| self.q.node(s).queue as usize == MAIN)

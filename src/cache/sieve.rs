@@ -13,7 +13,14 @@
 //! fits.
 
 use super::queues::Queues;
-use super::{Cache, Entry, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Policy, Sizing};
+
+/// Its entry in the registry.
+pub(super) const POLICY: Policy = Policy::new(
+    "sieve",
+    "SIEVE (NSDI'24): FIFO with a hand that spares visited objects in place",
+    |sizing, _| Box::new(Sieve::new(sizing)),
+);
 
 /// SIEVE eviction.
 pub struct Sieve {

@@ -20,7 +20,14 @@
 //! the segments are measured in bytes.
 
 use super::queues::Queues;
-use super::{Cache, Entry, ObjectId, Sizing};
+use super::{Cache, Entry, ObjectId, Policy, Sizing};
+
+/// Its entry in the registry.
+pub(super) const POLICY: Policy = Policy::new(
+    "wtinylfu",
+    "W-TinyLFU: LRU window 1%, count-min sketch admission, segmented LRU main (protected 80%)",
+    |sizing, capacity| Box::new(WTinyLfu::new(sizing, capacity)),
+);
 
 const WINDOW: usize = 0;
 const PROBATION: usize = 1;

@@ -55,12 +55,12 @@ pub fn compare(a: CompareArgs) -> Result<(), Failure> {
     let policies = a
         .policies
         .iter()
-        .map(|p| match PolicyKind::from_name(p.trim()) {
-            Ok(PolicyKind::Belady) => Err(bad(
-                "--policies: belady needs each request's future, so it is only available in `edgesim replay`",
-            )),
-            Ok(k) => Ok(k),
-            Err(e) => Err(bad(format!("--policies: {e}"))),
+        .map(|p| {
+            let k = PolicyKind::from_name(p.trim()).map_err(|e| bad(format!("--policies: {e}")))?;
+            match k.refuse_in_simulation() {
+                Some(why) => Err(bad(format!("--policies: {why}"))),
+                None => Ok(k),
+            }
         })
         .collect::<Result<Vec<_>, _>>()?;
     let capacities = a

@@ -177,7 +177,10 @@ pub fn main() -> i32 {
         Command::Replay(args) => replay::replay(args),
         Command::Compare(args) => compare::compare(args),
         Command::Policies => {
-            print!("{}", policies());
+            print!(
+                "{}",
+                edgesim::cache::listing(edgesim::cache::PolicyKind::ALL)
+            );
             Ok(())
         }
     };
@@ -200,21 +203,6 @@ pub fn main() -> i32 {
             128 + signal
         }
     }
-}
-
-/// The text of `edgesim policies`.
-fn policies() -> String {
-    use edgesim::cache::{AdmissionKind, PolicyKind};
-    let mut out =
-        String::from("eviction policies (scenario `cache_policy`, replay `--policies`):\n");
-    for p in PolicyKind::ALL {
-        out.push_str(&format!("  {:<16}{}\n", p.name(), p.describe()));
-    }
-    out.push_str("admission policies (replay `--admission`), combined with any eviction policy:\n");
-    for (name, what) in AdmissionKind::LIST {
-        out.push_str(&format!("  {name:<16}{what}\n"));
-    }
-    out
 }
 
 /// `edgesim report`: redraw one run, or compare runs into `out`.

@@ -9,4 +9,4 @@ mod queue;
 mod rng;
 
 pub use queue::EventQueue;
-pub use rng::{mix64, stream, Stream};
+pub use rng::{fnv1a, mix64, stream, Stream};

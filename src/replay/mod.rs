@@ -173,7 +173,7 @@ pub fn replay(spec: &ReplaySpec) -> Result<ReplayResult, TraceError> {
         .capacities
         .iter()
         .any(|c| matches!(c, Capacity::Share(..)));
-    let needs_next = spec.policies.contains(&PolicyKind::Belady);
+    let needs_next = spec.policies.iter().any(|p| p.needs_future());
     let (working_set, next_use) = if needs_share || needs_next {
         let (set, next) = first_pass(spec, needs_next)?;
         (Some(set), next)

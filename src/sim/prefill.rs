@@ -24,7 +24,7 @@
 use super::edge::Edge;
 use super::tiers::Tiers;
 use crate::behavior::ttl::Freshness;
-use crate::cache::{Entry, ObjectId, PolicyKind};
+use crate::cache::{Entry, ObjectId, PolicyKind, SteadyState};
 use crate::engine::{stream, Stream};
 use crate::units::{Nanos, SEC};
 use crate::workload::Catalog;
@@ -61,7 +61,7 @@ pub(super) fn fill(
     let mean = catalog.mean_size_hint().max(1);
     let capacities: Vec<u64> = tiers.sites.iter().map(|s| s.cache.capacity()).collect();
     let pick = |site: usize, lambdas: Vec<f64>| {
-        let fifo = policies[site] == PolicyKind::Fifo;
+        let fifo = policies[site].steady_state() == SteadyState::Fifo;
         choose(
             site,
             capacities[site],
@@ -83,7 +83,13 @@ pub(super) fn fill(
     let pop_times: Vec<(f64, f64, bool)> = pop_fills
         .iter()
         .enumerate()
-        .map(|(pop, f)| (rates[pop], f.time, policies[pop] == PolicyKind::Fifo))
+        .map(|(pop, f)| {
+            (
+                rates[pop],
+                f.time,
+                policies[pop].steady_state() == SteadyState::Fifo,
+            )
+        })
         .collect();
     let regional: Vec<Option<u16>> = (0..pops).map(|pop| tiers.regional_of(pop)).collect();
     let shields: Vec<bool> = (0..tiers.sites_len())

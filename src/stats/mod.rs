@@ -72,6 +72,42 @@ impl LatencyBin {
     }
 }
 
+/// Adds one view's counter into another's: a plain count, or an array slot by slot.
+trait Merge {
+    fn merge(&mut self, other: &Self);
+}
+
+impl Merge for u64 {
+    fn merge(&mut self, other: &u64) {
+        *self += other;
+    }
+}
+
+impl<const N: usize> Merge for [u64; N] {
+    fn merge(&mut self, other: &[u64; N]) {
+        self.iter_mut().zip(other).for_each(|(a, b)| *a += b);
+    }
+}
+
+/// Declares [`Counts`] and its merge from one list of fields, so that a new counter is
+/// merged without anyone remembering to.
+macro_rules! counts {
+    ($(#[$meta:meta])* pub struct Counts { $($(#[$doc:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        pub struct Counts {
+            $($(#[$doc])* pub $field: $ty,)*
+        }
+
+        impl Counts {
+            /// Adds `o`'s counters into these.
+            fn merge(&mut self, o: &Counts) {
+                $(Merge::merge(&mut self.$field, &o.$field);)*
+            }
+        }
+    };
+}
+
+counts! {
 /// The plain counters of one view of a run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -118,6 +154,7 @@ pub struct Counts {
     /// origin), origin handshake, body transfer.
     pub time_sums: [u64; 7],
 }
+}
 
 /// The slot of `status` in [`Counts::errors_by_status`].
 fn status_slot(status: u16) -> usize {
@@ -128,41 +165,6 @@ fn status_slot(status: u16) -> usize {
         503 => 3,
         504 => 4,
         _ => 5,
-    }
-}
-
-impl Counts {
-    fn merge(&mut self, o: &Counts) {
-        self.requests += o.requests;
-        for (a, b) in self.outcomes.iter_mut().zip(o.outcomes) {
-            *a += b;
-        }
-        for (a, b) in self.hits_by_tier.iter_mut().zip(o.hits_by_tier) {
-            *a += b;
-        }
-        self.collapsed += o.collapsed;
-        self.stale += o.stale;
-        self.cacheable += o.cacheable;
-        self.cacheable_bytes += o.cacheable_bytes;
-        self.bytes_served += o.bytes_served;
-        self.bytes_from_cache += o.bytes_from_cache;
-        self.origin_requests += o.origin_requests;
-        self.origin_bytes += o.origin_bytes;
-        self.shed += o.shed;
-        self.viewer_new_connections += o.viewer_new_connections;
-        self.viewer_resumed_connections += o.viewer_resumed_connections;
-        self.signed_requests += o.signed_requests;
-        for (a, b) in self.time_sums.iter_mut().zip(o.time_sums) {
-            *a += b;
-        }
-        let pairs = [
-            (&mut self.failover[..], &o.failover[..]),
-            (&mut self.errors_by_status[..], &o.errors_by_status[..]),
-            (&mut self.by_detail[..], &o.by_detail[..]),
-        ];
-        for (mine, theirs) in pairs {
-            mine.iter_mut().zip(theirs).for_each(|(a, b)| *a += b);
-        }
     }
 }
 

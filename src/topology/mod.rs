@@ -92,17 +92,14 @@ fn check_cache_site(
         || format!("{path}.cache_capacity"),
         || "must be larger than 0B".into(),
     )?;
-    ensure(
-        policy != PolicyKind::Belady,
-        || format!("{path}.cache_policy"),
-        || {
-            "belady needs to know each request's future, so it is only available in `edgesim replay`".into()
-        },
-    )
+    match policy.refuse_in_simulation() {
+        Some(why) => check::fail(format!("{path}.cache_policy"), why),
+        None => Ok(()),
+    }
 }
 
 fn default_policy() -> PolicyKind {
-    PolicyKind::Lru
+    PolicyKind::default_for_sites()
 }
 
 /// A window in which a POP answers nothing, so routing passes it over.
@@ -291,7 +288,7 @@ mod tests {
             lat: 0.0,
             lon,
             cache_capacity: Bytes(1 << 20),
-            cache_policy: PolicyKind::Lru,
+            cache_policy: PolicyKind::default_for_sites(),
             capacity_rps: rps,
             regional_cache: None,
         }

@@ -10,6 +10,7 @@
 mod oracle;
 mod text;
 
+use crate::engine::fnv1a;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -246,16 +247,6 @@ pub fn from_reader(
     })
 }
 
-/// The FNV-1a hash of `bytes`: a stable 64-bit id for a textual object key.
-pub fn hash_id(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// An object id from trace text: the number itself, else its hash.
 pub fn parse_id(text: &[u8]) -> u64 {
     std::str::from_utf8(text)
@@ -265,7 +256,7 @@ pub fn parse_id(text: &[u8]) -> u64 {
                 .ok()
                 .or_else(|| t.parse::<i64>().ok().map(|v| v as u64))
         })
-        .unwrap_or_else(|| hash_id(text))
+        .unwrap_or_else(|| fnv1a(text))
 }
 
 /// Reads `r` to the end into memory (for tests and small traces).

@@ -59,7 +59,7 @@ fn csv_columns_are_chosen_by_name_and_text_ids_are_hashed() {
     assert_eq!(all.iter().map(|r| r.time).collect::<Vec<_>>(), [1, 2, 3]);
     assert_eq!(all[0].id, all[2].id);
     assert_ne!(all[0].id, all[1].id);
-    assert_eq!(all[0].id, hash_id(b"/a.jpg"));
+    assert_eq!(all[0].id, crate::engine::fnv1a(b"/a.jpg"));
     let e = read(&path, &Format::Csv(Columns::default()), false).unwrap_err();
     assert!(
         e.contains("line 1") && e.contains("no column named \"id\""),

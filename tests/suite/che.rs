@@ -69,7 +69,7 @@ fn lru_matches_che_approximation() {
     for (alpha, capacity) in [(0.8, 1000), (1.0, 500)] {
         let p = zipf_probabilities(alpha);
         let che = approximation(&p, capacity as f64, |pi, t| 1.0 - (-pi * t).exp());
-        let sim = simulated(PolicyKind::Lru, alpha, capacity, 1_000_000);
+        let sim = simulated(PolicyKind::named("lru"), alpha, capacity, 1_000_000);
         assert!(
             (sim - che).abs() < 0.01,
             "alpha {alpha}, C {capacity}: simulated {sim:.4}, Che {che:.4}"
@@ -82,12 +82,12 @@ fn fifo_matches_its_characteristic_time_approximation() {
     for (alpha, capacity) in [(0.8, 1000), (1.0, 500)] {
         let p = zipf_probabilities(alpha);
         let approx = approximation(&p, capacity as f64, |pi, t| pi * t / (1.0 + pi * t));
-        let sim = simulated(PolicyKind::Fifo, alpha, capacity, 1_000_000);
+        let sim = simulated(PolicyKind::named("fifo"), alpha, capacity, 1_000_000);
         assert!(
             (sim - approx).abs() < 0.01,
             "alpha {alpha}, C {capacity}: simulated {sim:.4}, approximation {approx:.4}"
         );
         // FIFO does worse than LRU on the same stream.
-        assert!(sim < simulated(PolicyKind::Lru, alpha, capacity, 1_000_000));
+        assert!(sim < simulated(PolicyKind::named("lru"), alpha, capacity, 1_000_000));
     }
 }

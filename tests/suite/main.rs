@@ -28,6 +28,7 @@ mod prefill;
 mod private;
 mod readme;
 mod reference;
+mod registry;
 mod replay;
 mod signing;
 mod signing_cli;

@@ -84,7 +84,7 @@ fn with_equal_sizes_belady_misses_no_more_than_any_policy() {
     // heuristic: GDSF, which favours small objects, misses fewer objects above).
     let trace: Vec<(u64, u64)> = trace().into_iter().map(|(id, _)| (id, 1)).collect();
     for capacity in [20, 200] {
-        let belady = misses(PolicyKind::Belady, capacity, &trace);
+        let belady = misses(PolicyKind::named("belady"), capacity, &trace);
         for &k in PolicyKind::ALL {
             let m = misses(k, capacity, &trace);
             assert!(belady <= m, "{} misses {m} < belady {belady}", k.name());

@@ -82,7 +82,11 @@ fn compare_refuses_belady_unknown_policies_and_bad_sizes() {
     let small = common::data("small.toml");
     let small = small.to_str().unwrap();
     for (policies, capacities, message) in [
-        ("lru,belady", "1MiB", "belady needs each request's future"),
+        (
+            "lru,belady",
+            "1MiB",
+            "belady needs to know each request's future",
+        ),
         (
             "lru,mru",
             "1MiB",
