@@ -8,8 +8,10 @@
 //! so the output is the same on any thread count.
 
 use crate::cache::PolicyKind;
+use crate::col;
 use crate::scenario::{load_str, Overrides, Scenario, ScenarioError};
 use crate::sim::{run, Quiet};
+use crate::stats::columns::{Cell, Column};
 use crate::units::Bytes;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -109,6 +111,59 @@ pub struct SweepRow {
     /// 99th percentile latency, ms.
     pub p99_ms: f64,
 }
+
+/// Columns of `compare.csv`: one row per policy × capacity, at one tier.
+pub const COMPARE: &[Column<(Tier, SweepRow)>] =
+    &[
+        col!("policy", "eviction policy set at the tier", |(_, r)| {
+            Cell::Text(r.policy.name().into())
+        }),
+        col!(
+            "capacity",
+            "capacity set for each cache of the tier",
+            |(_, r)| Cell::Text(r.capacity.to_string())
+        ),
+        col!(
+            "tier",
+            "`pop`, `regional`, `shield` or `all`: the caches that were set",
+            |(t, _)| Cell::Text(t.name().into())
+        ),
+        col!(
+            "requests",
+            "requests counted (warm-up excluded)",
+            |(_, r)| Cell::Count(r.requests)
+        ),
+        col!(
+            "hit_ratio",
+            "(hits + refresh_hits) among cacheable requests / cacheable requests, over all tiers",
+            |(_, r)| Cell::Ratio(r.hit_ratio)
+        ),
+        col!(
+            "byte_hit_ratio",
+            "body bytes served from cache / body bytes served for cacheable requests",
+            |(_, r)| Cell::Ratio(r.byte_hit_ratio)
+        ),
+        col!(
+            "origin_offload",
+            "1 - origin bytes / bytes served",
+            |(_, r)| Cell::Ratio(r.origin_offload)
+        ),
+        col!(
+            "origin_requests",
+            "requests that caused an origin request (revalidations included)",
+            |(_, r)| Cell::Count(r.origin_requests)
+        ),
+        col!(
+            "latency_p50_ms",
+            "median viewer latency",
+            |(_, r)| Cell::Ms(r.p50_ms)
+        ),
+        col!(
+            "latency_p99_ms",
+            "99th percentile viewer latency",
+            |(_, r)| Cell::Ms(r.p99_ms)
+        ),
+    ];
 
 /// Runs the scenario `text` (named `file` in errors, with `base` overrides) once per
 /// policy × capacity, set at `tier`; rows in that order, policies outer.

@@ -26,12 +26,50 @@ fn series(pops: usize) -> Table {
     table(&csv)
 }
 
-/// `csv` read as a table, through a file as the charts read theirs.
+/// `csv` read as a table, through a file as the charts read theirs. Its columns are some
+/// of `timeseries.csv`'s; every other documented column is added, as 0.
 fn table(csv: &str) -> Table {
+    let mut lines = csv.lines();
+    let given: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let docs = crate::report::tables();
+    let doc = docs.iter().find(|t| t.file == "timeseries.csv").unwrap();
+    let own = doc.columns.iter().map(|(n, _)| *n);
+    let all: Vec<&str> = own
+        .chain(crate::stats::columns::metrics().map(|c| c.name))
+        .collect();
+    let mut full = all.join(",");
+    full.push('\n');
+    for line in lines {
+        let values: Vec<&str> = line.split(',').collect();
+        let cells: Vec<&str> = all
+            .iter()
+            .map(|c| given.iter().position(|g| g == c).map_or("0", |i| values[i]))
+            .collect();
+        full.push_str(&cells.join(","));
+        full.push('\n');
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("timeseries.csv");
-    std::fs::write(&path, csv).unwrap();
+    std::fs::write(&path, full).unwrap();
     Table::read(&path).unwrap()
+}
+
+#[test]
+fn a_table_missing_a_documented_column_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("timeseries.csv");
+    std::fs::write(&path, "interval_start_s,pop,requests\n0,P0,1\n").unwrap();
+    let e = Table::read(&path).err().expect("refused");
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+    assert!(e.to_string().contains("has no column `hits`"), "{e}");
+    let path = dir.path().join("notes.csv");
+    std::fs::write(&path, "a\n1\n").unwrap();
+    let e = Table::read(&path).err().expect("refused");
+    assert!(
+        e.to_string()
+            .ends_with("notes.csv: not a table edgesim writes"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -36,20 +36,6 @@ pub struct CompareArgs {
     overrides: OverrideArgs,
 }
 
-/// Columns of `compare.csv`.
-pub const COLUMNS: [&str; 10] = [
-    "policy",
-    "capacity",
-    "tier",
-    "requests",
-    "hit_ratio",
-    "byte_hit_ratio",
-    "origin_offload",
-    "origin_requests",
-    "latency_p50_ms",
-    "latency_p99_ms",
-];
-
 /// Runs `edgesim compare`.
 pub fn compare(a: CompareArgs) -> Result<(), Failure> {
     let policies = a
@@ -100,22 +86,8 @@ pub fn compare(a: CompareArgs) -> Result<(), Failure> {
             out.display()
         ))
     })?;
-    let header = COLUMNS.iter().map(|c| c.to_string()).collect();
-    let lines = rows.iter().map(|r| {
-        vec![
-            r.policy.name().to_string(),
-            r.capacity.to_string(),
-            tier.name().to_string(),
-            r.requests.to_string(),
-            format!("{:.6}", r.hit_ratio),
-            format!("{:.6}", r.byte_hit_ratio),
-            format!("{:.6}", r.origin_offload),
-            r.origin_requests.to_string(),
-            format!("{:.3}", r.p50_ms),
-            format!("{:.3}", r.p99_ms),
-        ]
-    });
-    edgesim::report::write_rows(&out, "compare.csv", header, lines)
+    let lines = rows.iter().map(|r| (tier, r.clone()));
+    edgesim::report::write_table(&out, "compare.csv", edgesim::sweep::COMPARE, lines)
         .map_err(|e| Failure::Failed(anyhow::anyhow!("{}: {e}", out.display())))?;
     if !a.quiet {
         println!(

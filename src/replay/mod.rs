@@ -14,7 +14,7 @@ mod capacity;
 mod output;
 
 pub use capacity::{Capacity, Warmup};
-pub use output::{write_mrc, MRC_COLUMNS};
+pub use output::{write_mrc, MrcRow, MRC};
 
 use crate::cache::{Admission, AdmissionKind, BoundedCache, Entry, PolicyKind, Sizing};
 use crate::trace::{self, Format, Request, TraceError};

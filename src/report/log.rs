@@ -15,30 +15,30 @@ use crate::workload::{Catalog, PATH_BUF};
 use std::io;
 use std::path::Path;
 
-/// Column names, in order.
-pub const FIELDS: &[&str] = &[
-    "date",
-    "time",
-    "x-edge-location",
-    "sc-bytes",
-    "cs-method",
-    "cs-uri-stem",
-    "sc-status",
-    "x-edge-result-type",
-    "x-edge-request-id",
-    "cs-protocol",
-    "time-taken",
-    "ssl-protocol",
-    "x-edge-response-result-type",
-    "cs-protocol-version",
-    "time-to-first-byte",
-    "x-edge-detailed-result-type",
-    "cache-behavior-path-pattern",
-    "sim-served-tier",
-    "sim-origin-id",
-    "sim-collapsed",
-    "sim-stale",
-    "sim-region",
+/// The fields, in order, with their meanings.
+pub const FIELDS: &[(&str, &str)] = &[
+    ("date", "UTC date the response finished (simulated time zero is 2026-01-01 at `start_hour_utc`)"),
+    ("time", "UTC time the response finished, to the second"),
+    ("x-edge-location", "the POP that served it, with CloudFront's digit suffix"),
+    ("sc-bytes", "body bytes sent to the viewer"),
+    ("cs-method", "the request's method"),
+    ("cs-uri-stem", "the object's path"),
+    ("sc-status", "the HTTP status sent to the viewer (000 when the TLS handshake failed)"),
+    ("x-edge-result-type", "the result type: Hit, RefreshHit, Miss, Error, Redirect, CapacityExceeded"),
+    ("x-edge-request-id", "the request's id: `sim-` and its arrival number in hex"),
+    ("cs-protocol", "`http` or `https`"),
+    ("time-taken", "seconds from the request received to the last byte sent"),
+    ("ssl-protocol", "the viewer's TLS version, or `-` for plain HTTP"),
+    ("x-edge-response-result-type", "the result type as the response left the edge"),
+    ("cs-protocol-version", "the viewer's HTTP version"),
+    ("time-to-first-byte", "seconds from the request received to the first byte sent"),
+    ("x-edge-detailed-result-type", "the detailed result type, such as OriginConnectError or a denial's reason"),
+    ("cache-behavior-path-pattern", "the path pattern of the behavior that matched (a real-time log field)"),
+    ("sim-served-tier", "the simulator's: the tier that answered: `pop`, `rec` (a regional cache), `shield` or `origin`"),
+    ("sim-origin-id", "the simulator's: the behavior's target, an origin or an origin group"),
+    ("sim-collapsed", "the simulator's: 1 when the request waited for another request's fetch"),
+    ("sim-stale", "the simulator's: 1 when an expired copy was served"),
+    ("sim-region", "the simulator's: the viewer's client region"),
 ];
 
 /// Days from 1970-01-01 to 2026-01-01, the date of simulated time zero.
@@ -65,7 +65,7 @@ impl RequestLog {
             file: StreamingCsv::create(
                 dir,
                 "requests.csv",
-                FIELDS.iter().map(|f| f.to_string()).collect(),
+                FIELDS.iter().map(|(f, _)| f.to_string()).collect(),
             )?,
             catalog: Catalog::new(&s.workload.classes, s.seed),
             pops: s.pops.iter().map(|p| p.code.clone()).collect(),
@@ -99,7 +99,8 @@ impl RequestLog {
         );
         let outcome = l.outcome.log_name();
         let origin = &self.origins[self.behavior_origin[l.behavior as usize] as usize];
-        let record = [
+        // In FIELDS' order (a test checks the count against the header).
+        let record: [String; 22] = [
             date,
             time,
             format!("{}1", self.pops[l.pop as usize]),

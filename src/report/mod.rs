@@ -2,11 +2,12 @@
 //! and renamed into place, so an interrupted run never leaves a half-written file under
 //! a final name.
 
+use crate::col;
 use crate::scenario::Scenario;
 use crate::sim::RunResult;
-use crate::stats::columns::{self, Column};
+use crate::stats::columns::{self, Cell, Column};
 use crate::stats::Metrics;
-use crate::units::{Nanos, SEC};
+use crate::units::Nanos;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -16,12 +17,14 @@ mod folder;
 mod log;
 mod origins;
 mod stream;
+mod tables;
 
-pub use faults::{CONNECTION_COLUMNS, FAILOVER_COLUMNS, FAULT_COLUMNS};
+pub use faults::{ConnectionRow, FailoverRow, FaultRow, CONNECTIONS, FAILOVER, FAULTS};
 pub use folder::{FolderError, Staged};
 pub use log::{RequestLog, FIELDS as LOG_FIELDS};
-pub use origins::{capacity_rps, ORIGIN_SERIES_COLUMNS, REGION_POP_COLUMNS};
+pub use origins::{capacity_rps, OriginSeriesRow, RegionPopRow, ORIGIN_SERIES, REGION_POPS};
 pub use stream::TimeseriesCsv;
+pub use tables::{column_reference, tables, TableDoc, RUN_COLUMN};
 
 /// The files every run writes, in the order they are written.
 pub const RUN_FILES: &[&str] = &[
@@ -41,27 +44,89 @@ pub const RUN_FILES: &[&str] = &[
     "scenario.resolved.toml",
 ];
 
-/// Columns of `summary.csv` before the shared metric columns.
-pub const SUMMARY_KEYS: &[(&str, &str)] = &[
-    ("scenario", "scenario name"),
-    ("seed", "seed of the run"),
-    (
-        "measured_s",
-        "simulated seconds from the first counted arrival to the last answer",
+/// What `summary.csv` says before the metric columns.
+pub struct SummaryLead {
+    /// The scenario's name and seed.
+    pub scenario: String,
+    pub seed: u64,
+    /// Simulated time from the first counted arrival to the last answer.
+    pub measured: Nanos,
+    /// Time to the last byte: median and 99th percentile, ms.
+    pub total_p50_ms: f64,
+    pub total_p99_ms: f64,
+    /// Origin requests that opened a connection, and that reused one.
+    pub new_connections: u64,
+    pub reused_connections: u64,
+}
+
+/// Columns of `summary.csv` before the metric columns.
+pub const SUMMARY: &[Column<SummaryLead>] = &[
+    col!("scenario", "scenario name", |r| Cell::Text(r.scenario.clone())),
+    col!("seed", "seed of the run", |r| Cell::Count(r.seed)),
+    col!("measured_s", "simulated seconds from the first counted arrival to the last answer", |r| Cell::Secs(r.measured)),
+    col!("total_time_p50_ms", "median time to the last byte (the metric latency columns are to the first byte)", |r| Cell::Ms(r.total_p50_ms)),
+    col!("total_time_p99_ms", "99th percentile time to the last byte", |r| Cell::Ms(r.total_p99_ms)),
+    col!("origin_new_connections", "origin requests (attempts) that opened a new connection and paid TCP and, for HTTPS, TLS 1.2 handshakes", |r| Cell::Count(r.new_connections)),
+    col!("origin_reused_connections", "origin requests that reused an idle connection within the origin's keep-alive timeout", |r| Cell::Count(r.reused_connections)),
+];
+
+/// A key column of a per-name metric table: the name as it is.
+macro_rules! name_key {
+    ($name:literal, $doc:literal) => {
+        &[Column {
+            name: $name,
+            doc: $doc,
+            get: |n: &String| Cell::Text(n.clone()),
+        }]
+    };
+}
+
+/// Key columns of `pops.csv`.
+pub const POP_KEYS: &[Column<String>] = name_key!("pop", "POP code");
+/// Key columns of `regions.csv`.
+pub const REGION_KEYS: &[Column<String>] = name_key!("region", "client region name");
+/// Key columns of `behaviors.csv`.
+pub const BEHAVIOR_KEYS: &[Column<String>] = name_key!(
+    "path_pattern",
+    "the behavior's path pattern; `*` is the default behavior"
+);
+/// Key columns of `protocols.csv`.
+pub const PROTOCOL_KEYS: &[Column<String>] = name_key!(
+    "protocol",
+    "the viewer's HTTP version and TLS version, such as `HTTP/2.0 TLSv1.3`, or `HTTP/1.1` alone for plain HTTP"
+);
+
+/// Key columns of `timeseries.csv`: the interval's start and the POP.
+pub const INTERVAL_KEYS: &[Column<(Nanos, String)>] = &[
+    col!(
+        "interval_start_s",
+        "start of the interval, simulated seconds",
+        |k| Cell::Secs(k.0)
     ),
-    (
-        "total_time_p50_ms",
-        "median time to the last byte (the metric latency columns are to the first byte)",
+    col!("pop", "POP code", |k| Cell::Text(k.1.clone())),
+];
+
+/// One point of a latency distribution.
+pub struct CdfRow {
+    /// `All`, or a result type.
+    pub outcome: &'static str,
+    pub quantile: f64,
+    pub latency_ms: f64,
+}
+
+/// Columns of `latency_cdf.csv`.
+pub const CDF: &[Column<CdfRow>] = &[
+    col!(
+        "outcome",
+        "`All`, or a result type (`Hit`, `Miss`...) that some request had",
+        |r| Cell::Text(r.outcome.into())
     ),
-    ("total_time_p99_ms", "99th percentile time to the last byte"),
-    (
-        "origin_new_connections",
-        "origin requests (attempts) that opened a new connection and paid TCP and, for HTTPS, TLS 1.2 handshakes",
-    ),
-    (
-        "origin_reused_connections",
-        "origin requests that reused an idle connection within the origin's keep-alive timeout",
-    ),
+    col!("quantile", "one of 24 quantiles from 0.001 to 1", |r| {
+        Cell::Text(r.quantile.to_string())
+    }),
+    col!("latency_ms", "the latency at that quantile", |r| Cell::Ms(
+        r.latency_ms
+    )),
 ];
 
 /// A file being written under a temporary name in the same folder.
@@ -112,28 +177,44 @@ pub(crate) fn csv_error(e: csv::Error) -> io::Error {
     io::Error::other(e)
 }
 
-pub(crate) fn header<'a, T: 'a>(
-    keys: &[&str],
-    columns: impl IntoIterator<Item = &'a Column<T>>,
-) -> Vec<String> {
-    keys.iter()
-        .map(|k| k.to_string())
-        .chain(columns.into_iter().map(|c| c.name.to_string()))
+/// The header of a metric table: its key columns, then the metric columns.
+pub(crate) fn keyed_header<K>(keys: &[Column<K>]) -> Vec<String> {
+    let keys = keys.iter().map(|c| c.name.to_string());
+    keys.chain(columns::metrics().map(|c| c.name.to_string()))
         .collect()
 }
 
-pub(crate) fn row<'a, T: 'a>(
-    keys: Vec<String>,
-    columns: impl IntoIterator<Item = &'a Column<T>>,
-    item: &T,
-) -> Vec<String> {
-    keys.into_iter()
-        .chain(columns.into_iter().map(|c| (c.get)(item).to_string()))
+/// One line of a metric table.
+pub(crate) fn keyed_row<K>(keys: &[Column<K>], key: &K, m: &Metrics) -> Vec<String> {
+    let keys = keys.iter().map(|c| (c.get)(key).to_string());
+    keys.chain(columns::metrics().map(|c| (c.get)(m).to_string()))
         .collect()
 }
 
-pub(crate) fn seconds(n: Nanos) -> String {
-    format!("{:.3}", n as f64 / SEC as f64)
+/// Writes a metric table: key columns `keys`, then the metric columns, one line per
+/// `(key, metrics)` row.
+pub fn write_keyed<'m, K: 'm>(
+    dir: &Path,
+    name: &str,
+    keys: &[Column<K>],
+    rows: impl IntoIterator<Item = (K, &'m Metrics)>,
+) -> io::Result<()> {
+    let lines = rows.into_iter().map(|(k, m)| keyed_row(keys, &k, m));
+    write_rows(dir, name, keyed_header(keys), lines)
+}
+
+/// Writes `dir/name`: a header of `columns`' names, then one line per row.
+pub fn write_table<R>(
+    dir: &Path,
+    name: &str,
+    columns: &[Column<R>],
+    rows: impl IntoIterator<Item = R>,
+) -> io::Result<()> {
+    let header = columns.iter().map(|c| c.name.to_string()).collect();
+    let lines = rows
+        .into_iter()
+        .map(|r| columns.iter().map(|c| (c.get)(&r).to_string()).collect());
+    write_rows(dir, name, header, lines)
 }
 
 /// Writes a CSV file of `header` and `rows`.
@@ -161,101 +242,67 @@ const CDF_QUANTILES: [f64; 24] = [
 ];
 
 /// Writes `latency_cdf.csv`: the run's latency distribution, overall (`All`) and per
-/// result type, as (outcome, quantile, latency_ms) rows, for the charts.
+/// result type, for the charts.
 fn write_cdf(dir: &Path, m: &Metrics) -> io::Result<()> {
-    let header = ["outcome", "quantile", "latency_ms"]
-        .map(String::from)
-        .to_vec();
     let hists = std::iter::once(("All", &m.latency)).chain(
         crate::stats::Outcome::ALL
             .iter()
             .map(|&o| (o.log_name(), &m.latency_by_outcome[o as usize])),
     );
-    let rows: Vec<Vec<String>> = hists
+    let rows = hists
         .filter(|(_, h)| !h.is_empty())
-        .flat_map(|(name, h)| {
-            CDF_QUANTILES.iter().map(move |&q| {
-                vec![
-                    name.to_string(),
-                    format!("{q}"),
-                    format!("{:.3}", crate::stats::quantile_ms(h, q)),
-                ]
+        .flat_map(|(outcome, h)| {
+            CDF_QUANTILES.iter().map(move |&quantile| CdfRow {
+                outcome,
+                quantile,
+                latency_ms: crate::stats::quantile_ms(h, quantile),
             })
-        })
-        .collect();
-    write_rows(dir, "latency_cdf.csv", header, rows.into_iter())
-}
-
-/// Writes a table of `(key, metrics)` rows with a leading key column.
-fn write_table(dir: &Path, name: &str, key: &str, rows: &[(String, &Metrics)]) -> io::Result<()> {
-    write_atomic(dir, name, |w| {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record(header(&[key], columns::metrics()))
-            .map_err(csv_error)?;
-        for (k, m) in rows {
-            out.write_record(row(vec![k.clone()], columns::metrics(), *m))
-                .map_err(csv_error)?;
-        }
-        out.flush()
-    })
+        });
+    write_table(dir, "latency_cdf.csv", CDF, rows)
 }
 
 /// Writes every result file of a finished run into `dir`, which must exist.
 /// `timeseries.csv` is written while the run runs, by [`TimeseriesCsv`].
 pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io::Result<()> {
     let s = scenario.spec();
-    let keys: Vec<&str> = SUMMARY_KEYS.iter().map(|(k, _)| *k).collect();
-    write_atomic(dir, "summary.csv", |w| {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record(header(&keys, columns::metrics()))
-            .map_err(csv_error)?;
-        let (new, reused) = result
-            .connections
-            .iter()
-            .fold((0, 0), |(n, r), (_, _, c)| (n + c.new, r + c.reused));
-        let lead = vec![
-            s.name.clone(),
-            s.seed.to_string(),
-            seconds(result.measured_span),
-            format!("{:.3}", crate::stats::quantile_ms(&result.total_time, 0.5)),
-            format!("{:.3}", crate::stats::quantile_ms(&result.total_time, 0.99)),
-            new.to_string(),
-            reused.to_string(),
-        ];
-        out.write_record(row(lead, columns::metrics(), &result.summary))
-            .map_err(csv_error)?;
-        out.flush()
-    })?;
-    let pops: Vec<_> = s
-        .pops
+    let (new, reused) = result
+        .connections
         .iter()
-        .map(|p| p.code.clone())
-        .zip(&result.pops)
-        .collect();
-    write_table(dir, "pops.csv", "pop", &pops)?;
-    let regions: Vec<_> = s
-        .regions
-        .iter()
-        .map(|r| r.name.clone())
-        .zip(&result.regions)
-        .collect();
-    write_table(dir, "regions.csv", "region", &regions)?;
-    let behaviors: Vec<_> = scenario
-        .behaviors()
-        .all()
-        .iter()
-        .map(|b| b.pattern_str().to_string())
-        .zip(&result.behaviors)
-        .collect();
-    write_table(dir, "behaviors.csv", "path_pattern", &behaviors)?;
-    let protocols: Vec<_> = result
+        .fold((0, 0), |(n, r), (_, _, c)| (n + c.new, r + c.reused));
+    let lead = SummaryLead {
+        scenario: s.name.clone(),
+        seed: s.seed,
+        measured: result.measured_span,
+        total_p50_ms: crate::stats::quantile_ms(&result.total_time, 0.5),
+        total_p99_ms: crate::stats::quantile_ms(&result.total_time, 0.99),
+        new_connections: new,
+        reused_connections: reused,
+    };
+    write_keyed(dir, "summary.csv", SUMMARY, [(lead, &result.summary)])?;
+    let pops = s.pops.iter().map(|p| p.code.clone());
+    write_keyed(dir, "pops.csv", POP_KEYS, pops.zip(&result.pops))?;
+    let regions = s.regions.iter().map(|r| r.name.clone());
+    write_keyed(
+        dir,
+        "regions.csv",
+        REGION_KEYS,
+        regions.zip(&result.regions),
+    )?;
+    let behaviors = scenario.behaviors().all().iter();
+    let behaviors = behaviors.map(|b| b.pattern_str().to_string());
+    write_keyed(
+        dir,
+        "behaviors.csv",
+        BEHAVIOR_KEYS,
+        behaviors.zip(&result.behaviors),
+    )?;
+    let protocols = result
         .protocols
         .iter()
         .enumerate()
         .filter(|(_, m)| m.counts.requests > 0)
-        .map(|(row, m)| (crate::protocol::ViewerConn::row_name(row), m))
-        .collect();
-    write_table(dir, "protocols.csv", "protocol", &protocols)?;
+        .map(|(row, m)| (crate::protocol::ViewerConn::row_name(row), m));
+    write_keyed(dir, "protocols.csv", PROTOCOL_KEYS, protocols)?;
     origins::write(dir, scenario, result)?;
     faults::write(dir, scenario, result)?;
     faults::write_connections(dir, scenario, result)?;

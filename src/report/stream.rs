@@ -1,7 +1,6 @@
 //! CSV files written row by row while a run runs, under a temporary name until committed.
 
-use super::{csv_error, header, row, seconds, Pending};
-use crate::stats::columns;
+use super::{csv_error, keyed_header, keyed_row, Pending, INTERVAL_KEYS};
 use crate::stats::Metrics;
 use crate::units::Nanos;
 use std::fs::File;
@@ -80,7 +79,7 @@ pub struct TimeseriesCsv {
 impl TimeseriesCsv {
     /// Starts the file in `dir` for POPs named `pops`.
     pub fn create(dir: &Path, pops: Vec<String>) -> io::Result<Self> {
-        let head = header(&["interval_start_s", "pop"], columns::metrics());
+        let head = keyed_header(INTERVAL_KEYS);
         Ok(TimeseriesCsv {
             file: StreamingCsv::create(dir, "timeseries.csv", head)?,
             pops,
@@ -89,11 +88,7 @@ impl TimeseriesCsv {
 
     /// Adds the row of one POP in one interval.
     pub fn row(&mut self, start: Nanos, pop: usize, m: &Metrics) {
-        let record = row(
-            vec![seconds(start), self.pops[pop].clone()],
-            columns::metrics(),
-            m,
-        );
+        let record = keyed_row(INTERVAL_KEYS, &(start, self.pops[pop].clone()), m);
         self.file.write(record);
     }
 

@@ -7,7 +7,7 @@ use crate::units::{nanos_to_ms, Nanos};
 use std::fmt;
 
 /// One value in a row.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
     /// A count.
     Count(u64),
@@ -15,19 +15,31 @@ pub enum Cell {
     Ratio(f64),
     /// Milliseconds, written with 3 decimals (microsecond resolution).
     Ms(f64),
+    /// Simulated time in seconds, written with 3 decimals.
+    Secs(Nanos),
+    /// A rate or other measure, written with 3 decimals.
+    Decimal(f64),
+    /// A whole number of something per second, written without decimals.
+    Whole(f64),
+    /// A name or a label, as it is.
+    Text(String),
 }
 
 impl fmt::Display for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
+        match self {
             Cell::Count(n) => write!(f, "{n}"),
             Cell::Ratio(r) => write!(f, "{r:.6}"),
-            Cell::Ms(ms) => write!(f, "{ms:.3}"),
+            Cell::Ms(x) | Cell::Decimal(x) => write!(f, "{x:.3}"),
+            Cell::Secs(t) => write!(f, "{:.3}", *t as f64 / crate::units::SEC as f64),
+            Cell::Whole(x) => write!(f, "{x:.0}"),
+            Cell::Text(t) => f.write_str(t),
         }
     }
 }
 
-/// A named column over rows of type `T`.
+/// A named column over rows of type `T`: its header, its meaning and its value are
+/// written together, so a table's header, rows and README entry cannot drift apart.
 pub struct Column<T> {
     /// snake_case header.
     pub name: &'static str,
@@ -35,6 +47,18 @@ pub struct Column<T> {
     pub doc: &'static str,
     /// The value for one row.
     pub get: fn(&T) -> Cell,
+}
+
+/// A column: its header, its meaning, and its value for one row.
+#[macro_export]
+macro_rules! col {
+    ($name:expr, $doc:expr, $get:expr $(,)?) => {
+        $crate::stats::columns::Column {
+            name: $name,
+            doc: $doc,
+            get: $get,
+        }
+    };
 }
 
 fn by_outcome(m: &Metrics, o: Outcome, q: f64) -> Cell {
@@ -253,6 +277,8 @@ const BASE: &[Column<Metrics>] = &[
 
 /// One origin's row: its statistics and what utilisation is measured against.
 pub struct OriginRow {
+    /// Its name.
+    pub name: String,
     /// The statistics.
     pub stats: OriginStats,
     /// Its server count.
@@ -261,8 +287,13 @@ pub struct OriginRow {
     pub span: Nanos,
 }
 
-/// The columns of `origins.csv`, after `origin`.
+/// The columns of `origins.csv`.
 pub const ORIGINS: &[Column<OriginRow>] = &[
+    Column {
+        name: "origin",
+        doc: "origin name",
+        get: |o| Cell::Text(o.name.clone()),
+    },
     Column {
         name: "requests",
         doc: "responses the origin sent",

@@ -1,0 +1,101 @@
+//! Every CSV file edgesim writes, with its columns and their meanings. The README's
+//! column reference is generated from this list (`column_reference`), and the tests hold
+//! the README, this list and the files' real headers equal.
+
+use super::{
+    BEHAVIOR_KEYS, CDF, CONNECTIONS, FAILOVER, FAULTS, INTERVAL_KEYS, ORIGIN_SERIES, POP_KEYS,
+    PROTOCOL_KEYS, REGION_KEYS, REGION_POPS, SUMMARY,
+};
+use crate::stats::columns::{self, Column, ORIGINS};
+use std::fmt::Write;
+
+/// One CSV file: what a row is, and its columns.
+pub struct TableDoc {
+    /// The file name.
+    pub file: &'static str,
+    /// What one row is, and when the file is written.
+    pub rows: &'static str,
+    /// Its own columns, in order, with their meanings.
+    pub columns: Vec<(&'static str, &'static str)>,
+    /// Whether the metric columns follow them.
+    pub metrics: bool,
+}
+
+fn docs<R>(columns: &[Column<R>]) -> Vec<(&'static str, &'static str)> {
+    columns.iter().map(|c| (c.name, c.doc)).collect()
+}
+
+fn table<R>(file: &'static str, rows: &'static str, cols: &[Column<R>], metrics: bool) -> TableDoc {
+    TableDoc {
+        file,
+        rows,
+        columns: docs(cols),
+        metrics,
+    }
+}
+
+/// The placeholder for `comparison.csv`'s columns after `metric`, one per run.
+pub const RUN_COLUMN: &str = "<run>";
+
+/// Every CSV file, in the order the README documents them.
+pub fn tables() -> Vec<TableDoc> {
+    vec![
+        table("summary.csv", "one per run", SUMMARY, true),
+        table("pops.csv", "one per POP", POP_KEYS, true),
+        table("regions.csv", "one per client region", REGION_KEYS, true),
+        table("behaviors.csv", "one per cache behavior, the default (`*`) last", BEHAVIOR_KEYS, true),
+        table("protocols.csv", "one per viewer protocol in use", PROTOCOL_KEYS, true),
+        table("timeseries.csv", "one per interval and POP", INTERVAL_KEYS, true),
+        table("origins.csv", "one per origin", ORIGINS, false),
+        table("origin_timeseries.csv", "one per interval and origin", ORIGIN_SERIES, false),
+        table("region_pops.csv", "one per client region and POP, every pair", REGION_POPS, false),
+        table("connections.csv", "one per connecting site and origin that were used", CONNECTIONS, false),
+        table("failover.csv", "one per interval and origin group (none without groups)", FAILOVER, false),
+        table("faults.csv", "one per injected fault (none without faults)", FAULTS, false),
+        table("latency_cdf.csv", "the run's latency distribution for the charts: 24 quantiles per result type that occurred, and `All`", CDF, false),
+        TableDoc {
+            file: "requests.csv",
+            rows: "only with `log_sample_rate` > 0 or `--log-sample`: one per sampled request, in CloudFront's standard-log field order, then a real-time log field and the simulator's own",
+            columns: super::log::FIELDS.to_vec(),
+            metrics: false,
+        },
+        table("mrc.csv", "`edgesim replay`: one per policy × capacity, policies outer, in the order given", crate::replay::MRC, false),
+        table("compare.csv", "`edgesim compare`: one per policy × capacity, policies outer", crate::sweep::COMPARE, false),
+        TableDoc {
+            file: "comparison.csv",
+            rows: "`edgesim report DIR... --out DIR`: one per compared metric",
+            columns: vec![
+                ("metric", "the metric: scenario, seed, measured seconds, requests, hit ratio, byte hit ratio, origin offload, origin requests, p50, p99, p99 to the last byte, failovers, errors, 4xx, origin errors"),
+                (RUN_COLUMN, "one column per run, named by its folder's last component (the whole path where two share one): the value from its `summary.csv`"),
+            ],
+            metrics: false,
+        },
+    ]
+}
+
+/// A markdown table of `columns`.
+fn markdown(out: &mut String, columns: &[(&str, &str)]) {
+    out.push_str("| column | meaning |\n|---|---|\n");
+    for (name, doc) in columns {
+        let _ = writeln!(out, "| `{name}` | {doc} |");
+    }
+}
+
+/// The README's column reference: each file's rows and columns, then the metric columns.
+pub fn column_reference() -> String {
+    let mut out = String::new();
+    for t in tables() {
+        let _ = write!(out, "#### `{}`\n\nRows: {}.", t.file, t.rows);
+        out.push_str(if t.metrics {
+            " Its columns, then the metric columns:\n\n"
+        } else {
+            "\n\n"
+        });
+        markdown(&mut out, &t.columns);
+        out.push('\n');
+    }
+    out.push_str("#### Metric columns\n\nShared by every file above whose columns the metric columns follow, in this order:\n\n");
+    let metrics: Vec<_> = columns::metrics().map(|c| (c.name, c.doc)).collect();
+    markdown(&mut out, &metrics);
+    out
+}
