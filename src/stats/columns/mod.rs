@@ -1,5 +1,6 @@
 //! The named columns of every CSV file, each with its meaning: the one list that writers,
-//! the README and (later) charts read, so a new metric is added in one place.
+//! the README's column reference and the charts' checks read, so a new metric is added in one
+//! place.
 
 use super::{quantile_ms, Detail, Metrics, Outcome, Tier};
 use crate::origin::OriginStats;
