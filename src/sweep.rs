@@ -193,12 +193,15 @@ pub fn sweep(
             scenarios.push((policy, capacity, load_str(text, file, &o)?));
         }
     }
-    Ok(scenarios
+    scenarios
         .par_iter()
         .map(|(policy, capacity, s)| {
             let r = run(s, &mut Quiet);
+            if let Some(why) = r.input_error {
+                return Err(ScenarioError::Changed(why));
+            }
             let m = &r.summary;
-            SweepRow {
+            Ok(SweepRow {
                 policy: *policy,
                 capacity: *capacity,
                 requests: m.counts.requests,
@@ -208,7 +211,7 @@ pub fn sweep(
                 origin_requests: m.counts.origin_requests,
                 p50_ms: m.latency_ms(0.5),
                 p99_ms: m.latency_ms(0.99),
-            }
+            })
         })
-        .collect())
+        .collect()
 }

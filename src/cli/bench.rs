@@ -31,6 +31,9 @@ pub fn bench(mut args: BenchArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let result = sim::run(&scenario, &mut Quiet);
     let wall = started.elapsed().as_secs_f64();
+    if let Some(why) = &result.input_error {
+        return Err(Failure::BadInput(anyhow::anyhow!("{why}")));
+    }
     let counted = result.summary.counts.requests;
     println!("scenario            {}", scenario.spec().name);
     println!("requests counted    {}", thousands(counted));

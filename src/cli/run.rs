@@ -148,6 +148,10 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
     let interrupted =
         || super::interrupt::received().map_or(Ok(()), |s| Err(Failure::Interrupted(s)));
     interrupted()?;
+    if let Some(why) = &result.input_error {
+        // The staged folder goes with `staged`; the last results stay as they were.
+        return Err(Failure::BadInput(anyhow::anyhow!("{why}")));
+    }
     let log = observer.log.map_or(Ok(()), RequestLog::commit);
     let written = observer
         .series

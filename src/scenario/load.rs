@@ -34,6 +34,10 @@ pub enum ScenarioError {
         /// What is wrong.
         message: String,
     },
+    /// A run found its input changed after loading: a trace file that no longer reads as
+    /// it did.
+    #[error("{0}")]
+    Changed(String),
     /// A command-line override could not be applied.
     #[error("{arg}: {message}")]
     Override {

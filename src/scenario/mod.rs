@@ -23,8 +23,9 @@ use crate::origin::{OriginGroupSpec, OriginSpec};
 use crate::topology::geo::NetworkSpec;
 use crate::topology::{PopOutageSpec, PopSpec, RegionalCacheSpec};
 use crate::units::Duration;
-use crate::workload::{RegionSpec, WorkloadSpec};
+use crate::workload::{RegionSpec, TraceIndex, WorkloadSpec};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The built-in default scenario, embedded so `edgesim run` works from any directory.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
@@ -235,10 +236,23 @@ impl<'de> Deserialize<'de> for Warmup {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     spec: ScenarioSpec,
+    /// What the one pass over a trace workload's file learned.
+    trace: Option<TraceRead>,
     behaviors: Behaviors,
     pop_regional: Vec<Option<u16>>,
     origin_shield: Vec<Option<u16>>,
     groups: Vec<Group>,
+}
+
+/// A trace workload's first pass, shared by the scenario's clones. Two are equal when
+/// they are the same read.
+#[derive(Clone, Debug)]
+struct TraceRead(Arc<TraceIndex>);
+
+impl PartialEq for TraceRead {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// Where a behavior sends its misses.
@@ -308,8 +322,15 @@ impl Scenario {
         let origin_shield = spec.origins.iter().map(|o| regional(&o.shield)).collect();
         let first = spec.origins[0].name.clone();
         spec.default_behavior.origin.get_or_insert(first);
+        let trace = match &spec.workload.trace {
+            Some(t) => Some(TraceRead(Arc::new(
+                t.index(&spec.workload.classes, &spec.regions)?,
+            ))),
+            None => None,
+        };
         Ok(Scenario {
             spec,
+            trace,
             behaviors,
             pop_regional,
             origin_shield,
@@ -353,6 +374,11 @@ impl Scenario {
             .chain(crowds)
             .map(|(s, e)| (secs(s), secs(e)))
             .collect()
+    }
+
+    /// What loading read of the trace workload's file, if the workload is a trace.
+    pub fn trace(&self) -> Option<Arc<TraceIndex>> {
+        self.trace.as_ref().map(|t| Arc::clone(&t.0))
     }
 
     /// The validated settings.

@@ -107,7 +107,7 @@ impl<'a> Sim<'a> {
     fn new(scenario: &'a Scenario) -> Self {
         let s = scenario.spec();
         let regions: Vec<_> = s.regions.iter().map(|r| r.location()).collect();
-        let workload = Workload::new(&s.workload, &s.regions, s.seed);
+        let workload = Workload::new(&s.workload, &s.regions, s.seed, scenario.trace());
         let edge = Edge::new(scenario, workload.catalog());
         let topology = Topology::new(&s.network, &s.pops, &regions, &scenario.pop_outages());
         let mut tiers = Tiers::new(scenario, workload.catalog());
@@ -277,7 +277,9 @@ impl<'a> Sim<'a> {
         let mut sink = |t, p, m: &Metrics| observer.interval(t, p, m);
         self.stats.finish(&mut sink);
         observer.progress(&self.progress(arrivals));
+        let input_error = self.workload.failure().map(String::from);
         RunResult {
+            input_error,
             summary: self.stats.summary,
             pops: self.stats.pops,
             regions: self.stats.regions,

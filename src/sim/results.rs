@@ -118,4 +118,8 @@ pub struct RunResult {
     /// Per fault in the scenario's list: what it touched (requests routed away from a POP,
     /// origin attempts, fetches past a regional cache, legs slowed), warm-up included.
     pub fault_affected: Vec<u64>,
+    /// Why the run stopped before its workload's end because of its input: a trace file
+    /// that changed after the scenario was loaded. The results are then incomplete, and
+    /// the command line writes none of them (exit 2).
+    pub input_error: Option<String>,
 }

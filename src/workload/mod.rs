@@ -21,6 +21,7 @@ use crate::protocol::{Method, MethodMix};
 use crate::units::{Bytes, Duration, Nanos};
 use dist::Dist;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A population of clients in one place.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -269,7 +270,7 @@ impl WorkloadSpec {
             }
         }
         match &self.trace {
-            Some(t) => t.check(&self.classes, regions),
+            Some(t) => t.check(),
             None => Ok(()),
         }
     }
@@ -370,12 +371,15 @@ pub struct Workload {
 }
 
 impl Workload {
-    /// A generator for a validated workload.
-    pub fn new(spec: &WorkloadSpec, regions: &[RegionSpec], seed: u64) -> Self {
+    /// A generator for a validated workload; `trace` is what loading read of its trace.
+    pub fn new(
+        spec: &WorkloadSpec,
+        regions: &[RegionSpec],
+        seed: u64,
+        trace: Option<Arc<TraceIndex>>,
+    ) -> Self {
         let mut catalog = Catalog::new(&spec.classes, seed);
-        let trace = spec.trace.as_ref().map(|t| {
-            let index = TraceIndex::build(t, &spec.classes, regions)
-                .expect("the trace was read when the scenario was loaded");
+        let trace = trace.map(|index| {
             let offsets = catalog.take_trace_objects(&index.sizes);
             trace::TraceFeed::new(index, offsets, regions, seed)
         });
@@ -388,6 +392,12 @@ impl Workload {
             next_index: 0,
             trace,
         }
+    }
+
+    /// Why a trace workload stopped before its end, if it did (see
+    /// [`trace::TraceFeed::failure`]).
+    pub fn failure(&self) -> Option<&str> {
+        self.trace.as_ref().and_then(|t| t.failure())
     }
 
     /// The catalog requests draw from.

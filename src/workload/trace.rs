@@ -10,14 +10,17 @@
 //! of its first request.
 //!
 //! A first pass over the trace numbers the distinct objects per class and records their
-//! sizes: memory grows with the distinct objects, not with the trace. It runs when the
-//! scenario is loaded, so a malformed line is an input error naming its line, and again
-//! when the run starts (a `Scenario` stays a plain value); the run then streams the trace. Requests sharing a trace second are spread evenly over it; `time_scale`
+//! sizes: memory grows with the distinct objects, not with the trace. It runs once, when
+//! the scenario is loaded, so a malformed line is an input error naming its line; the
+//! scenario keeps what it learned, and the run then streams the trace. A trace whose size
+//! or modification time changed since that pass, or that stops reading as it did, ends the
+//! run with an input error ([`TraceFeed::failure`]) instead of a panic. Requests sharing a
+//! trace second are spread evenly over it; `time_scale`
 //! compresses trace time (2 plays it twice as fast). A trace that goes back in time is
 //! played in file order, each request no earlier than the one before.
 
 use super::{ClassSpec, RegionSpec};
-use crate::check::{fail, Checked};
+use crate::check::{fail, Checked, Invalid};
 use crate::engine::{stream, Stream};
 use crate::protocol::Method;
 use crate::trace::{self, Columns, Format, Lookup, Request, Source};
@@ -26,6 +29,7 @@ use rand::Rng;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// `[workload.trace]`: where the requests come from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -67,8 +71,8 @@ impl TraceSpec {
         }
     }
 
-    /// Checks the settings and reads the whole trace once.
-    pub fn check(&self, classes: &[ClassSpec], regions: &[RegionSpec]) -> Checked {
+    /// Checks the settings (the file is read by [`TraceSpec::index`]).
+    pub fn check(&self) -> Checked {
         if !(self.time_scale > 0.0 && self.time_scale.is_finite()) {
             return fail(
                 "workload.trace.time_scale",
@@ -83,12 +87,25 @@ impl TraceSpec {
             };
             return fail(key, e);
         }
+        Ok(())
+    }
+
+    /// Reads the whole trace once, for a scenario that passed [`TraceSpec::check`].
+    pub fn index(
+        &self,
+        classes: &[ClassSpec],
+        regions: &[RegionSpec],
+    ) -> Result<TraceIndex, Invalid> {
         match TraceIndex::build(self, classes, regions) {
-            Ok(index) if index.requests == 0 => {
-                fail("workload.trace.file", "the trace has no requests")
-            }
-            Ok(_) => Ok(()),
-            Err(e) => fail("workload.trace.file", e),
+            Ok(index) if index.requests == 0 => Err(Invalid {
+                path: "workload.trace.file".into(),
+                message: "the trace has no requests".into(),
+            }),
+            Ok(index) => Ok(index),
+            Err(e) => Err(Invalid {
+                path: "workload.trace.file".into(),
+                message: e,
+            }),
         }
     }
 }
@@ -106,6 +123,24 @@ pub struct TraceIndex {
     pub requests: u64,
     /// Trace time of the first request.
     start: u64,
+    /// The file's size and modification time when it was read.
+    fingerprint: Option<(u64, std::time::SystemTime)>,
+}
+
+impl std::fmt::Debug for TraceIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TraceIndex")
+            .field("file", &self.spec.file)
+            .field("requests", &self.requests)
+            .field("objects", &self.ids.len())
+            .finish()
+    }
+}
+
+/// The file's size and modification time, which a change to it would alter.
+fn fingerprint(file: &str) -> Option<(u64, std::time::SystemTime)> {
+    let m = std::fs::metadata(file).ok()?;
+    Some((m.len(), m.modified().ok()?))
 }
 
 /// A stable number in [0, 1) from an object id, for drawing its class.
@@ -127,6 +162,7 @@ impl TraceIndex {
             prefixes: classes.iter().map(|c| c.prefix.clone()).collect(),
             regions: regions.iter().map(|r| r.name.clone()).collect(),
         };
+        let fingerprint = fingerprint(&spec.file);
         let mut source = open(spec, &format, &lookup)?;
         let total: f64 = classes.iter().map(|c| c.share).sum();
         let mut cumulative = Vec::with_capacity(classes.len());
@@ -143,6 +179,7 @@ impl TraceIndex {
             sizes: vec![Vec::new(); classes.len()],
             requests: 0,
             start: 0,
+            fingerprint,
         };
         let mut batch = Vec::with_capacity(1 << 16);
         loop {
@@ -184,10 +221,17 @@ fn open(spec: &TraceSpec, format: &Format, lookup: &Lookup) -> Result<Box<dyn So
     trace::open_with(&PathBuf::from(&spec.file), format, false, lookup).map_err(|e| e.to_string())
 }
 
+fn changed(file: &str) -> String {
+    format!("{file}: the trace changed after the scenario was loaded; run again to read it anew")
+}
+
 /// The trace being played: requests in file order, as arrivals.
 pub struct TraceFeed {
-    index: TraceIndex,
-    source: Box<dyn Source>,
+    index: Arc<TraceIndex>,
+    /// `None` once the trace could not be played as it was read.
+    source: Option<Box<dyn Source>>,
+    /// Why the trace stopped before its end, if it did.
+    failure: Option<String>,
     batch: Vec<Request>,
     /// For each request of the batch: its place among the batch's requests of the same
     /// second, and how many those are.
@@ -216,14 +260,27 @@ pub struct Played {
 
 impl TraceFeed {
     /// Starts playing the trace `index` describes; `offsets` number each class's objects.
-    pub fn new(index: TraceIndex, offsets: Vec<u64>, regions: &[RegionSpec], seed: u64) -> Self {
-        let source = open(&index.spec, &index.format, &index.lookup)
-            .expect("the trace was read when the scenario was loaded");
+    pub fn new(
+        index: Arc<TraceIndex>,
+        offsets: Vec<u64>,
+        regions: &[RegionSpec],
+        seed: u64,
+    ) -> Self {
+        let file = &index.spec.file;
+        let (source, failure) = if fingerprint(file) != index.fingerprint {
+            (None, Some(changed(file)))
+        } else {
+            match open(&index.spec, &index.format, &index.lookup) {
+                Ok(s) => (Some(s), None),
+                Err(e) => (None, Some(e)),
+            }
+        };
         let mut acc = 0.0;
         let total: f64 = regions.iter().map(|r| r.share).sum();
         TraceFeed {
             index,
             source,
+            failure,
             batch: Vec::new(),
             spread: Vec::new(),
             pos: 0,
@@ -240,12 +297,32 @@ impl TraceFeed {
         }
     }
 
+    /// Why the trace stopped before its end: it changed after it was read, or no longer
+    /// reads as it did. `None` when it played to its end.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
+    }
+
+    /// Stops the feed because of `why`.
+    fn fail(&mut self, why: String) -> bool {
+        self.failure = Some(why);
+        self.source = None;
+        false
+    }
+
     fn refill(&mut self) -> bool {
         self.batch.clear();
         self.pos = 0;
-        let read = self.source.next_batch(&mut self.batch, 1 << 16);
-        if read.expect("the trace was read when the scenario was loaded") == 0 {
+        let Some(source) = self.source.as_mut() else {
             return false;
+        };
+        match source.next_batch(&mut self.batch, 1 << 16) {
+            Ok(0) => return false,
+            Ok(_) => {}
+            Err(e) => {
+                let why = format!("{e} (the trace changed after the scenario was loaded?)");
+                return self.fail(why);
+            }
         }
         self.spread.clear();
         let mut i = 0;
@@ -266,11 +343,11 @@ impl TraceFeed {
         let r = self.batch[self.pos];
         let (k, n) = self.spread[self.pos];
         self.pos += 1;
-        let (class, number) = *self
-            .index
-            .ids
-            .get(&r.id)
-            .expect("the trace has not changed since the first pass");
+        let Some(&(class, number)) = self.index.ids.get(&r.id) else {
+            let file = self.index.spec.file.clone();
+            self.fail(changed(&file));
+            return None;
+        };
         let seconds = r.time.saturating_sub(self.index.start) as f64 + f64::from(k) / f64::from(n);
         let at = ((seconds / self.index.spec.time_scale * SEC as f64) as Nanos).max(self.last);
         self.last = at;

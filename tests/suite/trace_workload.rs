@@ -126,3 +126,48 @@ fn a_bad_trace_is_refused_when_the_scenario_loads() {
     assert!(String::from_utf8_lossy(&o.stderr)
         .contains("workload.trace.time_scale: must be a number above zero"));
 }
+
+/// The small scenario playing `trace`, loaded as the library loads it.
+fn load_with_trace(trace: &Path) -> edgesim::scenario::Scenario {
+    let sets = [
+        "warmup=0".to_string(),
+        format!("workload.trace.file={:?}", trace.display().to_string()),
+        "workload.trace.columns=\"time=ts,id=key,size=bytes,path=url,region=client,method=verb\""
+            .to_string(),
+    ];
+    let overrides = edgesim::scenario::Overrides {
+        duration: edgesim::units::Duration::parse("1h"),
+        sets: sets.to_vec(),
+        ..Default::default()
+    };
+    edgesim::scenario::load_file(&common::data("small.toml"), &overrides).unwrap()
+}
+
+#[test]
+fn a_trace_is_read_once_at_load_and_the_scenario_keeps_what_it_learned() {
+    let dir = tempfile::tempdir().unwrap();
+    write_trace(dir.path(), 2000);
+    let s = load_with_trace(&dir.path().join("trace.csv"));
+    let index = s.trace().expect("loading read the trace");
+    assert_eq!(index.requests, 2000);
+    let r = edgesim::sim::run(&s, &mut edgesim::sim::Quiet);
+    assert_eq!(r.input_error, None);
+    assert_eq!(r.arrivals, 2000);
+}
+
+#[test]
+fn a_trace_that_changes_after_loading_ends_the_run_with_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trace.csv");
+    write_trace(dir.path(), 2000);
+    let s = load_with_trace(&path);
+    // Another trace, of other objects, where the loaded one was.
+    write_trace(dir.path(), 3000);
+    let r = edgesim::sim::run(&s, &mut edgesim::sim::Quiet);
+    let why = r.input_error.expect("the change is noticed");
+    assert!(
+        why.contains("the trace changed after the scenario was loaded"),
+        "{why}"
+    );
+    assert_eq!(r.arrivals, 0, "nothing of the new file was played");
+}
