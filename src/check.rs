@@ -20,6 +20,31 @@ impl fmt::Display for Invalid {
     }
 }
 
+/// Declares an error type that carries a finished message: what was wrong with a value
+/// and what would be allowed. Each domain names its own, so a caller can tell a bad
+/// capacity from a bad policy by type rather than by text.
+#[macro_export]
+macro_rules! message_error {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+        #[error("{0}")]
+        pub struct $name(pub String);
+
+        impl From<String> for $name {
+            fn from(message: String) -> Self {
+                $name(message)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(message: &str) -> Self {
+                $name(message.to_string())
+            }
+        }
+    };
+}
+
 /// The result of a check.
 pub type Checked = Result<(), Invalid>;
 

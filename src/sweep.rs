@@ -16,6 +16,11 @@ use crate::units::Bytes;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 
+crate::message_error!(
+    /// A `--tier` that is none of the tiers.
+    TierError
+);
+
 /// Which caches a comparison sets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tier {
@@ -31,15 +36,15 @@ pub enum Tier {
 
 impl Tier {
     /// Parses `pop`, `regional`, `shield` or `all`.
-    pub fn parse(text: &str) -> Result<Tier, String> {
+    pub fn parse(text: &str) -> Result<Tier, TierError> {
         match text {
             "pop" => Ok(Tier::Pop),
             "regional" => Ok(Tier::Regional),
             "shield" => Ok(Tier::Shield),
             "all" => Ok(Tier::All),
-            _ => Err(format!(
+            _ => Err(TierError(format!(
                 "--tier {text:?}: expected pop, regional, shield or all"
-            )),
+            ))),
         }
     }
 

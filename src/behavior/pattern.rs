@@ -13,6 +13,11 @@ pub const MAX_LEN: usize = 255;
 /// wildcard itself.
 const EXTRA_CHARS: &str = "_-.*?$/~\"'@:+&";
 
+crate::message_error!(
+    /// A path pattern CloudFront would not accept.
+    PatternError
+);
+
 /// A validated path pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathPattern {
@@ -21,7 +26,11 @@ pub struct PathPattern {
 
 impl PathPattern {
     /// Validates `text` as CloudFront does: at most 255 characters from the allowed set.
-    pub fn new(text: &str) -> Result<PathPattern, String> {
+    pub fn new(text: &str) -> Result<PathPattern, PatternError> {
+        Self::new_text(text).map_err(PatternError)
+    }
+
+    fn new_text(text: &str) -> Result<PathPattern, String> {
         if text.is_empty() {
             return Err("must not be empty".into());
         }
@@ -144,7 +153,7 @@ mod tests {
     fn length_and_characters_are_checked() {
         assert!(PathPattern::new(&"a".repeat(255)).is_ok());
         let e = PathPattern::new(&"a".repeat(256)).unwrap_err();
-        assert_eq!(e, "is 256 characters long; at most 255 are allowed");
+        assert_eq!(e.0, "is 256 characters long; at most 255 are allowed");
         for ok in ["/images/*.jpg", "a_b-c.d$e~f\"g'h@i:j+k&l", "*"] {
             assert!(PathPattern::new(ok).is_ok(), "{ok}");
         }

@@ -23,6 +23,11 @@ pub struct CacheControl {
     pub stale_if_error: Option<u64>,
 }
 
+crate::message_error!(
+    /// A Cache-Control value that cannot be read.
+    CacheControlError
+);
+
 /// The longest `max-age` an origin may send: 100 years (§1.6).
 const MAX_AGE_LIMIT: u64 = 100 * 365 * 86_400;
 
@@ -30,7 +35,11 @@ impl CacheControl {
     /// Parses a header value such as `"public, max-age=3600, stale-if-error=60"`.
     /// Directives CloudFront does not act on (`public`, `immutable`, ...) are accepted
     /// and ignored; a known directive with a malformed value is an error.
-    pub fn parse(header: &str) -> Result<CacheControl, String> {
+    pub fn parse(header: &str) -> Result<CacheControl, CacheControlError> {
+        Self::parse_text(header).map_err(CacheControlError)
+    }
+
+    fn parse_text(header: &str) -> Result<CacheControl, String> {
         let mut cc = CacheControl::default();
         for part in header.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (name, value) = match part.split_once('=') {

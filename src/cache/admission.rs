@@ -11,6 +11,11 @@
 
 use super::ObjectId;
 
+crate::message_error!(
+    /// An admission policy that is not `all`, `size:LIMIT` or `second-hit[:N]`.
+    AdmissionError
+);
+
 /// An admission policy, as configured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AdmissionKind {
@@ -34,7 +39,11 @@ impl AdmissionKind {
     ];
 
     /// Parses `all`, `size:LIMIT` or `second-hit[:N]`.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, AdmissionError> {
+        Self::parse_text(text).map_err(AdmissionError)
+    }
+
+    fn parse_text(text: &str) -> Result<Self, String> {
         let (name, arg) = match text.split_once(':') {
             Some((n, a)) => (n, Some(a)),
             None => (text, None),

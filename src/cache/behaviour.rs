@@ -208,6 +208,7 @@ fn admission_policies_filter_before_any_eviction() {
     );
     assert!(AdmissionKind::parse("sometimes")
         .unwrap_err()
+        .0
         .contains("all, size:LIMIT"));
 }
 
@@ -217,7 +218,7 @@ fn unknown_policy_names_are_refused_with_the_valid_ones() {
         PolicyKind::from_name("s3fifo"),
         Ok(PolicyKind::named("s3fifo"))
     );
-    let e = PolicyKind::from_name("lru2").unwrap_err();
+    let e = PolicyKind::from_name("lru2").unwrap_err().0;
     assert!(
         e.contains("\"lru2\"") && e.contains("sieve, wtinylfu"),
         "{e}"

@@ -6,8 +6,14 @@ use super::{Admission, BoundedCache, Entry, ObjectId, PolicyKind, Sizing};
 /// One rule of the contract, on a hashed (`None`) or dense index.
 type Check = fn(PolicyKind, Option<u64>) -> Result<(), String>;
 
+crate::message_error!(
+    /// The first rule of the contract a policy broke: the policy, the index layout, the
+    /// rule and what happened.
+    Violation
+);
+
 /// Puts `kind` through every check of the contract; the first broken rule is the error.
-pub fn check(kind: PolicyKind) -> Result<(), String> {
+pub fn check(kind: PolicyKind) -> Result<(), Violation> {
     for dense in [None, Some(64)] {
         let layout = if dense.is_some() { "dense" } else { "hashed" };
         let checks: [(&str, Check); 5] = [
@@ -18,7 +24,8 @@ pub fn check(kind: PolicyKind) -> Result<(), String> {
             ("a long mixed workload", budget_holds),
         ];
         for (what, f) in checks {
-            f(kind, dense).map_err(|e| format!("{} ({layout} index), {what}: {e}", kind.name()))?;
+            f(kind, dense)
+                .map_err(|e| Violation(format!("{} ({layout} index), {what}: {e}", kind.name())))?;
         }
     }
     Ok(())

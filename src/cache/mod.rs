@@ -15,7 +15,7 @@ mod registry;
 mod table;
 
 pub use admission::AdmissionKind;
-pub use registry::{listing, Policy, PolicyKind, SteadyState};
+pub use registry::{listing, Policy, PolicyKind, SteadyState, UnknownPolicy};
 
 /// Declares each policy's module and lists its `POLICY` in [`PolicyKind::ALL`].
 macro_rules! registry {

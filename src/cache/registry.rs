@@ -13,6 +13,11 @@
 use super::{Cache, Sizing};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+crate::message_error!(
+    /// A policy name that is not registered; the message lists those that are.
+    UnknownPolicy
+);
+
 /// Which law a cache of this policy is prefilled from (`[caching] prefill`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SteadyState {
@@ -125,17 +130,17 @@ impl PolicyKind {
     }
 
     /// The policy called `name`, or an error listing the valid names.
-    pub fn from_name(name: &str) -> Result<PolicyKind, String> {
+    pub fn from_name(name: &str) -> Result<PolicyKind, UnknownPolicy> {
         Self::ALL
             .iter()
             .copied()
             .find(|p| p.name() == name)
             .ok_or_else(|| {
                 let names: Vec<&str> = Self::ALL.iter().map(|p| p.name()).collect();
-                format!(
+                UnknownPolicy(format!(
                     "unknown cache policy {name:?}; valid policies: {}",
                     names.join(", ")
-                )
+                ))
             })
     }
 

@@ -1,6 +1,7 @@
 //! Capacity charts: each origin's request rate against its capacity, and the region → POP
 //! traffic matrix.
 
+use super::frame::DrawError;
 use super::frame::{e, legend, time_plane, Titles};
 use super::style::{centre_label, colour, tick, tint};
 use super::time::{span, Line};
@@ -84,7 +85,7 @@ fn load_chart<DB: DrawingBackend>(
     panels: &[Panel],
     hidden: usize,
     windows: &[(f64, f64)],
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let title = match hidden {
         0 => "Origin requests per second, with capacity".to_string(),
@@ -193,7 +194,7 @@ fn heatmap<DB: DrawingBackend>(
     regions: &[String],
     pops: &[String],
     grid: &[Vec<f64>],
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let (w, h) = (pops.len().max(1), regions.len().max(1));
     let mut chart = ChartBuilder::on(root)

@@ -2,6 +2,7 @@
 //! table with one column per run, from each run's CSV files.
 
 use super::draw::{cdf_chart, cdf_lines};
+use super::frame::DrawError;
 use super::frame::{e, legend, named_lines, register_font, time_plane, Titles};
 use super::html::{escape, page_start};
 use super::style::tick;
@@ -150,7 +151,7 @@ fn load_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     lines: &[Line],
     x: std::ops::Range<f64>,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let top = lines
         .iter()

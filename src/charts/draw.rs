@@ -1,5 +1,6 @@
 //! The charts themselves, each drawn once for any plotters backend (PNG or SVG).
 
+use super::frame::DrawError;
 use super::frame::{e, legend, named_lines};
 use super::style::{centre_label, colour, tick};
 use super::Table;
@@ -35,7 +36,7 @@ pub fn cdf_chart<DB: DrawingBackend>(
     title: &str,
     lines: &[(String, Vec<(f64, f64)>)],
     marks: bool,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let all = lines.iter().flat_map(|l| &l.1);
     let max = all.clone().map(|p| p.0).fold(1.0, f64::max);
@@ -144,7 +145,7 @@ fn bar_chart<DB: DrawingBackend>(
     (title, x_desc, y_desc): (&str, &str, &str),
     labels: &[String],
     series: &[(String, Vec<f64>)],
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let top = series
         .iter()

@@ -25,9 +25,14 @@ pub fn err(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
 }
 
-/// A plotters error as text.
-pub fn e(x: impl std::fmt::Display) -> String {
-    x.to_string()
+crate::message_error!(
+    /// Why a chart could not be drawn, as plotters or the file system said.
+    DrawError
+);
+
+/// A plotters error as a [`DrawError`].
+pub fn e(x: impl std::fmt::Display) -> DrawError {
+    DrawError(x.to_string())
 }
 
 /// Where a chart is drawn before it is renamed into place: a hidden name beside `path`
@@ -43,7 +48,7 @@ pub fn scratch(path: &Path) -> PathBuf {
 /// not be drawn (removing the partial file).
 pub fn finish<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
-    drawn: Result<(), String>,
+    drawn: Result<(), DrawError>,
     tmp: &Path,
     path: &Path,
 ) -> io::Result<()> {
@@ -72,7 +77,7 @@ pub fn finish<DB: DrawingBackend>(
 pub fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
     position: SeriesLabelPosition,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     chart
         .configure_series_labels()
         .label_font(("sans-serif", 18))
@@ -88,7 +93,7 @@ pub fn named_lines<'a, DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>
     chart: &mut ChartContext<'_, DB, CT>,
     lines: impl Iterator<Item = (&'a String, &'a Vec<(f64, f64)>)>,
     width: u32,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     for (i, (name, points)) in lines.enumerate() {
         let style = colour(i).stroke_width(width);
         chart
@@ -118,7 +123,7 @@ pub fn time_plane<'a, DB: DrawingBackend>(
     y: std::ops::Range<f64>,
     windows: &[(f64, f64)],
     y_label: &dyn Fn(&f64) -> String,
-) -> Result<Plane<'a, DB>, String> {
+) -> Result<Plane<'a, DB>, DrawError> {
     let (top, bottom) = (y.end, y.start);
     let (start, end) = (x.start, x.end);
     let mut chart = ChartBuilder::on(area)

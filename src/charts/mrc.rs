@@ -1,5 +1,6 @@
 //! The miss-ratio curves of a replay: miss ratio against cache size, one line per policy.
 
+use super::frame::DrawError;
 use super::frame::{e, legend, named_lines, register_font};
 use super::time::Line;
 use super::Table;
@@ -61,7 +62,7 @@ fn mrc_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     lines: &[Line],
     objects: bool,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let xs = lines.iter().flat_map(|l| &l.1).map(|p| p.0);
     let lo = xs.clone().fold(f64::INFINITY, f64::min);

@@ -1,6 +1,7 @@
 //! Charts over simulated time: hit ratios per POP, errors and 403s per interval, with the
 //! injected faults' windows shaded.
 
+use super::frame::DrawError;
 use super::frame::{e, legend, time_plane, Titles};
 use super::style::{colour, runs, tick, tint};
 use super::{Table, SIZE};
@@ -160,7 +161,7 @@ pub fn two_panels<DB: DrawingBackend>(
     panels: [&[Line]; 2],
     x: Range<f64>,
     windows: &[(f64, f64)],
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let titled = root.titled(title, ("sans-serif", 32)).map_err(e)?;
     // The legend gets its own column, so it never hides a line.
@@ -199,7 +200,7 @@ pub fn two_panels<DB: DrawingBackend>(
 pub fn key_column<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(String, RGBColor)],
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     let font = ("sans-serif", 18).into_font();
     for (i, (name, c)) in entries.iter().enumerate() {
         let y = 40 + 30 * i as i32;
@@ -340,7 +341,7 @@ fn stacked_chart<DB: DrawingBackend>(
     areas: &[Line],
     line: Option<&Line>,
     windows: &[(f64, f64)],
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let all = areas.iter().chain(line);
     let x = span(all.clone());

@@ -4,6 +4,16 @@ use crate::trace::Request;
 use crate::units::{Bytes, Duration, SEC, SIZE_HELP};
 use std::fmt;
 
+crate::message_error!(
+    /// A capacity that is not a size, a share or a count.
+    CapacityError
+);
+
+crate::message_error!(
+    /// A replay warm-up that is neither a request count nor a span.
+    WarmupError
+);
+
 /// A cache size: absolute, or a share of the trace's working set.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Capacity {
@@ -16,7 +26,11 @@ pub enum Capacity {
 
 impl Capacity {
     /// Parses `1GiB`, `10%` or a plain number: bytes (`672546`), or objects with `objects`.
-    pub fn parse(text: &str, objects: bool) -> Result<Capacity, String> {
+    pub fn parse(text: &str, objects: bool) -> Result<Capacity, CapacityError> {
+        Self::parse_text(text, objects).map_err(CapacityError)
+    }
+
+    fn parse_text(text: &str, objects: bool) -> Result<Capacity, String> {
         let t = text.trim();
         if let Some(pct) = t.strip_suffix('%') {
             return match pct.trim().parse::<f64>() {
@@ -76,7 +90,11 @@ pub enum Warmup {
 
 impl Warmup {
     /// Parses a request count such as `100000`, or a trace-time span such as `1h`.
-    pub fn parse(text: &str) -> Result<Warmup, String> {
+    pub fn parse(text: &str) -> Result<Warmup, WarmupError> {
+        Self::parse_text(text).map_err(WarmupError)
+    }
+
+    fn parse_text(text: &str) -> Result<Warmup, String> {
         if let Ok(n) = text.trim().parse::<u64>() {
             return Ok(Warmup::Requests(n));
         }

@@ -102,7 +102,9 @@ impl Overrides {
             }
         };
         for arg in &self.sets {
-            apply_override(doc, arg).map_err(failed(format!("--set {arg}")))?;
+            apply_override(doc, arg)
+                .map_err(|e| e.0)
+                .map_err(failed(format!("--set {arg}")))?;
         }
         let table = doc.as_table_mut().expect("a parsed document is a table");
         if let Some(seed) = self.seed {

@@ -14,7 +14,7 @@ mod validate;
 mod warnings;
 
 pub use load::{load_file, load_str, Overrides, ScenarioError};
-pub use overrides::apply_override;
+pub use overrides::{apply_override, OverrideError};
 
 use crate::behavior::{BehaviorSpec, Behaviors};
 use crate::check::Invalid;

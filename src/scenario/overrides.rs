@@ -51,7 +51,16 @@ fn parse_value(text: &str) -> Value {
 
 /// Applies one `KEY.PATH=VALUE` to `doc`. Missing tables on the way are created, so
 /// a defaulted key can be set; array elements must exist. Returns what is wrong otherwise.
-pub fn apply_override(doc: &mut Value, arg: &str) -> Result<(), String> {
+pub fn apply_override(doc: &mut Value, arg: &str) -> Result<(), OverrideError> {
+    apply(doc, arg).map_err(OverrideError)
+}
+
+crate::message_error!(
+    /// A `--set` that cannot be applied: not `KEY.PATH=VALUE`, or a path that is not there.
+    OverrideError
+);
+
+fn apply(doc: &mut Value, arg: &str) -> Result<(), String> {
     let (path, value) = arg.split_once('=').ok_or_else(|| {
         "expected KEY.PATH=VALUE, e.g. --set pops[0].cache_capacity=8GiB".to_string()
     })?;
@@ -164,7 +173,7 @@ mod tests {
     #[test]
     fn refuses_what_it_cannot_set() {
         let mut d = doc();
-        let err = |d: &mut Value, a: &str| apply_override(d, a).unwrap_err();
+        let err = |d: &mut Value, a: &str| apply_override(d, a).unwrap_err().0;
         assert!(err(&mut d, "seed").contains("KEY.PATH=VALUE"));
         assert!(err(&mut d, "pops[3].code=X").contains("pops has 1 entries"));
         assert!(

@@ -4,6 +4,11 @@
 use serde_json::Value;
 use std::net::Ipv4Addr;
 
+crate::message_error!(
+    /// A policy document CloudFront would refuse as malformed.
+    PolicyError
+);
+
 /// An IPv4 range in CIDR notation (IPv6 is not supported by CloudFront policies).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cidr {
@@ -89,7 +94,11 @@ impl Policy {
     /// must be one this model understands: an unknown key or condition (`"Effect"`,
     /// `StringEquals`) is refused rather than dropped, since dropping it would sign or accept
     /// a weaker policy than the one written.
-    pub fn from_json(bytes: &[u8]) -> Result<Policy, String> {
+    pub fn from_json(bytes: &[u8]) -> Result<Policy, PolicyError> {
+        Self::from_json_text(bytes).map_err(PolicyError)
+    }
+
+    fn from_json_text(bytes: &[u8]) -> Result<Policy, String> {
         let v: Value = serde_json::from_slice(bytes).map_err(|e| {
             format!(
                 "not valid JSON at line {} column {}: {e}",

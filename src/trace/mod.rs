@@ -57,6 +57,11 @@ pub enum Format {
     Wikimedia,
 }
 
+crate::message_error!(
+    /// A `--columns` or `columns` mapping that does not name the CSV trace columns.
+    ColumnsError
+);
+
 /// Which CSV columns hold what.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Columns {
@@ -90,7 +95,11 @@ impl Default for Columns {
 impl Columns {
     /// Parses `time=ts,id=key,size=bytes,path=url,region=client,method=verb` (any subset;
     /// the rest keep their defaults, and path, region and method are then not read).
-    pub fn parse(text: &str) -> Result<Columns, String> {
+    pub fn parse(text: &str) -> Result<Columns, ColumnsError> {
+        Self::parse_text(text).map_err(ColumnsError)
+    }
+
+    fn parse_text(text: &str) -> Result<Columns, String> {
         let mut c = Columns::default();
         for part in text.split(',').filter(|p| !p.is_empty()) {
             let (field, column) = part

@@ -67,6 +67,7 @@ fn csv_columns_are_chosen_by_name_and_text_ids_are_hashed() {
     );
     assert!(Columns::parse("colour=x")
         .unwrap_err()
+        .0
         .contains("time, id, size, path, region and method"));
 }
 

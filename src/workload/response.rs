@@ -68,7 +68,7 @@ impl ResponseSpec {
         let cache_control =
             CacheControl::parse(&self.cache_control).map_err(|message| check::Invalid {
                 path: format!("{path}.cache_control"),
-                message,
+                message: message.to_string(),
             })?;
         if let Some(i) = self.change_interval {
             positive_duration(&format!("{path}.change_interval"), i)?;

@@ -65,7 +65,7 @@ impl TraceSpec {
             Some(f) => return Err(format!("{f:?}: expected csv, oracle or wikimedia")),
         };
         match (format, &self.columns) {
-            (Format::Csv(_), Some(c)) => Columns::parse(c).map(Format::Csv),
+            (Format::Csv(_), Some(c)) => Columns::parse(c).map(Format::Csv).map_err(|e| e.0),
             (_, Some(_)) => Err("columns apply to CSV traces only".into()),
             (f, None) => Ok(f),
         }
@@ -152,7 +152,7 @@ fn unit(id: u64) -> f64 {
 
 impl TraceIndex {
     /// Reads the trace once; the error names the file and line.
-    pub fn build(
+    fn build(
         spec: &TraceSpec,
         classes: &[ClassSpec],
         regions: &[RegionSpec],

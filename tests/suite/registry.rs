@@ -157,7 +157,7 @@ fn a_policy_added_to_the_registry_alone_appears_in_every_listing_and_check() {
 
 #[test]
 fn the_conformance_suite_catches_a_policy_that_breaks_the_contract() {
-    let e = conformance::check(PolicyKind::new(&BROKEN)).unwrap_err();
+    let e = conformance::check(PolicyKind::new(&BROKEN)).unwrap_err().0;
     assert!(
         e.starts_with("forgetful (hashed index), store: the replaced entry"),
         "{e}"
