@@ -1,10 +1,11 @@
 //! The viewer side of a POP: pick the cache behavior, enforce its methods, look the
 //! request up through the tiers, and turn the answer into CloudFront's result types.
 
+use super::event::Event;
 use super::fetch::{legs, Answer, Failure, Lookup, Waiter, Want};
 use super::private::PrivateContent;
+use super::request::{Request, FOLLOW_UP};
 use super::tiers::Tiers;
-use super::Event;
 use super::{LogLine, Observer};
 use crate::behavior::Behaviors;
 use crate::cache::ObjectId;
@@ -12,86 +13,11 @@ use crate::engine::mix64;
 use crate::engine::EventQueue;
 use crate::protocol::{
     handshake_rtts, slow_start_rounds, verdict, Forbidden, Method, ProtocolSampler, Verdict,
-    ViewerConn,
 };
 use crate::scenario::{Revalidated200, Scenario, Target};
 use crate::stats::{Breakdown, Collector, Detail, Failover, Metrics, Outcome, Record, Tier};
-use crate::topology::Route;
 use crate::units::Nanos;
-use crate::workload::{Arrival, Catalog, PATH_BUF};
-
-/// Marks the arrival index of a request that follows a redirect.
-const FOLLOW_UP: u64 = 1 << 63;
-
-/// A request at the edge: ids and times only, so it is cheap to copy and park.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Request {
-    index: u64,
-    at: Nanos,
-    object: ObjectId,
-    class: u16,
-    region: u16,
-    /// The serving POP, or `None` when every POP refused it.
-    pop: Option<u16>,
-    accounted_pop: u16,
-    behavior: u16,
-    method: Method,
-    viewer_rtt: Nanos,
-    /// The viewer connection.
-    conn: ViewerConn,
-    /// Time the viewer spent on its connection's handshake before sending.
-    handshake: Nanos,
-    /// Latency the viewer had already waited: a redirect's, for its follow-up.
-    carried: Nanos,
-    counted: bool,
-    shed: bool,
-    /// Whether the behavior caches this method.
-    cached: bool,
-    /// Whether it carries a signature for private content.
-    signed: bool,
-}
-
-impl Request {
-    /// When it reaches the edge.
-    pub(super) fn arrives(&self) -> Nanos {
-        self.at
-    }
-
-    /// The viewer's wait before the POP starts on the request: its round trip, its
-    /// handshake, and any redirect before it.
-    fn before_edge(&self) -> Nanos {
-        self.viewer_rtt + self.handshake + self.carried
-    }
-
-    pub(super) fn new(
-        a: Arrival,
-        route: Route,
-        viewer_rtt: Nanos,
-        conn: ViewerConn,
-        handshake: Nanos,
-        counted: bool,
-    ) -> Self {
-        Request {
-            index: a.index,
-            at: a.at,
-            object: a.object,
-            class: a.class,
-            region: a.region,
-            pop: route.pop,
-            accounted_pop: route.accounted_pop,
-            behavior: 0,
-            method: a.method,
-            viewer_rtt,
-            conn,
-            handshake,
-            carried: 0,
-            counted,
-            shed: route.shed,
-            cached: false,
-            signed: false,
-        }
-    }
-}
+use crate::workload::{Catalog, PATH_BUF};
 
 /// How a waiter stood towards the fetch that answered it.
 #[derive(Clone, Copy, Debug)]

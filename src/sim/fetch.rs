@@ -1,6 +1,6 @@
 //! What moves between the tiers: fetches, their waiters, and the answers that come back.
 
-use super::edge::Request;
+use super::request::Request;
 use crate::cache::{Entry, ObjectId};
 use crate::protocol::Method;
 use crate::stats::{Failover, Tier};

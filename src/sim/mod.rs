@@ -10,6 +10,7 @@
 //! first byte: its round trip to the POP plus everything the POP waited for.
 
 mod edge;
+mod event;
 mod fetch;
 mod fresh;
 pub mod memory;
@@ -18,6 +19,7 @@ mod outages;
 mod pools;
 mod prefill;
 mod private;
+mod request;
 mod results;
 
 pub use pools::PairCounts;
@@ -35,31 +37,13 @@ use crate::topology::Topology;
 use crate::units::Nanos;
 use crate::workload::{Arrival, RateModel, Workload};
 use edge::{Delivery, Edge, Out};
+use event::Event;
 use fetch::{Answer, Failure, Hop, Lookup, Waiter};
 use origin_leg::{Job, Slab, Timer, Timing};
 use rand::{Rng, RngCore};
 use rand_distr::{Distribution, Exp1};
+use request::Request;
 use tiers::Tiers;
-
-/// What happens in the simulation besides arrivals, which the workload supplies in order.
-#[derive(Clone, Copy, Debug)]
-enum Event {
-    /// `fetch` reaches its upstream hop. Scheduled when a site forwards a miss; handled
-    /// by the upstream cache (answer, collapse or fetch further) or the origin (serve or
-    /// queue).
-    FetchArrived { fetch: u32 },
-    /// The origin finished request `job`. Scheduled when a server takes the request;
-    /// handled by the origin, which frees the server for the next in its queue, and the
-    /// response heads back down unless its attempt was abandoned.
-    OriginResponded { job: u32 },
-    /// An attempt to reach an origin failed or timed out (if it is still current).
-    Timeout { timer: u32 },
-    /// A viewer's HTTPS request after a redirect reaches the edge.
-    FollowUp { slot: u32 },
-    /// The answer for `fetch` reached the site that sent it. Scheduled by whoever
-    /// answered; handled by that site, which fills its cache and answers every waiter.
-    ResponseArrived { fetch: u32 },
-}
 
 const PROGRESS_EVERY: u64 = 1 << 16;
 
@@ -82,7 +66,7 @@ struct Sim<'a> {
     jobs: Slab<Job>,
     timers: Slab<Timer>,
     /// Requests that follow redirects, until they arrive.
-    follow_ups: Slab<edge::Request>,
+    follow_ups: Slab<Request>,
     /// Draws each request's viewer connection.
     protocol_rng: Stream,
     /// Numbers origin attempts, so that abandoned ones are recognised.
@@ -262,7 +246,7 @@ impl<'a> Sim<'a> {
                 }
             } else {
                 let (at, event) = self.queue.pop().expect("checked above");
-                if let Event::Timeout { timer } = event {
+                if let Event::OriginTimedOut { timer } = event {
                     // A timeout of an attempt that has since been answered: not an event
                     // of the run, and it must not stretch the run's end.
                     if self.discard_stale(timer) {
@@ -353,12 +337,12 @@ impl<'a> Sim<'a> {
         let rng = &mut self.protocol_rng;
         let conn = self.edge.protocols[a.region as usize].draw(bits, || rng.random());
         let handshake = handshake_rtts(&conn, self.edge.zero_rtt) as Nanos * viewer_rtt;
-        let req = edge::Request::new(a, route, viewer_rtt, conn, handshake, counted);
+        let req = Request::new(a, route, viewer_rtt, conn, handshake, counted);
         self.at_edge(req, observer);
     }
 
     /// Hands `req` to the edge, and schedules the HTTPS request that follows a redirect.
-    fn at_edge(&mut self, req: edge::Request, observer: &mut dyn Observer) {
+    fn at_edge(&mut self, req: Request, observer: &mut dyn Observer) {
         let mut out = Out {
             stats: &mut self.stats,
             observer,
@@ -373,7 +357,7 @@ impl<'a> Sim<'a> {
         if let Some(next) = follow_up {
             let at = next.arrives();
             let slot = self.follow_ups.insert(next);
-            self.queue.schedule(at, Event::FollowUp { slot });
+            self.queue.schedule(at, Event::FollowUpArrived { slot });
         }
     }
 
@@ -381,8 +365,8 @@ impl<'a> Sim<'a> {
         match event {
             Event::FetchArrived { fetch } => self.fetch_arrived(fetch),
             Event::OriginResponded { job } => self.origin_responded(job),
-            Event::Timeout { timer } => self.timed_out(timer),
-            Event::FollowUp { slot } => {
+            Event::OriginTimedOut { timer } => self.timed_out(timer),
+            Event::FollowUpArrived { slot } => {
                 let req = self.follow_ups.take(slot);
                 self.at_edge(req, observer);
             }

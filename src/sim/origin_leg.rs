@@ -21,9 +21,10 @@
 //! secondary's own shield) when the method is GET, HEAD or OPTIONS. Every new fetch starts
 //! at the primary; nothing is remembered.
 
+use super::event::Event;
 use super::fetch::{Answer, Failure};
 use super::tiers::Tiers;
-use super::{Event, Sim};
+use super::Sim;
 use crate::engine::EventQueue;
 use crate::origin::{Admission, OriginSpec};
 use crate::scenario::FailoverOrder;
@@ -115,7 +116,7 @@ impl Sim<'_> {
             generation,
             failure,
         });
-        self.queue.schedule(at, Event::Timeout { timer });
+        self.queue.schedule(at, Event::OriginTimedOut { timer });
     }
 
     /// The end of the time the fetch may spend on its current origin, all attempts.

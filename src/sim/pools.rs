@@ -9,9 +9,9 @@
 //! abandoned attempt drops it. A pool keeps at most the origin's `concurrency` idle
 //! connections. Connections in use are not limited here: the origin's queue is.
 
+use super::event::Event;
 use super::fetch::Hop;
 use super::tiers::Tiers;
-use super::Event;
 use crate::engine::EventQueue;
 use crate::origin::OriginProtocolPolicy;
 use crate::units::Nanos;

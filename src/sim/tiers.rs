@@ -8,11 +8,11 @@
 //! into one fetch (§2.5); the fetch's response fills the site's cache and answers every
 //! waiter, whether a viewer at a POP or a fetch from a site below.
 
+use super::event::Event;
 use super::fetch::{from_entry, stale_answer, Answer, Failure, Fetch, Hop, Lookup, Waiter, Want};
 use super::fresh::{self, FreshTable, State};
 use super::outages::TierFaults;
 use super::pools::Pools;
-use super::Event;
 use crate::behavior::ttl::Freshness;
 use crate::cache::{BoundedCache, Entry, ObjectId, Sizing};
 use crate::engine::EventQueue;
