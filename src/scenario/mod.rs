@@ -22,7 +22,7 @@ pub use crate::fault::FaultSpec;
 use crate::origin::{OriginGroupSpec, OriginSpec};
 use crate::topology::geo::NetworkSpec;
 use crate::topology::{PopOutageSpec, PopSpec, RegionalCacheSpec};
-use crate::units::Duration;
+use crate::units::{Duration, Nanos};
 use crate::workload::{RegionSpec, TraceIndex, WorkloadSpec};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -236,6 +236,8 @@ impl<'de> Deserialize<'de> for Warmup {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     spec: ScenarioSpec,
+    end: End,
+    pop_outage_windows: Vec<PopOutageWindow>,
     /// What the one pass over a trace workload's file learned.
     trace: Option<TraceRead>,
     behaviors: Behaviors,
@@ -253,6 +255,29 @@ impl PartialEq for TraceRead {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
+}
+
+/// When a run stops generating requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// No request arrives at or after this simulated time.
+    At(Nanos),
+    /// Once this many counted requests have been generated (or the trace ends).
+    Counted(u64),
+}
+
+/// A POP outage resolved: the POP's index, its window, and its place in `faults`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PopOutageWindow {
+    /// The POP, by index.
+    pub pop: u16,
+    /// Start and end, simulated time.
+    pub start: Nanos,
+    pub end: Nanos,
+    /// Its index in the scenario's `faults`.
+    pub fault: usize,
+    /// Whether the POP's cache is lost (it restarts empty).
+    pub cache_lost: bool,
 }
 
 /// Where a behavior sends its misses.
@@ -322,6 +347,35 @@ impl Scenario {
         let origin_shield = spec.origins.iter().map(|o| regional(&o.shield)).collect();
         let first = spec.origins[0].name.clone();
         spec.default_behavior.origin.get_or_insert(first);
+        let end = match (spec.duration, spec.requests) {
+            (Some(d), _) => End::At(d.0),
+            (None, Some(n)) => End::Counted(n),
+            (None, None) => {
+                return Err(Invalid {
+                    path: "duration".into(),
+                    message: "set `duration` or `requests`".into(),
+                })
+            }
+        };
+        let mut pop_outage_windows = Vec::new();
+        for (fault, f) in spec.faults.iter().enumerate() {
+            if let FaultSpec::PopOutage(o) = f {
+                let Some(pop) = spec.pops.iter().position(|p| p.code == o.pop) else {
+                    return Err(Invalid {
+                        path: format!("faults[{fault}].pop"),
+                        message: format!("no POP has the code {:?}", o.pop),
+                    });
+                };
+                let (start, end) = f.window();
+                pop_outage_windows.push(PopOutageWindow {
+                    pop: pop as u16,
+                    start,
+                    end,
+                    fault,
+                    cache_lost: o.cache == crate::topology::CacheFate::Lost,
+                });
+            }
+        }
         let trace = match &spec.workload.trace {
             Some(t) => Some(TraceRead(Arc::new(
                 t.index(&spec.workload.classes, &spec.regions)?,
@@ -330,6 +384,8 @@ impl Scenario {
         };
         Ok(Scenario {
             spec,
+            end,
+            pop_outage_windows,
             trace,
             behaviors,
             pop_regional,
@@ -374,6 +430,16 @@ impl Scenario {
             .chain(crowds)
             .map(|(s, e)| (secs(s), secs(e)))
             .collect()
+    }
+
+    /// When the run stops generating requests.
+    pub fn end(&self) -> End {
+        self.end
+    }
+
+    /// The POP outages of the fault schedule, resolved to POP indices.
+    pub fn pop_outage_windows(&self) -> &[PopOutageWindow] {
+        &self.pop_outage_windows
     }
 
     /// What loading read of the trace workload's file, if the workload is a trace.

@@ -31,7 +31,7 @@ use crate::engine::{stream, EventQueue, Stream};
 use crate::fault::{OriginFaults, Place};
 use crate::origin::Origin;
 use crate::protocol::handshake_rtts;
-use crate::scenario::{Prefill, Scenario, Warmup};
+use crate::scenario::{End, PopOutageWindow, Prefill, Scenario, Warmup};
 use crate::stats::{Collector, Metrics};
 use crate::topology::Topology;
 use crate::units::Nanos;
@@ -73,8 +73,8 @@ struct Sim<'a> {
     generation: u64,
     /// Per fault: origin attempts and arrivals it touched (see `RunResult`).
     fault_affected: Vec<u64>,
-    /// POP outages: `(pop, start, end, fault index)`.
-    pop_outages: Vec<(u16, Nanos, Nanos, usize)>,
+    /// POP outages, resolved.
+    pop_outages: Vec<PopOutageWindow>,
     stats: Collector,
     /// Per region: fixed last-mile RTT and mean jitter in ns.
     last_mile: Vec<(Nanos, f64)>,
@@ -135,19 +135,7 @@ impl<'a> Sim<'a> {
             protocol_rng: stream(s.seed, "viewer/protocol"),
             generation: 0,
             fault_affected: vec![0; s.faults.len()],
-            pop_outages: s
-                .faults
-                .iter()
-                .enumerate()
-                .filter_map(|(i, f)| match f {
-                    crate::fault::FaultSpec::PopOutage(o) => {
-                        let pop = s.pops.iter().position(|p| p.code == o.pop);
-                        let (start, end) = f.window();
-                        Some((pop.expect("validated") as u16, start, end, i))
-                    }
-                    _ => None,
-                })
-                .collect(),
+            pop_outages: scenario.pop_outage_windows().to_vec(),
             stats: Collector::new(
                 s.pops.len(),
                 s.regions.len(),
@@ -171,11 +159,9 @@ impl<'a> Sim<'a> {
 
     /// Whether arrival `a` is past the end of the run.
     fn past_end(&self, a: &Arrival) -> bool {
-        let s = self.scenario.spec();
-        match (s.duration, s.requests) {
-            (Some(d), _) => a.at >= d.0,
-            (None, Some(n)) => self.generated_counted >= n,
-            (None, None) => unreachable!("validated: duration or requests"),
+        match self.scenario.end() {
+            End::At(t) => a.at >= t,
+            End::Counted(n) => self.generated_counted >= n,
         }
     }
 
@@ -314,9 +300,9 @@ impl<'a> Sim<'a> {
         let route = self.topology.route(a.region, a.at);
         if route.shed && !self.pop_outages.is_empty() {
             let nearest = self.topology.ranking(a.region)[0].0;
-            for &(pop, start, end, i) in &self.pop_outages {
-                if pop == nearest && (start..end).contains(&a.at) {
-                    self.fault_affected[i] += 1;
+            for w in &self.pop_outages {
+                if w.pop == nearest && (w.start..w.end).contains(&a.at) {
+                    self.fault_affected[w.fault] += 1;
                 }
             }
         }

@@ -8,7 +8,6 @@
 
 use crate::fault::{FaultSpec, LinkFaults, Place};
 use crate::scenario::Scenario;
-use crate::topology::CacheFate;
 use crate::units::Nanos;
 
 /// The tier faults of a run.
@@ -30,23 +29,20 @@ impl TierFaults {
     pub fn new(scenario: &Scenario) -> Self {
         let s = scenario.spec();
         let pops = s.pops.len();
-        let mut wipes = Vec::new();
+        let wipes = scenario
+            .pop_outage_windows()
+            .iter()
+            .filter(|w| w.cache_lost);
+        let mut wipes: Vec<(Nanos, u16)> = wipes.map(|w| (w.start, w.pop)).collect();
         let mut down = vec![Vec::new(); pops + s.regional_caches.len()];
         for (i, f) in s.faults.iter().enumerate() {
-            let (start, end) = f.window();
-            match f {
-                FaultSpec::PopOutage(o) if o.cache == CacheFate::Lost => {
-                    let pop = s.pops.iter().position(|p| p.code == o.pop);
-                    wipes.push((start, pop.expect("validated") as u16));
-                }
-                FaultSpec::RegionalOutage(r) => {
-                    let rc = s
-                        .regional_caches
-                        .iter()
-                        .position(|c| c.name == r.regional_cache);
-                    down[pops + rc.expect("validated")].push((start, end, i));
-                }
-                _ => {}
+            if let FaultSpec::RegionalOutage(r) = f {
+                let (start, end) = f.window();
+                let rc = s
+                    .regional_caches
+                    .iter()
+                    .position(|c| c.name == r.regional_cache);
+                down[pops + rc.expect("validated")].push((start, end, i));
             }
         }
         wipes.sort_unstable();
