@@ -1,6 +1,6 @@
 //! Golden miss counts: every policy on the small bundled trace at two cache sizes. A
 //! change to any count is a change of behaviour; refresh them only on purpose, by running
-//! `EDGESIM_PRINT_GOLDEN=1 cargo test --test policies -- --nocapture` and pasting the table.
+//! `EDGESIM_PRINT_GOLDEN=1 cargo test --release policies -- --nocapture` and pasting the table.
 
 use edgesim::cache::{BoundedCache, Entry, PolicyKind, Sizing};
 use std::collections::HashMap;

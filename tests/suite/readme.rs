@@ -1,6 +1,6 @@
 //! The README documents every column of every CSV file, every result file and the exit
 //! codes, and gives the test command that CI runs. Its column reference is generated from
-//! the column lists: `EDGESIM_BLESS=1 cargo test readme` rewrites it after a change.
+//! the column lists: `EDGESIM_BLESS=1 cargo test --release readme` rewrites it after a change.
 
 use crate::common;
 use edgesim::report::{column_reference, tables, RUN_FILES};
@@ -41,7 +41,7 @@ fn the_readme_column_reference_is_the_one_the_code_generates() {
     }
     assert!(
         block(&readme) == want,
-        "README's column reference is out of date; run `EDGESIM_BLESS=1 cargo test readme`"
+        "README's column reference is out of date; run `EDGESIM_BLESS=1 cargo test --release readme`"
     );
 }
 
@@ -169,12 +169,20 @@ fn exit_codes_and_commands_are_documented() {
     for code in ["| 0 |", "| 1 |", "| 2 |"] {
         assert!(readme.contains(code), "{code}");
     }
-    assert!(readme.contains("cargo run --release -- run"));
-    assert!(readme.contains("cargo test "));
-    let ci_tests: Vec<_> = CI.lines().filter(|l| l.starts_with("cargo test")).collect();
+    // The opening code block holds the two commands that matter: run, then test.
+    let block = readme
+        .split("```sh\n")
+        .nth(1)
+        .expect("README opens with a sh block");
+    let block = &block[..block.find("```").expect("the block closes")];
+    let commands: Vec<&str> = block
+        .lines()
+        .map(|l| l.split('#').next().unwrap().trim())
+        .collect();
     assert_eq!(
-        ci_tests,
-        ["cargo test"],
-        "CI runs the README's test command"
+        commands,
+        ["cargo run --release -- run", "cargo test --release"]
     );
+    let ci_tests: Vec<_> = CI.lines().filter(|l| l.starts_with("cargo test")).collect();
+    assert_eq!(ci_tests, [commands[1]], "CI runs the README's test command");
 }
