@@ -7,7 +7,7 @@
 //! fault starts keeps the delay it started with. Routing does not react: viewers keep
 //! their nearest POP, as DNS answers do until measurements catch up.
 
-use super::FaultSpec;
+use super::LinkWindow;
 use crate::units::Nanos;
 
 /// A place a leg starts or ends at.
@@ -23,48 +23,20 @@ pub enum Place {
     Origin(u16),
 }
 
-struct Link {
-    ends: (Place, Place),
-    start: Nanos,
-    end: Nanos,
-    factor: f64,
-    added: Nanos,
-    /// The fault's position in the scenario's list.
-    fault: usize,
-}
-
 /// Every latency fault of a run, and how many legs each slowed.
 #[derive(Default)]
 pub struct LinkFaults {
-    links: Vec<Link>,
+    links: Vec<LinkWindow>,
     /// Per fault in the scenario's list: legs slowed (zero for other kinds).
     pub affected: Vec<u64>,
 }
 
 impl LinkFaults {
-    /// The latency faults of `faults`, with names resolved to places by `place`.
-    pub fn new(faults: &[FaultSpec], place: impl Fn(&str) -> Place) -> Self {
-        let links = faults
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| match f {
-                FaultSpec::Latency(l) => {
-                    let (start, end) = f.window();
-                    Some(Link {
-                        ends: (place(&l.between[0]), place(&l.between[1])),
-                        start,
-                        end,
-                        factor: l.factor,
-                        added: l.added.0,
-                        fault: i,
-                    })
-                }
-                _ => None,
-            })
-            .collect();
+    /// The slow links of a plan; `faults` is the length of the scenario's fault list.
+    pub fn new(links: &[LinkWindow], faults: usize) -> Self {
         LinkFaults {
-            links,
-            affected: vec![0; faults.len()],
+            links: links.to_vec(),
+            affected: vec![0; faults],
         }
     }
 
@@ -110,19 +82,17 @@ mod tests {
 
     #[test]
     fn a_slow_link_slows_both_directions_inside_its_window_only() {
-        let faults: Vec<FaultSpec> = toml::from_str::<toml::Table>(
-            r#"f = [{ kind = "latency", between = ["a", "b"], factor = 2.0, added = "10ms", start = "1s", duration = "1s" }]"#,
-        )
-        .unwrap()["f"]
-            .clone()
-            .try_into()
-            .unwrap();
-        let mut links = LinkFaults::new(&faults, |n| match n {
-            "a" => Place::Region(0),
-            _ => Place::Pop(3),
-        });
-        let (a, b, c) = (Place::Region(0), Place::Pop(3), Place::Pop(4));
         let sec = 1_000_000_000;
+        let slow = LinkWindow {
+            ends: (Place::Region(0), Place::Pop(3)),
+            start: sec,
+            end: 2 * sec,
+            factor: 2.0,
+            added: 10_000_000,
+            fault: 0,
+        };
+        let mut links = LinkFaults::new(&[slow], 1);
+        let (a, b, c) = (Place::Region(0), Place::Pop(3), Place::Pop(4));
         assert_eq!(links.half(a, b, 0, 1_000), 1_000);
         assert_eq!(links.half(a, b, sec, 1_000), 2_000 + 5_000_000);
         assert_eq!(links.half(b, a, 2 * sec - 1, 1_000), 2_000 + 5_000_000);

@@ -5,8 +5,10 @@
 //! the start of the run, warm-up included.
 
 mod links;
+mod plan;
 
 pub use links::{LinkFaults, Place};
+pub use plan::{FaultPlan, KeyRotation, LinkWindow, Resolver, SiteOutage, Unresolved};
 
 use crate::check::{self, ensure, Checked};
 use crate::topology::PopOutageSpec;

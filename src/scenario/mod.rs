@@ -10,6 +10,7 @@
 pub mod bounds;
 mod load;
 mod overrides;
+mod resolve;
 mod validate;
 mod warnings;
 
@@ -18,10 +19,12 @@ pub use overrides::{apply_override, OverrideError};
 
 use crate::behavior::{BehaviorSpec, Behaviors};
 use crate::check::Invalid;
+use crate::fault::FaultPlan;
 pub use crate::fault::FaultSpec;
 use crate::origin::{OriginGroupSpec, OriginSpec};
+use crate::signing::KeyRefs;
 use crate::topology::geo::NetworkSpec;
-use crate::topology::{PopOutageSpec, PopSpec, RegionalCacheSpec};
+use crate::topology::{PopSpec, RegionalCacheSpec};
 use crate::units::{Duration, Nanos};
 use crate::workload::{RegionSpec, TraceIndex, WorkloadSpec};
 use serde::{Deserialize, Serialize};
@@ -237,7 +240,8 @@ impl<'de> Deserialize<'de> for Warmup {
 pub struct Scenario {
     spec: ScenarioSpec,
     end: End,
-    pop_outage_windows: Vec<PopOutageWindow>,
+    faults: FaultPlan,
+    keys: KeyRefs,
     /// What the one pass over a trace workload's file learned.
     trace: Option<TraceRead>,
     behaviors: Behaviors,
@@ -264,20 +268,6 @@ pub enum End {
     At(Nanos),
     /// Once this many counted requests have been generated (or the trace ends).
     Counted(u64),
-}
-
-/// A POP outage resolved: the POP's index, its window, and its place in `faults`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PopOutageWindow {
-    /// The POP, by index.
-    pub pop: u16,
-    /// Start and end, simulated time.
-    pub start: Nanos,
-    pub end: Nanos,
-    /// Its index in the scenario's `faults`.
-    pub fault: usize,
-    /// Whether the POP's cache is lost (it restarts empty).
-    pub cache_lost: bool,
 }
 
 /// Where a behavior sends its misses.
@@ -357,25 +347,11 @@ impl Scenario {
                 })
             }
         };
-        let mut pop_outage_windows = Vec::new();
-        for (fault, f) in spec.faults.iter().enumerate() {
-            if let FaultSpec::PopOutage(o) = f {
-                let Some(pop) = spec.pops.iter().position(|p| p.code == o.pop) else {
-                    return Err(Invalid {
-                        path: format!("faults[{fault}].pop"),
-                        message: format!("no POP has the code {:?}", o.pop),
-                    });
-                };
-                let (start, end) = f.window();
-                pop_outage_windows.push(PopOutageWindow {
-                    pop: pop as u16,
-                    start,
-                    end,
-                    fault,
-                    cache_lost: o.cache == crate::topology::CacheFate::Lost,
-                });
-            }
-        }
+        let faults = FaultPlan::new(&spec.faults, &resolve::Names(&spec)).map_err(|u| Invalid {
+            path: format!("faults[{}].{}", u.fault, u.key),
+            message: format!("no such name: {:?}", u.name),
+        })?;
+        let keys = resolve::key_refs(&spec)?;
         let trace = match &spec.workload.trace {
             Some(t) => Some(TraceRead(Arc::new(
                 t.index(&spec.workload.classes, &spec.regions)?,
@@ -385,7 +361,8 @@ impl Scenario {
         Ok(Scenario {
             spec,
             end,
-            pop_outage_windows,
+            faults,
+            keys,
             trace,
             behaviors,
             pop_regional,
@@ -437,9 +414,14 @@ impl Scenario {
         self.end
     }
 
-    /// The POP outages of the fault schedule, resolved to POP indices.
-    pub fn pop_outage_windows(&self) -> &[PopOutageWindow] {
-        &self.pop_outage_windows
+    /// The key ids of behaviors, key groups and signed classes, resolved.
+    pub fn key_refs(&self) -> &KeyRefs {
+        &self.keys
+    }
+
+    /// The fault schedule resolved per target (origin faults aside).
+    pub fn fault_plan(&self) -> &FaultPlan {
+        &self.faults
     }
 
     /// What loading read of the trace workload's file, if the workload is a trace.
@@ -481,18 +463,6 @@ impl Scenario {
     /// The fully resolved scenario as TOML: running it reproduces this run.
     pub fn resolved_toml(&self) -> String {
         toml::to_string(&self.spec).expect("scenario types serialise to TOML")
-    }
-
-    /// POP outages in the fault schedule.
-    pub fn pop_outages(&self) -> Vec<PopOutageSpec> {
-        self.spec
-            .faults
-            .iter()
-            .filter_map(|f| match f {
-                FaultSpec::PopOutage(o) => Some(o.clone()),
-                _ => None,
-            })
-            .collect()
     }
 }
 

@@ -1,6 +1,8 @@
 //! Validation rules, error messages and the resolved form.
 
 use super::*;
+use crate::fault::Place;
+use crate::units::SEC;
 
 const MINIMAL: &str = r#"
 name = "t"
@@ -199,4 +201,96 @@ fn warmup_is_a_time_or_a_count() {
     let s = load_str(MINIMAL, "t", &Overrides::sets(&["warmup=500"])).unwrap();
     assert_eq!(s.spec().warmup, Warmup::Requests(500));
     assert!(err(&["warmup=soon"]).contains("warmup: invalid value \"soon\": expected a duration"));
+}
+
+#[test]
+fn faults_and_keys_resolve_to_the_indices_of_the_names_they_give() {
+    let extra = r#"
+[[pops]]
+code = "Q"
+lat = 1.0
+lon = 1.0
+cache_capacity = "1GiB"
+
+[[regional_caches]]
+name = "ra"
+lat = 0.0
+lon = 0.0
+cache_capacity = "1GiB"
+
+[[regional_caches]]
+name = "rb"
+lat = 0.0
+lon = 0.0
+cache_capacity = "1GiB"
+
+[[origins]]
+name = "o2"
+lat = 0.0
+lon = 0.0
+
+[[public_keys]]
+id = "K1"
+
+[[public_keys]]
+id = "K2"
+
+[[key_groups]]
+id = "g1"
+keys = ["K2"]
+
+[[key_groups]]
+id = "g2"
+keys = ["K2", "K1"]
+
+[[faults]]
+kind = "pop_outage"
+pop = "Q"
+start = "1s"
+duration = "2s"
+cache = "lost"
+
+[[faults]]
+kind = "regional_outage"
+regional_cache = "rb"
+start = "2s"
+duration = "1s"
+
+[[faults]]
+kind = "latency"
+between = ["o2", "Q"]
+factor = 2.0
+start = "0s"
+duration = "1s"
+
+[[faults]]
+kind = "key_rotation"
+key_group = "g2"
+old_key = "K2"
+new_key = "K1"
+add_at = "1s"
+switch_at = "2s"
+remove_at = "3s"
+"#;
+    let text = MINIMAL.replace(
+        "[workload]",
+        "default_behavior.trusted_key_groups = [\"g2\"]\n\n[workload]",
+    );
+    let s = load_str(&format!("{text}{extra}"), "t.toml", &Overrides::default()).unwrap();
+    let plan = s.fault_plan();
+    assert_eq!(plan.len, 4);
+    let pop = plan.pop_outages[0];
+    assert_eq!(
+        (pop.site, pop.start, pop.end, pop.fault, pop.cache_lost),
+        (1, SEC, 3 * SEC, 0, true)
+    );
+    let rb = plan.regional_outages[0];
+    assert_eq!((rb.site, rb.fault), (1, 1));
+    assert_eq!(plan.links[0].ends, (Place::Origin(1), Place::Pop(1)));
+    let r = plan.rotations[0];
+    assert_eq!((r.fault, r.group, r.old, r.new), (3, 1, 1, 0));
+    let keys = s.key_refs();
+    assert_eq!(keys.groups, vec![vec![1], vec![1, 0]]);
+    assert_eq!(keys.trusted, vec![vec![1]]);
+    assert_eq!(keys.signers, vec![None]);
 }

@@ -208,3 +208,14 @@ pub fn check(
     }
     Ok(())
 }
+
+/// The key ids of a scenario resolved to indices into its `public_keys`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyRefs {
+    /// Per behavior, the default last: its trusted key groups, by index.
+    pub trusted: Vec<Vec<usize>>,
+    /// Per key group: its keys before any rotation.
+    pub groups: Vec<Vec<usize>>,
+    /// Per path class: the key its signed links name, if it signs.
+    pub signers: Vec<Option<usize>>,
+}

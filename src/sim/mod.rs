@@ -28,10 +28,10 @@ pub use results::{LogLine, Observer, Progress, Quiet, RunResult};
 mod tiers;
 
 use crate::engine::{stream, EventQueue, Stream};
-use crate::fault::{OriginFaults, Place};
+use crate::fault::{OriginFaults, Place, SiteOutage};
 use crate::origin::Origin;
 use crate::protocol::handshake_rtts;
-use crate::scenario::{End, PopOutageWindow, Prefill, Scenario, Warmup};
+use crate::scenario::{End, Prefill, Scenario, Warmup};
 use crate::stats::{Collector, Metrics};
 use crate::topology::Topology;
 use crate::units::Nanos;
@@ -74,7 +74,7 @@ struct Sim<'a> {
     /// Per fault: origin attempts and arrivals it touched (see `RunResult`).
     fault_affected: Vec<u64>,
     /// POP outages, resolved.
-    pop_outages: Vec<PopOutageWindow>,
+    pop_outages: Vec<SiteOutage>,
     stats: Collector,
     /// Per region: fixed last-mile RTT and mean jitter in ns.
     last_mile: Vec<(Nanos, f64)>,
@@ -90,10 +90,17 @@ struct Sim<'a> {
 impl<'a> Sim<'a> {
     fn new(scenario: &'a Scenario) -> Self {
         let s = scenario.spec();
+        let faults = scenario.fault_plan();
         let regions: Vec<_> = s.regions.iter().map(|r| r.location()).collect();
         let workload = Workload::new(&s.workload, &s.regions, s.seed, scenario.trace());
         let edge = Edge::new(scenario, workload.catalog());
-        let topology = Topology::new(&s.network, &s.pops, &regions, &scenario.pop_outages());
+        let pop_outages = faults.pop_outages.iter().map(|o| (o.site, o.start, o.end));
+        let topology = Topology::new(
+            &s.network,
+            &s.pops,
+            &regions,
+            &pop_outages.collect::<Vec<_>>(),
+        );
         let mut tiers = Tiers::new(scenario, workload.catalog());
         if s.caching.prefill == Prefill::Popularity {
             // Each region's viewers start at their nearest POP.
@@ -135,7 +142,7 @@ impl<'a> Sim<'a> {
             protocol_rng: stream(s.seed, "viewer/protocol"),
             generation: 0,
             fault_affected: vec![0; s.faults.len()],
-            pop_outages: scenario.pop_outage_windows().to_vec(),
+            pop_outages: faults.pop_outages.clone(),
             stats: Collector::new(
                 s.pops.len(),
                 s.regions.len(),
@@ -301,7 +308,7 @@ impl<'a> Sim<'a> {
         if route.shed && !self.pop_outages.is_empty() {
             let nearest = self.topology.ranking(a.region)[0].0;
             for w in &self.pop_outages {
-                if w.pop == nearest && (w.start..w.end).contains(&a.at) {
+                if w.site == nearest && (w.start..w.end).contains(&a.at) {
                     self.fault_affected[w.fault] += 1;
                 }
             }

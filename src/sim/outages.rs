@@ -6,7 +6,7 @@
 //! reached directly. Fetches already at the cache when it goes down finish there. A POP
 //! outage with `cache = "lost"` empties the POP's cache when the outage starts.
 
-use crate::fault::{FaultSpec, LinkFaults, Place};
+use crate::fault::{LinkFaults, Place};
 use crate::scenario::Scenario;
 use crate::units::Nanos;
 
@@ -27,48 +27,27 @@ pub(super) struct TierFaults {
 
 impl TierFaults {
     pub fn new(scenario: &Scenario) -> Self {
+        let plan = scenario.fault_plan();
         let s = scenario.spec();
         let pops = s.pops.len();
-        let wipes = scenario
-            .pop_outage_windows()
+        let mut wipes: Vec<(Nanos, u16)> = plan
+            .pop_outages
             .iter()
-            .filter(|w| w.cache_lost);
-        let mut wipes: Vec<(Nanos, u16)> = wipes.map(|w| (w.start, w.pop)).collect();
-        let mut down = vec![Vec::new(); pops + s.regional_caches.len()];
-        for (i, f) in s.faults.iter().enumerate() {
-            if let FaultSpec::RegionalOutage(r) = f {
-                let (start, end) = f.window();
-                let rc = s
-                    .regional_caches
-                    .iter()
-                    .position(|c| c.name == r.regional_cache);
-                down[pops + rc.expect("validated")].push((start, end, i));
-            }
-        }
+            .filter(|w| w.cache_lost)
+            .map(|w| (w.start, w.site))
+            .collect();
         wipes.sort_unstable();
-        let place = |name: &str| {
-            let find = |names: Vec<&str>| names.iter().position(|n| *n == name);
-            let s = scenario.spec();
-            if let Some(i) = find(s.regions.iter().map(|r| r.name.as_str()).collect()) {
-                Place::Region(i as u16)
-            } else if let Some(i) = find(s.pops.iter().map(|p| p.code.as_str()).collect()) {
-                Place::Pop(i as u16)
-            } else if let Some(i) =
-                find(s.regional_caches.iter().map(|r| r.name.as_str()).collect())
-            {
-                Place::Regional(i as u16)
-            } else {
-                let i = find(s.origins.iter().map(|o| o.name.as_str()).collect());
-                Place::Origin(i.expect("validated") as u16)
-            }
-        };
+        let mut down = vec![Vec::new(); pops + s.regional_caches.len()];
+        for w in &plan.regional_outages {
+            down[pops + usize::from(w.site)].push((w.start, w.end, w.fault));
+        }
         TierFaults {
             wipes,
             next_wipe: 0,
             any_down: down.iter().any(|d| !d.is_empty()),
             down,
-            links: LinkFaults::new(&s.faults, place),
-            affected: vec![0; s.faults.len()],
+            links: LinkFaults::new(&plan.links, plan.len),
+            affected: vec![0; plan.len],
             pops,
         }
     }

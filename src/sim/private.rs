@@ -9,7 +9,7 @@
 //! by the edge's clock, is the address allowed.
 
 use crate::engine::{stream, Stream};
-use crate::fault::FaultSpec;
+use crate::fault::KeyRotation;
 use crate::scenario::Scenario;
 use crate::signing::{
     sign_cookies, sign_url, verify, Carrier, Cidr, Denied, Grant, Hash, Policy, Presented,
@@ -31,24 +31,13 @@ struct Signer {
     outside_ip: f64,
 }
 
-struct Rotation {
-    /// Its position in the scenario's fault list.
-    fault: usize,
-    group: usize,
-    old: usize,
-    new: usize,
-    add: Nanos,
-    switch: Nanos,
-    remove: Nanos,
-}
-
 /// The private-content rules of a run.
 pub(super) struct PrivateContent {
     /// Per behavior: its trusted key groups.
     trusted: Vec<Vec<usize>>,
     /// Per key group: its keys before any rotation.
     groups: Vec<Vec<usize>>,
-    rotations: Vec<Rotation>,
+    rotations: Vec<KeyRotation>,
     /// Per class: how its requests are signed.
     signers: Vec<Option<Signer>>,
     /// Edge clock ahead of true time, ns.
@@ -83,56 +72,21 @@ const ALLOWED: &str = "192.0.2.0/24";
 impl PrivateContent {
     pub fn new(scenario: &Scenario) -> Self {
         let s = scenario.spec();
-        let key = |id: &str| {
-            s.public_keys
-                .iter()
-                .position(|k| k.id == id)
-                .expect("validated")
-        };
-        let group = |id: &str| {
-            s.key_groups
-                .iter()
-                .position(|g| g.id == id)
-                .expect("validated")
-        };
-        let trusted = s
-            .behaviors
-            .iter()
-            .chain(std::iter::once(&s.default_behavior))
-            .map(|b| b.trusted_key_groups.iter().map(|g| group(g)).collect())
-            .collect();
-        let rotations = s
-            .faults
-            .iter()
-            .enumerate()
-            .filter_map(|(fault, f)| match f {
-                FaultSpec::KeyRotation(r) => Some(Rotation {
-                    fault,
-                    group: group(&r.key_group),
-                    old: key(&r.old_key),
-                    new: key(&r.new_key),
-                    add: r.add_at.0,
-                    switch: r.switch_at.0,
-                    remove: r.remove_at.0,
-                }),
-                _ => None,
-            })
-            .collect();
+        let keys = scenario.key_refs();
+        let plan = scenario.fault_plan();
         PrivateContent {
-            trusted,
-            groups: s
-                .key_groups
-                .iter()
-                .map(|g| g.keys.iter().map(|k| key(k)).collect())
-                .collect(),
-            rotations,
+            trusted: keys.trusted.clone(),
+            groups: keys.groups.clone(),
+            rotations: plan.rotations.clone(),
             signers: s
                 .workload
                 .classes
                 .iter()
-                .map(|c| {
-                    c.signed.as_ref().map(|x| Signer {
-                        key: key(&x.key),
+                .zip(&keys.signers)
+                .map(|(c, key)| {
+                    let x = c.signed.as_ref()?;
+                    Some(Signer {
+                        key: (*key)?,
                         via: x.via,
                         restricted: x.ip_restricted,
                         lifetime: x.lifetime.0,
@@ -157,7 +111,7 @@ impl PrivateContent {
             },
             mismatches: 0,
             crypto_checked: 0,
-            affected: vec![0; s.faults.len()],
+            affected: vec![0; plan.len],
         }
     }
 

@@ -209,11 +209,12 @@ impl Topology {
         net: &NetworkSpec,
         pops: &[PopSpec],
         regions: &[LatLon],
-        outages: &[PopOutageSpec],
+        outages: &[(u16, Nanos, Nanos)],
     ) -> Self {
         let states = pops
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 let rps = p.capacity_rps.unwrap_or(f64::INFINITY);
                 let burst = (rps / 10.0).max(1.0);
                 PopState {
@@ -223,8 +224,8 @@ impl Topology {
                     last_refill: 0,
                     outages: outages
                         .iter()
-                        .filter(|o| o.pop == p.code)
-                        .map(|o| (o.start.0, o.start.0.saturating_add(o.duration.0)))
+                        .filter(|o| usize::from(o.0) == i)
+                        .map(|&(_, start, end)| (start, end))
                         .collect(),
                 }
             })
@@ -294,7 +295,7 @@ mod tests {
         }
     }
 
-    fn topo(pops: &[PopSpec], outages: &[PopOutageSpec]) -> Topology {
+    fn topo(pops: &[PopSpec], outages: &[(u16, Nanos, Nanos)]) -> Topology {
         let region = LatLon { lat: 0.0, lon: 0.0 };
         Topology::new(&NetworkSpec::default(), pops, &[region], outages)
     }
@@ -325,17 +326,12 @@ mod tests {
 
     #[test]
     fn a_pop_in_outage_is_passed_over_and_none_left_means_no_pop() {
-        let outage = |p: &str| PopOutageSpec {
-            pop: p.into(),
-            start: Duration(10),
-            duration: Duration(10),
-            cache: CacheFate::Kept,
-        };
-        let mut t = topo(&[pop("A", 1.0, None), pop("B", 2.0, None)], &[outage("A")]);
+        let outage = (0, 10, 20);
+        let mut t = topo(&[pop("A", 1.0, None), pop("B", 2.0, None)], &[outage]);
         assert_eq!(t.route(0, 5).pop, Some(0));
         assert_eq!(t.route(0, 15).pop, Some(1));
         assert_eq!(t.route(0, 20).pop, Some(0));
-        let mut t = topo(&[pop("A", 1.0, None)], &[outage("A")]);
+        let mut t = topo(&[pop("A", 1.0, None)], &[outage]);
         let r = t.route(0, 15);
         assert_eq!((r.pop, r.accounted_pop), (None, 0));
     }
