@@ -106,9 +106,10 @@ pub struct Origin {
 }
 
 impl Origin {
-    /// A new idle origin; `seed` and its name fix its service-time stream. Its arrivals
-    /// are counted per `interval` of simulated time.
-    pub fn new(spec: &OriginSpec, seed: u64, interval: Nanos) -> Self {
+    /// A new idle origin whose service times `service` draws (`spec.service`, resolved);
+    /// `seed` and its name fix its service-time stream. Its arrivals are counted per
+    /// `interval` of simulated time.
+    pub fn new(spec: &OriginSpec, service: Sampler, seed: u64, interval: Nanos) -> Self {
         Origin {
             concurrency: spec.concurrency,
             busy: 0,
@@ -119,7 +120,7 @@ impl Origin {
             }),
             faults: OriginFaults::default(),
             queue: VecDeque::with_capacity(64),
-            service: spec.service.sampler(),
+            service,
             rng: stream(seed, &format!("origin/{}", spec.name)),
             errors: spec
                 .errors
@@ -271,7 +272,7 @@ mod tests {
             },
             ..OriginSpec::new("o", 0.0, 0.0)
         };
-        Origin::new(&spec, 1, SEC)
+        Origin::new(&spec, spec.service.sampler("s").unwrap(), 1, SEC)
     }
 
     #[test]
@@ -298,7 +299,7 @@ mod tests {
             max_queue: Some(1),
             ..OriginSpec::new("o", 0.0, 0.0)
         };
-        let mut o = Origin::new(&spec, 1, SEC);
+        let mut o = Origin::new(&spec, spec.service.sampler("s").unwrap(), 1, SEC);
         assert!(matches!(o.arrive(|| 1, 0, true), Admission::Started(_)));
         assert_eq!(o.arrive(|| 2, 0, true), Admission::Queued);
         assert_eq!(o.arrive(|| 3, 0, true), Admission::Refused);
@@ -313,7 +314,7 @@ mod tests {
             max_rps: Some(100.0),
             ..OriginSpec::new("o", 0.0, 0.0)
         };
-        let mut o = Origin::new(&spec, 1, SEC);
+        let mut o = Origin::new(&spec, spec.service.sampler("s").unwrap(), 1, SEC);
         let started = (0..20)
             .filter(|&j| matches!(o.arrive(|| j, 0, true), Admission::Started(_)))
             .count();

@@ -206,9 +206,7 @@ impl OriginSpec {
             || format!("{path}.concurrency"),
             || "must be at least 1".into(),
         )?;
-        if let Some((key, msg)) = self.service.problem() {
-            return check::fail(format!("{path}.service.{key}"), msg);
-        }
+        self.service.sampler(&format!("{path}.service"))?;
         for (i, e) in self.errors.iter().enumerate() {
             let at = format!("{path}.errors[{i}]");
             check::error_status(&format!("{at}.status"), e.status)?;

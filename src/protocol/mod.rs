@@ -3,8 +3,8 @@
 mod viewer;
 
 pub use viewer::{
-    handshake_rtts, slow_start_rounds, verdict, DistributionSpec, Forbidden, HttpVersion,
-    HttpVersions, ProtocolMix, ProtocolSampler, TlsVersion, Verdict, ViewerConn,
+    handshake_rtts, slow_start_rounds, verdict, Distribution, DistributionSpec, Forbidden,
+    HttpVersion, HttpVersions, ProtocolMix, ProtocolSampler, TlsVersion, Verdict, ViewerConn,
     ViewerProtocolPolicy, SECURITY_POLICIES,
 };
 

@@ -11,7 +11,7 @@
 //! client falls back to the best version both sides allow.
 
 use super::Method;
-use crate::check::{self, ensure, Checked};
+use crate::check::{self, ensure, Checked, Invalid};
 use serde::{Deserialize, Serialize};
 
 /// A viewer HTTP version (`cs-protocol-version`).
@@ -171,18 +171,38 @@ impl DistributionSpec {
 
     /// Checks the settings.
     pub fn check(&self) -> Checked {
-        ensure(
-            self.min_tls().is_some(),
-            || "distribution.security_policy".into(),
-            || {
-                let names: Vec<&str> = SECURITY_POLICIES.iter().map(|(n, _)| *n).collect();
-                format!(
+        self.resolve().map(drop)
+    }
+
+    /// The settings resolved: the security policy's oldest TLS version.
+    pub fn resolve(&self) -> Result<Distribution, Invalid> {
+        let Some(min_tls) = self.min_tls() else {
+            let names: Vec<&str> = SECURITY_POLICIES.iter().map(|(n, _)| *n).collect();
+            return Err(Invalid {
+                path: "distribution.security_policy".into(),
+                message: format!(
                     "{:?} is not a CloudFront security policy; use one of {names:?}",
                     self.security_policy
-                )
-            },
-        )
+                ),
+            });
+        };
+        Ok(Distribution {
+            min_tls,
+            offered: self.http_versions,
+            zero_rtt: self.zero_rtt,
+        })
     }
+}
+
+/// Distribution-wide viewer settings, resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Distribution {
+    /// The oldest TLS version the security policy accepts.
+    pub min_tls: TlsVersion,
+    /// The HTTP versions offered to viewers.
+    pub offered: HttpVersions,
+    /// Whether TLS 1.3 resumptions may send early data.
+    pub zero_rtt: bool,
 }
 
 /// A region's clients: schemes, versions and connection reuse.
@@ -314,8 +334,8 @@ fn scaled(p: f64) -> u64 {
 }
 
 impl ProtocolSampler {
-    /// The sampler of `mix` under `dist`, which is validated.
-    pub fn new(mix: &ProtocolMix, dist: &DistributionSpec) -> Self {
+    /// The sampler of `mix` under `dist`.
+    pub fn new(mix: &ProtocolMix, dist: &Distribution) -> Self {
         let cum = |xs: [f64; 3]| {
             let mut acc = 0.0;
             xs.map(|x| {
@@ -329,8 +349,8 @@ impl ProtocolSampler {
             tls: cum([mix.tls1_0, mix.tls1_1, mix.tls1_2]),
             new_connection: scaled(1.0 / mix.requests_per_connection),
             resumption: mix.resumption,
-            min_tls: dist.min_tls().expect("validated security policy"),
-            offered: dist.http_versions,
+            min_tls: dist.min_tls,
+            offered: dist.offered,
         }
     }
 

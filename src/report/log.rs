@@ -67,7 +67,7 @@ impl RequestLog {
                 "requests.csv",
                 FIELDS.iter().map(|(f, _)| f.to_string()).collect(),
             )?,
-            catalog: Catalog::new(&s.workload.classes, s.seed),
+            catalog: scenario.catalog().clone(),
             pops: s.pops.iter().map(|p| p.code.clone()).collect(),
             regions: s.regions.iter().map(|r| r.name.clone()).collect(),
             patterns: behaviors

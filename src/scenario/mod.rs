@@ -22,11 +22,13 @@ use crate::check::Invalid;
 use crate::fault::FaultPlan;
 pub use crate::fault::FaultSpec;
 use crate::origin::{OriginGroupSpec, OriginSpec};
+use crate::protocol::Distribution;
 use crate::signing::KeyRefs;
 use crate::topology::geo::NetworkSpec;
 use crate::topology::{PopSpec, RegionalCacheSpec};
 use crate::units::{Duration, Nanos};
-use crate::workload::{RegionSpec, TraceIndex, WorkloadSpec};
+use crate::workload::dist::Sampler;
+use crate::workload::{Catalog, RegionSpec, TraceIndex, WorkloadSpec};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -236,28 +238,40 @@ impl<'de> Deserialize<'de> for Warmup {
 }
 
 /// A scenario that passed validation, with every default resolved.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Scenario {
     spec: ScenarioSpec,
     end: End,
     faults: FaultPlan,
     keys: KeyRefs,
+    distribution: Distribution,
     /// What the one pass over a trace workload's file learned.
-    trace: Option<TraceRead>,
+    trace: Option<Shared<TraceIndex>>,
+    /// The object catalog of the path classes, before a trace numbers its objects.
+    catalog: Shared<Catalog>,
+    /// Per origin: its service-time distribution.
+    services: Vec<Sampler>,
     behaviors: Behaviors,
     pop_regional: Vec<Option<u16>>,
     origin_shield: Vec<Option<u16>>,
     groups: Vec<Group>,
 }
 
-/// A trace workload's first pass, shared by the scenario's clones. Two are equal when
-/// they are the same read.
-#[derive(Clone, Debug)]
-struct TraceRead(Arc<TraceIndex>);
+/// What loading built once and the scenario's clones share.
+#[derive(Debug)]
+struct Shared<T>(Arc<T>);
 
-impl PartialEq for TraceRead {
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+/// Two scenarios are equal when their settings are: everything else is resolved from them
+/// (a trace workload's index from the file they name).
+impl PartialEq for Scenario {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        self.spec == other.spec
     }
 }
 
@@ -352,8 +366,16 @@ impl Scenario {
             message: format!("no such name: {:?}", u.name),
         })?;
         let keys = resolve::key_refs(&spec)?;
+        let distribution = spec.distribution.resolve()?;
+        let catalog = Shared(Arc::new(Catalog::new(&spec.workload.classes, spec.seed)?));
+        let services = spec
+            .origins
+            .iter()
+            .enumerate()
+            .map(|(i, o)| o.service.sampler(&format!("origins[{i}].service")))
+            .collect::<Result<_, _>>()?;
         let trace = match &spec.workload.trace {
-            Some(t) => Some(TraceRead(Arc::new(
+            Some(t) => Some(Shared(Arc::new(
                 t.index(&spec.workload.classes, &spec.regions)?,
             ))),
             None => None,
@@ -363,6 +385,9 @@ impl Scenario {
             end,
             faults,
             keys,
+            distribution,
+            catalog,
+            services,
             trace,
             behaviors,
             pop_regional,
@@ -412,6 +437,21 @@ impl Scenario {
     /// When the run stops generating requests.
     pub fn end(&self) -> End {
         self.end
+    }
+
+    /// Per origin: its service-time distribution, ready to draw.
+    pub fn origin_services(&self) -> &[Sampler] {
+        &self.services
+    }
+
+    /// The object catalog of the path classes.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog.0
+    }
+
+    /// The distribution's viewer settings, resolved.
+    pub fn distribution(&self) -> &Distribution {
+        &self.distribution
     }
 
     /// The key ids of behaviors, key groups and signed classes, resolved.

@@ -100,9 +100,9 @@ impl Edge {
             protocols: s
                 .regions
                 .iter()
-                .map(|r| ProtocolSampler::new(&r.protocols, &s.distribution))
+                .map(|r| ProtocolSampler::new(&r.protocols, scenario.distribution()))
                 .collect(),
-            zero_rtt: s.distribution.zero_rtt,
+            zero_rtt: scenario.distribution().zero_rtt,
             private: PrivateContent::new(scenario),
             ns_per_byte: s
                 .regions

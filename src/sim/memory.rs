@@ -13,7 +13,6 @@ use crate::cache::Sizing;
 use crate::protocol::ViewerConn;
 use crate::scenario::Scenario;
 use crate::stats::{Metrics, Precision};
-use crate::workload::Catalog;
 
 /// Bytes one cached object costs a policy: its entry, its place in the eviction order and
 /// its index slot (LRU measured: BENCHMARKS.md, "Memory with many POPs").
@@ -42,7 +41,7 @@ pub fn estimate(scenario: &Scenario) -> Estimate {
     // The traffic table, and each region's ranking of the POPs.
     let tables = regions * pops * (8 + 16);
     let fixed = BASE_BYTES + views * coarse + 2 * fine + tables;
-    let catalog = Catalog::new(&s.workload.classes, s.seed);
+    let catalog = scenario.catalog();
     let objects = catalog.objects();
     let mean = catalog.mean_size_hint().max(1);
     let capacities = s

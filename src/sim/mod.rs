@@ -92,7 +92,8 @@ impl<'a> Sim<'a> {
         let s = scenario.spec();
         let faults = scenario.fault_plan();
         let regions: Vec<_> = s.regions.iter().map(|r| r.location()).collect();
-        let workload = Workload::new(&s.workload, &s.regions, s.seed, scenario.trace());
+        let catalog = scenario.catalog().clone();
+        let workload = Workload::new(&s.workload, &s.regions, s.seed, catalog, scenario.trace());
         let edge = Edge::new(scenario, workload.catalog());
         let pop_outages = faults.pop_outages.iter().map(|o| (o.site, o.start, o.end));
         let topology = Topology::new(
@@ -130,8 +131,9 @@ impl<'a> Sim<'a> {
             origins: s
                 .origins
                 .iter()
-                .map(|o| {
-                    Origin::new(o, s.seed, s.interval.0)
+                .zip(scenario.origin_services())
+                .map(|(o, &service)| {
+                    Origin::new(o, service, s.seed, s.interval.0)
                         .with_faults(OriginFaults::new(&s.faults, &o.name))
                 })
                 .collect(),

@@ -61,6 +61,8 @@ pub struct RateModel {
     segment_end: Nanos,
     /// Cumulative per-region bounds (requests per second) in the current segment.
     cumulative: Vec<f64>,
+    /// Their sum: the bound on the total rate in the current segment.
+    total: f64,
     focus: Vec<Focus>,
 }
 
@@ -107,6 +109,7 @@ impl RateModel {
             now: 0,
             segment_end: 0,
             cumulative: vec![0.0; regions.len()],
+            total: 0.0,
             focus: vec![Focus::default(); regions.len()],
         };
         model.enter_segment(0);
@@ -149,6 +152,7 @@ impl RateModel {
             self.cumulative[i] = total;
             self.focus[i] = focus;
         }
+        self.total = total;
     }
 
     /// The rate of region `i` at time `t`, in requests per second (for tests and reports).
@@ -167,10 +171,12 @@ impl RateModel {
     #[inline]
     pub fn next(&mut self, rng: &mut Stream) -> (Nanos, u16, Focus) {
         loop {
-            let total = *self
-                .cumulative
-                .last()
-                .expect("validated: at least one region");
+            let total = self.total;
+            if total <= 0.0 {
+                // No region has a rate (validation refuses such scenarios): nothing ever
+                // arrives, which a time past any run's end says.
+                return (Nanos::MAX, 0, Focus::default());
+            }
             let gap: f64 = Exp1.sample(rng);
             let at = self.now.saturating_add(secs_to_nanos(gap / total));
             if at >= self.segment_end {

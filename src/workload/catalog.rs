@@ -13,11 +13,13 @@ use super::dist::Sampler;
 use super::response::Response;
 use super::{ClassSpec, PATH_BUF};
 use crate::cache::ObjectId;
+use crate::check::Invalid;
 use crate::engine::{stream, Stream};
 use crate::protocol::Method;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Zipf};
 
+#[derive(Clone, Debug)]
 struct Class {
     prefix: Vec<u8>,
     suffix: Vec<u8>,
@@ -41,6 +43,7 @@ struct Class {
 const SINGLE_MAX: u64 = 1 << 22;
 
 /// A Zipf sampler of popularity ranks, in single precision for classes small enough.
+#[derive(Clone, Debug)]
 enum Popularity {
     /// Up to [`SINGLE_MAX`] objects: `powf` in single precision costs a fraction of `pow`
     /// in double, which was a tenth of a run.
@@ -50,13 +53,12 @@ enum Popularity {
 }
 
 impl Popularity {
-    fn new(objects: u64, exponent: f64) -> Self {
-        if objects <= SINGLE_MAX {
-            let z = Zipf::new(objects as f32, exponent as f32).expect("validated zipf");
-            Popularity::Single(z)
+    fn new(objects: u64, exponent: f64) -> Result<Self, rand_distr::ZipfError> {
+        Ok(if objects <= SINGLE_MAX {
+            Popularity::Single(Zipf::new(objects as f32, exponent as f32)?)
         } else {
-            Popularity::Double(Zipf::new(objects as f64, exponent).expect("validated zipf"))
-        }
+            Popularity::Double(Zipf::new(objects as f64, exponent)?)
+        })
     }
 
     /// A 0-based rank below `objects`.
@@ -89,6 +91,7 @@ pub struct Law {
 }
 
 /// All objects clients can request.
+#[derive(Clone, Debug)]
 pub struct Catalog {
     classes: Vec<Class>,
     /// Cumulative class shares.
@@ -100,8 +103,9 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The catalog of validated classes.
-    pub fn new(specs: &[ClassSpec], seed: u64) -> Self {
+    /// The catalog of `specs`, the workload's classes; an error names the class's setting
+    /// that cannot be drawn from.
+    pub fn new(specs: &[ClassSpec], seed: u64) -> Result<Self, Invalid> {
         let mut offset = 0;
         let mut cumulative = 0.0;
         let mut shares = Vec::with_capacity(specs.len());
@@ -119,7 +123,9 @@ impl Catalog {
             .max(1.0) as u64;
         let classes = specs
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
+                let path = format!("workload.classes[{i}]");
                 cumulative += c.share;
                 shares.push(cumulative);
                 let weights = c.methods.weights();
@@ -137,28 +143,33 @@ impl Catalog {
                 let class = Class {
                     prefix: c.prefix.as_bytes().to_vec(),
                     suffix: c.suffix.as_bytes().to_vec(),
-                    response: c.response.resolve("").expect("validated response"),
+                    response: c.response.resolve(&path)?,
                     offset,
                     objects: c.objects,
-                    popularity: Popularity::new(c.objects, c.zipf_exponent),
+                    popularity: Popularity::new(c.objects, c.zipf_exponent).map_err(|e| {
+                        Invalid {
+                            path: format!("{path}.zipf_exponent"),
+                            message: e.to_string(),
+                        }
+                    })?,
                     exponent: c.zipf_exponent,
                     share: c.share,
-                    size: c.size.sampler(),
+                    size: c.size.sampler(&format!("{path}.size"))?,
                     max_size: c.max_size.0,
                     methods,
                     only_method: (nonzero.len() == 1).then(|| *nonzero[0].0),
                 };
                 offset += c.objects;
-                class
+                Ok(class)
             })
-            .collect();
-        Catalog {
+            .collect::<Result<_, Invalid>>()?;
+        Ok(Catalog {
             classes,
             shares,
             size_seed: stream(seed, "workload/sizes").random(),
             mean_size,
             trace_sizes: None,
-        }
+        })
     }
 
     /// Makes the catalog a trace's: class `k` holds the objects whose sizes are
@@ -353,7 +364,7 @@ mod tests {
 
     #[test]
     fn paths_are_prefix_rank_suffix() {
-        let cat = Catalog::new(&[class("a", 0.5, 1000, 0.8), class("b", 0.5, 20, 0.8)], 1);
+        let cat = Catalog::new(&[class("a", 0.5, 1000, 0.8), class("b", 0.5, 20, 0.8)], 1).unwrap();
         let mut buf = [0u8; PATH_BUF];
         assert_eq!(cat.write_path(0, 0, &mut buf), b"/a/1.jpg");
         assert_eq!(cat.write_path(0, 999, &mut buf), b"/a/1000.jpg");
@@ -364,7 +375,8 @@ mod tests {
 
     #[test]
     fn classes_get_their_share_and_own_disjoint_ids() {
-        let cat = Catalog::new(&[class("a", 0.6, 1000, 0.8), class("b", 0.4, 500, 0.8)], 1);
+        let cat =
+            Catalog::new(&[class("a", 0.6, 1000, 0.8), class("b", 0.4, 500, 0.8)], 1).unwrap();
         let mut rng = stream(1, "t");
         let mut per_class = [0u64; 2];
         for _ in 0..100_000 {
@@ -382,7 +394,7 @@ mod tests {
     #[test]
     fn popularity_follows_zipf() {
         // With exponent 1 the top object is requested twice as often as the second.
-        let cat = Catalog::new(&[class("a", 1.0, 10_000, 1.0)], 1);
+        let cat = Catalog::new(&[class("a", 1.0, 10_000, 1.0)], 1).unwrap();
         let mut rng = stream(2, "t");
         let mut counts = [0u64; 3];
         for _ in 0..400_000 {
@@ -399,21 +411,21 @@ mod tests {
 
     #[test]
     fn sizes_are_a_fixed_function_of_the_object_and_seed() {
-        let a = Catalog::new(&[class("a", 1.0, 1000, 0.8)], 7);
-        let b = Catalog::new(&[class("a", 1.0, 1000, 0.8)], 7);
+        let a = Catalog::new(&[class("a", 1.0, 1000, 0.8)], 7).unwrap();
+        let b = Catalog::new(&[class("a", 1.0, 1000, 0.8)], 7).unwrap();
         let sizes: Vec<u64> = (0..1000).map(|id| a.size_of(0, id)).collect();
         assert!((0..1000).all(|id| b.size_of(0, id) == sizes[id as usize]));
         let mut sorted = sizes.clone();
         sorted.sort_unstable();
         let median = sorted[500] as f64;
         assert!((median / 10_000.0 - 1.0).abs() < 0.15, "median {median}");
-        let c = Catalog::new(&[class("a", 1.0, 1000, 0.8)], 8);
+        let c = Catalog::new(&[class("a", 1.0, 1000, 0.8)], 8).unwrap();
         assert!((0..1000).any(|id| c.size_of(0, id) != sizes[id as usize]));
     }
 
     #[test]
     fn focus_sends_the_crowd_to_the_top_objects() {
-        let cat = Catalog::new(&[class("a", 1.0, 1_000_000, 0.0)], 1);
+        let cat = Catalog::new(&[class("a", 1.0, 1_000_000, 0.0)], 1).unwrap();
         let mut rng = stream(3, "t");
         let focus = Focus {
             share: 0.5,
@@ -427,7 +439,7 @@ mod tests {
 
     #[test]
     fn methods_follow_the_mix() {
-        let cat = Catalog::new(&[class("a", 1.0, 10, 0.8)], 1);
+        let cat = Catalog::new(&[class("a", 1.0, 10, 0.8)], 1).unwrap();
         let mut rng = stream(4, "t");
         let heads = (0..50_000)
             .filter(|_| cat.method(0, &mut rng) == Method::Head)
@@ -441,7 +453,7 @@ mod tests {
     #[test]
     fn single_precision_ranks_follow_the_exact_law_at_the_largest_class() {
         let (n, s) = (SINGLE_MAX, 0.8);
-        let p = Popularity::new(n, s);
+        let p = Popularity::new(n, s).unwrap();
         assert!(matches!(p, Popularity::Single(_)));
         let bounds = [1, 2, 11, 1_001, 100_001, n / 2 + 1, n + 1];
         let weight = |k: u64| (k as f64).powf(-s);

@@ -3,6 +3,7 @@
 //! One enum serves both object sizes (in bytes) and service times (in nanoseconds), so a
 //! new distribution is added once for both.
 
+use crate::check::Invalid;
 use crate::units::{Bytes, Duration};
 use rand::Rng;
 use rand_distr::{Distribution, Exp, LogNormal, Pareto};
@@ -188,25 +189,33 @@ impl<Q: Quantity> Dist<Q> {
         }
     }
 
-    /// A sampler; the parameters must have passed [`Dist::problem`].
-    pub fn sampler(&self) -> Sampler {
-        match *self {
-            Dist::Constant { value } => Sampler::Constant(value.base()),
-            Dist::Exponential { mean } => {
-                Sampler::Exponential(Exp::new(1.0 / mean.base()).expect("validated mean > 0"))
-            }
-            Dist::Lognormal { median, sigma } => Sampler::Lognormal(
-                LogNormal::new(median.base().ln(), sigma).expect("validated sigma"),
-            ),
-            Dist::Pareto { min, alpha } => {
-                Sampler::Pareto(Pareto::new(min.base(), alpha).expect("validated pareto"))
-            }
+    /// A sampler, or why the parameters (at key path `path`) are unusable.
+    pub fn sampler(&self, path: &str) -> Result<Sampler, Invalid> {
+        let invalid = |key: &str, message: String| Invalid {
+            path: format!("{path}.{key}"),
+            message,
+        };
+        if let Some((key, message)) = self.problem() {
+            return Err(invalid(key, message));
         }
+        Ok(match *self {
+            Dist::Constant { value } => Sampler::Constant(value.base()),
+            Dist::Exponential { mean } => Sampler::Exponential(
+                Exp::new(1.0 / mean.base()).map_err(|e| invalid("mean", e.to_string()))?,
+            ),
+            Dist::Lognormal { median, sigma } => Sampler::Lognormal(
+                LogNormal::new(median.base().ln(), sigma)
+                    .map_err(|e| invalid("sigma", e.to_string()))?,
+            ),
+            Dist::Pareto { min, alpha } => Sampler::Pareto(
+                Pareto::new(min.base(), alpha).map_err(|e| invalid("alpha", e.to_string()))?,
+            ),
+        })
     }
 }
 
 /// A ready-to-draw distribution in base units.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Sampler {
     /// Always this value.
     Constant(f64),
@@ -239,7 +248,7 @@ mod tests {
     use crate::engine::stream;
 
     fn sample_mean(d: Dist<Duration>, n: usize) -> f64 {
-        let s = d.sampler();
+        let s = d.sampler("d").unwrap();
         let mut rng = stream(1, "dist-test");
         (0..n).map(|_| s.sample(&mut rng) as f64).sum::<f64>() / n as f64
     }

@@ -319,9 +319,7 @@ impl ClassSpec {
             0.0,
             10.0,
         )?;
-        if let Some((key, msg)) = self.size.problem() {
-            return check::fail(format!("{path}.size.{key}"), msg);
-        }
+        self.size.sampler(&format!("{path}.size"))?;
         ensure(
             self.max_size.0 > 0,
             || format!("{path}.max_size"),
@@ -371,14 +369,15 @@ pub struct Workload {
 }
 
 impl Workload {
-    /// A generator for a validated workload; `trace` is what loading read of its trace.
+    /// A generator for a validated workload that draws from `catalog`; `trace` is what
+    /// loading read of its trace.
     pub fn new(
         spec: &WorkloadSpec,
         regions: &[RegionSpec],
         seed: u64,
+        mut catalog: Catalog,
         trace: Option<Arc<TraceIndex>>,
     ) -> Self {
-        let mut catalog = Catalog::new(&spec.classes, seed);
         let trace = trace.map(|index| {
             let offsets = catalog.take_trace_objects(&index.sizes);
             trace::TraceFeed::new(index, offsets, regions, seed)

@@ -46,7 +46,7 @@ fn simulated(kind: PolicyKind, alpha: f64, capacity: u64, requests: u64) -> f64 
         response: Default::default(),
         signed: None,
     };
-    let catalog = Catalog::new(&[class], 5);
+    let catalog = Catalog::new(&[class], 5).unwrap();
     let mut rng = stream(5, "che-test");
     let mut cache = BoundedCache::new(kind, capacity, Sizing::new(capacity, 1, Some(OBJECTS)));
     let mut hits = 0;

@@ -87,7 +87,7 @@ fn handshake_round_trips_follow_section_4_5() {
 }
 
 fn sampler(dist: DistributionSpec) -> ProtocolSampler {
-    ProtocolSampler::new(&ProtocolMix::default(), &dist)
+    ProtocolSampler::new(&ProtocolMix::default(), &dist.resolve().unwrap())
 }
 
 #[test]
