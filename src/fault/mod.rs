@@ -370,23 +370,16 @@ pub struct OriginCondition {
 }
 
 /// The faults aimed at one origin.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OriginFaults {
     /// With their positions in the scenario's list.
     faults: Vec<(usize, FaultSpec)>,
 }
 
 impl OriginFaults {
-    /// The faults of `all` that target `origin`.
-    pub fn new(all: &[FaultSpec], origin: &str) -> Self {
-        OriginFaults {
-            faults: all
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.origin() == Some(origin))
-                .map(|(i, f)| (i, f.clone()))
-                .collect(),
-        }
+    /// The faults aimed at one origin, each with its index in the scenario's list.
+    pub fn new(faults: Vec<(usize, FaultSpec)>) -> Self {
+        OriginFaults { faults }
     }
 
     /// Whether there are none: the origin then always works normally.
@@ -437,6 +430,13 @@ impl OriginFaults {
         }
         Some(c)
     }
+}
+
+/// The faults of `all` aimed at origin `name`, for tests that have no scenario.
+#[cfg(test)]
+pub(crate) fn aimed_at(all: &[FaultSpec], name: &str) -> OriginFaults {
+    let mine = all.iter().cloned().enumerate();
+    OriginFaults::new(mine.filter(|(_, f)| f.origin() == Some(name)).collect())
 }
 
 #[cfg(test)]

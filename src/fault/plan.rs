@@ -2,10 +2,10 @@
 //! nanoseconds, once, when the scenario loads.
 //!
 //! Each consumer reads only its own part: the topology and the tiers the site outages, the
-//! link model the slow links, private content the key rotations. Origin faults stay with
-//! `OriginFaults`, which each origin builds from its own index's list.
+//! link model the slow links, private content the key rotations, each origin its own
+//! faults.
 
-use super::{FaultSpec, Place};
+use super::{FaultSpec, OriginFaults, Place};
 use crate::units::Nanos;
 
 /// A POP or regional edge cache that is down for a window.
@@ -58,6 +58,8 @@ pub struct FaultPlan {
     pub regional_outages: Vec<SiteOutage>,
     pub links: Vec<LinkWindow>,
     pub rotations: Vec<KeyRotation>,
+    /// Per origin: the faults aimed at it.
+    pub origins: Vec<OriginFaults>,
     /// How many faults the scenario lists: the length of every per-fault count.
     pub len: usize,
 }
@@ -69,6 +71,9 @@ pub trait Resolver {
     fn place(&self, name: &str) -> Option<Place>;
     fn key_group(&self, id: &str) -> Option<usize>;
     fn public_key(&self, id: &str) -> Option<usize>;
+    fn origin(&self, name: &str) -> Option<usize>;
+    /// How many origins there are.
+    fn origins(&self) -> usize;
 }
 
 /// A name in fault `fault` at `key` that resolves to nothing.
@@ -100,6 +105,7 @@ impl FaultPlan {
             len: faults.len(),
             ..FaultPlan::default()
         };
+        let mut origins = vec![Vec::new(); names.origins()];
         for (fault, f) in faults.iter().enumerate() {
             let (start, end) = f.window();
             match f {
@@ -150,9 +156,14 @@ impl FaultPlan {
                 FaultSpec::OriginOutage(_)
                 | FaultSpec::OriginErrors(_)
                 | FaultSpec::OriginSlowdown(_)
-                | FaultSpec::OriginHang(_) => {}
+                | FaultSpec::OriginHang(_) => {
+                    let name = f.origin().unwrap_or_default();
+                    let i = found(fault, "origin", name, names.origin(name))?;
+                    origins[i].push((fault, f.clone()));
+                }
             }
         }
+        plan.origins = origins.into_iter().map(OriginFaults::new).collect();
         Ok(plan)
     }
 }

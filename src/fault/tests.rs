@@ -43,7 +43,7 @@ fn overlapping_origin_faults_combine_inside_their_windows_only() {
         duration = "1h"
         "#,
     );
-    let a = OriginFaults::new(&all, "a");
+    let a = aimed_at(&all, "a");
     assert_eq!(a.at(9 * SEC), None);
     let c = a.at(15 * SEC).unwrap();
     assert_eq!((c.factor, c.added, c.outage), (2.0, 10_000_000, None));
@@ -53,7 +53,7 @@ fn overlapping_origin_faults_combine_inside_their_windows_only() {
     // The end of a window is outside it.
     assert_eq!(a.at(30 * SEC).unwrap().factor, 3.0);
     assert_eq!(a.at(40 * SEC), None);
-    let b = OriginFaults::new(&all, "b");
+    let b = aimed_at(&all, "b");
     assert_eq!(b.at(0).unwrap().errors, vec![(503, 0.5)]);
 }
 

@@ -345,7 +345,7 @@ mod tests {
             .clone()
             .try_into()
             .unwrap();
-        let mut o = origin(10).with_faults(OriginFaults::new(&faults, "o"));
+        let mut o = origin(10).with_faults(crate::fault::aimed_at(&faults, "o"));
         assert_eq!(o.arrive(|| 1, 0, true), Admission::Started(100));
         assert_eq!(o.draw_status(0), (200, None));
         assert_eq!(o.arrive(|| 2, SEC, true), Admission::Started(SEC + 350));

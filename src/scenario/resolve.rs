@@ -28,7 +28,7 @@ impl Resolver for Names<'_> {
             .map(|i| Place::Region(i as u16))
             .or_else(|| self.pop(name).map(Place::Pop))
             .or_else(|| self.regional(name).map(Place::Regional))
-            .or_else(|| position(&s.origins, |o| &o.name, name).map(|i| Place::Origin(i as u16)))
+            .or_else(|| self.origin(name).map(|i| Place::Origin(i as u16)))
     }
 
     fn key_group(&self, id: &str) -> Option<usize> {
@@ -37,6 +37,14 @@ impl Resolver for Names<'_> {
 
     fn public_key(&self, id: &str) -> Option<usize> {
         position(&self.0.public_keys, |k| &k.id, id)
+    }
+
+    fn origin(&self, name: &str) -> Option<usize> {
+        position(&self.0.origins, |o| &o.name, name)
+    }
+
+    fn origins(&self) -> usize {
+        self.0.origins.len()
     }
 }
 

@@ -264,6 +264,12 @@ start = "0s"
 duration = "1s"
 
 [[faults]]
+kind = "origin_hang"
+origin = "o2"
+start = "1s"
+duration = "1s"
+
+[[faults]]
 kind = "key_rotation"
 key_group = "g2"
 old_key = "K2"
@@ -278,7 +284,7 @@ remove_at = "3s"
     );
     let s = load_str(&format!("{text}{extra}"), "t.toml", &Overrides::default()).unwrap();
     let plan = s.fault_plan();
-    assert_eq!(plan.len, 4);
+    assert_eq!(plan.len, 5);
     let pop = plan.pop_outages[0];
     assert_eq!(
         (pop.site, pop.start, pop.end, pop.fault, pop.cache_lost),
@@ -288,7 +294,9 @@ remove_at = "3s"
     assert_eq!((rb.site, rb.fault), (1, 1));
     assert_eq!(plan.links[0].ends, (Place::Origin(1), Place::Pop(1)));
     let r = plan.rotations[0];
-    assert_eq!((r.fault, r.group, r.old, r.new), (3, 1, 1, 0));
+    assert_eq!((r.fault, r.group, r.old, r.new), (4, 1, 1, 0));
+    assert!(plan.origins[0].is_empty());
+    assert!(plan.origins[1].at(SEC).unwrap().hang);
     let keys = s.key_refs();
     assert_eq!(keys.groups, vec![vec![1], vec![1, 0]]);
     assert_eq!(keys.trusted, vec![vec![1]]);

@@ -28,7 +28,7 @@ pub use results::{LogLine, Observer, Progress, Quiet, RunResult};
 mod tiers;
 
 use crate::engine::{stream, EventQueue, Stream};
-use crate::fault::{OriginFaults, Place, SiteOutage};
+use crate::fault::{Place, SiteOutage};
 use crate::origin::Origin;
 use crate::protocol::handshake_rtts;
 use crate::scenario::{End, Prefill, Scenario, Warmup};
@@ -132,9 +132,9 @@ impl<'a> Sim<'a> {
                 .origins
                 .iter()
                 .zip(scenario.origin_services())
-                .map(|(o, &service)| {
-                    Origin::new(o, service, s.seed, s.interval.0)
-                        .with_faults(OriginFaults::new(&s.faults, &o.name))
+                .zip(&faults.origins)
+                .map(|((o, &service), faults)| {
+                    Origin::new(o, service, s.seed, s.interval.0).with_faults(faults.clone())
                 })
                 .collect(),
             timing: s.origins.iter().map(Timing::new).collect(),
