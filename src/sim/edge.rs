@@ -2,7 +2,7 @@
 //! request up through the tiers, and turn the answer into CloudFront's result types.
 
 use super::event::Event;
-use super::fetch::{legs, Answer, Failure, Lookup, Waiter, Want};
+use super::fetch::{legs, Answer, Ask, Failure, Lookup, Waiter, Want};
 use super::private::PrivateContent;
 use super::request::{Request, FOLLOW_UP};
 use super::tiers::Tiers;
@@ -139,7 +139,6 @@ impl Edge {
 
     /// Handles a request that has just reached the edge at its arrival time. Returns the
     /// HTTPS request that follows a redirect, for the caller to deliver when it arrives.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn request(
         &mut self,
         mut req: Request,
@@ -241,15 +240,12 @@ impl Edge {
             tiers.proxy(pop, want, Waiter::Viewer(req), now, queue);
             return None;
         }
-        if let Lookup::Served(a) = tiers.lookup(
-            pop,
-            want,
-            || Waiter::Viewer(req),
-            None,
-            Tier::Pop,
-            now,
-            queue,
-        ) {
+        let ask = Ask {
+            site: pop,
+            tier: Tier::Pop,
+            conditional: None,
+        };
+        if let Lookup::Served(a) = tiers.lookup(ask, want, || Waiter::Viewer(req), now, queue) {
             let d = Delivery {
                 collapsed: false,
                 revalidation: false,
@@ -261,7 +257,6 @@ impl Edge {
 
     /// Answers viewer request `req` with `a`. `now` is the simulated time of the event
     /// that answers it, and `leaves` when the answer leaves the POP.
-    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     pub(super) fn deliver(
         &self,

@@ -171,6 +171,17 @@ pub(super) struct Want {
     pub counted: bool,
 }
 
+/// Who asks a cache site for an object, and how.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Ask {
+    /// The site asked.
+    pub site: u16,
+    /// What the site is to the asker: Pop for a viewer, else the fetch's role.
+    pub tier: Tier,
+    /// The version of the asker's own copy, when it revalidates one (a 304 then answers).
+    pub conditional: Option<Nanos>,
+}
+
 /// An answer served from a stored entry at a site of tier `tier`.
 pub(super) fn from_entry(e: &Entry, tier: Tier, conditional: Option<Nanos>, stale: bool) -> Answer {
     let current = e.status == 200 && conditional == Some(e.last_modified);

@@ -38,7 +38,7 @@ use crate::units::Nanos;
 use crate::workload::{Arrival, RateModel, Workload};
 use edge::{Delivery, Edge, Out};
 use event::Event;
-use fetch::{Answer, Failure, Hop, Lookup, Waiter};
+use fetch::{Answer, Ask, Failure, Hop, Lookup, Waiter};
 use origin_leg::{Job, Slab, Timer, Timing};
 use rand::{Rng, RngCore};
 use rand_distr::{Distribution, Exp1};
@@ -382,15 +382,14 @@ impl<'a> Sim<'a> {
                     want.group = None;
                 }
                 let waiter = || Waiter::Fetch(fetch);
-                let found = self.tiers.lookup(
-                    h,
-                    want,
-                    waiter,
+                let ask = Ask {
+                    site: h,
+                    tier: role,
                     conditional,
-                    role,
-                    self.now,
-                    &mut self.queue,
-                );
+                };
+                let found = self
+                    .tiers
+                    .lookup(ask, want, waiter, self.now, &mut self.queue);
                 if let Lookup::Served(answer) = found {
                     self.answer(fetch, answer);
                 }

@@ -63,6 +63,10 @@ struct Link {
     expires: i64,
     tampered: bool,
     outside: bool,
+    /// What it links to, and how it is carried (for the real signature).
+    object: u64,
+    via: Carrier,
+    restricted: bool,
 }
 
 /// Unix time of simulated time zero (2026-01-01T00:00:00Z), for policies' epoch times.
@@ -176,6 +180,9 @@ impl PrivateContent {
             expires: EPOCH + expires_ns.div_euclid(1_000_000_000),
             tampered: u < s.tampered,
             outside: u >= s.tampered + s.stale && u < s.tampered + s.stale + s.outside_ip,
+            object,
+            via: s.via,
+            restricted: s.restricted,
         };
         let edge_now = EPOCH + (now as i64 + self.edge_skew).div_euclid(1_000_000_000);
         let flags = self.judge(b, &link, edge_now, now);
@@ -190,8 +197,7 @@ impl PrivateContent {
         }
         // A stream of its own picks the checked requests, so that sampling changes no link.
         if self.crypto_rate > 0.0 && self.crypto_rng.random::<f64>() < self.crypto_rate {
-            let (via, restricted) = (s.via, s.restricted);
-            let real = self.judge_signed(b, &link, edge_now, now, object, via, restricted);
+            let real = self.judge_signed(b, &link, edge_now, now);
             self.crypto_checked += 1;
             self.mismatches += u64::from(real != flags);
             return real;
@@ -218,19 +224,9 @@ impl PrivateContent {
 
     /// The edge's verdict on `link` built for real: signed with the key's private key,
     /// carried in a URL or cookies, and checked by [`verify`].
-    #[allow(clippy::too_many_arguments)]
-    fn judge_signed(
-        &self,
-        b: u16,
-        link: &Link,
-        edge_now: i64,
-        now: Nanos,
-        object: u64,
-        via: Carrier,
-        restricted: bool,
-    ) -> Result<(), Detail> {
-        let url = format!("https://d111111abcdef8.cloudfront.net/o/{object}");
-        let grant = if restricted {
+    fn judge_signed(&self, b: u16, link: &Link, edge_now: i64, now: Nanos) -> Result<(), Detail> {
+        let url = format!("https://d111111abcdef8.cloudfront.net/o/{}", link.object);
+        let grant = if link.restricted {
             Grant::Custom(Policy {
                 resource: Some(url.clone()),
                 expires: link.expires,
@@ -244,13 +240,13 @@ impl PrivateContent {
         };
         let (private, _, id) = &self.pairs[link.key];
         let (mut url_sent, mut cookies) = (url.clone(), Vec::new());
-        match via {
+        match link.via {
             Carrier::Url => url_sent = sign_url(&url, &grant, private, id, Hash::Sha1),
             Carrier::Cookies => cookies = sign_cookies(&url, &grant, private, id, Hash::Sha1),
         }
         if link.tampered {
             // One character of the signature changed in transit.
-            let sig = match via {
+            let sig = match link.via {
                 Carrier::Url => url_sent.find("Signature=").map(|i| (true, i + 10)),
                 Carrier::Cookies => cookies
                     .iter()

@@ -9,7 +9,9 @@
 //! waiter, whether a viewer at a POP or a fetch from a site below.
 
 use super::event::Event;
-use super::fetch::{from_entry, stale_answer, Answer, Failure, Fetch, Hop, Lookup, Waiter, Want};
+use super::fetch::{
+    from_entry, stale_answer, Answer, Ask, Failure, Fetch, Hop, Lookup, Waiter, Want,
+};
 use super::fresh::{self, FreshTable, State};
 use super::outages::TierFaults;
 use super::pools::Pools;
@@ -282,23 +284,22 @@ impl Tiers {
         self.send(f, now, queue);
     }
 
-    /// Looks `want` up at `site` for `waiter` at `now`: serve from cache, join an
-    /// in-flight fetch, or start one. `conditional` is the waiter's own copy's version
-    /// (a fetch from below revalidating); a current copy is then answered with 304.
-    /// `tier` is what the site is to the waiter: Pop for a viewer, else the fetch's role.
-    /// The waiter is built only when it has to wait, keeping hits cheap.
-    #[allow(clippy::too_many_arguments)]
+    /// Looks `want` up for `ask` at `now`: serve from cache, join an in-flight fetch, or
+    /// start one. The waiter is built only when it has to wait, keeping hits cheap.
     #[inline]
     pub fn lookup(
         &mut self,
-        site: u16,
+        ask: Ask,
         want: Want,
         waiter: impl FnOnce() -> Waiter,
-        conditional: Option<Nanos>,
-        tier: Tier,
         now: Nanos,
         queue: &mut EventQueue<Event>,
     ) -> Lookup {
+        let Ask {
+            site,
+            tier,
+            conditional,
+        } = ask;
         while let Some(pop) = self.faults.due_wipe(now) {
             self.sites[pop as usize].cache.clear();
         }
