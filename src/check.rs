@@ -131,3 +131,20 @@ pub fn lat_lon(path: &str, lat: f64, lon: f64) -> Checked {
     within(&format!("{path}.lat"), lat, -90.0, 90.0)?;
     within(&format!("{path}.lon"), lon, -180.0, 180.0)
 }
+
+/// A spec with the keys `required` gives and every other key at its default: what a file
+/// holding only those keys loads as, so that code builds the same values a file does.
+///
+/// # Panics
+/// If `required` lacks a key the type needs or gives one the wrong type: a bug in the
+/// constructor that calls this, which its unit test catches.
+pub fn with_defaults<T: serde::de::DeserializeOwned>(required: &[(&str, toml::Value)]) -> T {
+    let table: toml::Table = required
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    match toml::Value::Table(table).try_into() {
+        Ok(spec) => spec,
+        Err(e) => panic!("a spec constructor gives too few keys: {e}"),
+    }
+}

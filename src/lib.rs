@@ -16,6 +16,36 @@
 //! assert!(result.summary.hit_ratio() > 0.0);
 //! println!("p99 latency: {:.1} ms", result.summary.latency_ms(0.99));
 //! ```
+//!
+//! The library needs no TOML: a scenario can be built in code, each part starting from
+//! its defaults, and [`scenario::Scenario::new`] checks it as loading a file would.
+//!
+//! ```
+//! use edgesim::origin::OriginSpec;
+//! use edgesim::scenario::{Scenario, ScenarioSpec};
+//! use edgesim::sim::{run, Quiet};
+//! use edgesim::topology::PopSpec;
+//! use edgesim::units::Bytes;
+//! use edgesim::workload::{ClassSpec, RegionSpec};
+//!
+//! let mut spec = ScenarioSpec::new(
+//!     "in-code",
+//!     vec![ClassSpec::new("images", "/img/", 1.0, 10_000)],
+//!     vec![RegionSpec::new("frankfurt", 50.1, 8.7, 1.0)],
+//!     vec![PopSpec::new("FRA", 50.0, 8.6, Bytes(256 << 20))],
+//!     vec![OriginSpec::new("origin", 53.3, -6.3)],
+//! );
+//! spec.requests = Some(10_000);
+//! spec.pops[0].capacity_rps = Some(50_000.0);
+//! let scenario = Scenario::new(spec).unwrap();
+//! let result = run(&scenario, &mut Quiet);
+//! assert_eq!(result.summary.counts.requests, 10_000);
+//!
+//! // A mistake is refused with the key path it is at, as in a file.
+//! let mut bad = scenario.spec().clone();
+//! bad.regions[0].share = -1.0;
+//! assert!(Scenario::new(bad).unwrap_err().path.starts_with("regions[0].share"));
+//! ```
 
 pub mod behavior;
 pub mod cache;

@@ -28,7 +28,7 @@ use crate::topology::geo::NetworkSpec;
 use crate::topology::{PopSpec, RegionalCacheSpec};
 use crate::units::{Duration, Nanos};
 use crate::workload::dist::Sampler;
-use crate::workload::{Catalog, RegionSpec, TraceIndex, WorkloadSpec};
+use crate::workload::{Catalog, ClassSpec, RegionSpec, TraceIndex, WorkloadSpec};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -255,6 +255,33 @@ pub struct Scenario {
     pop_regional: Vec<Option<u16>>,
     origin_shield: Vec<Option<u16>>,
     groups: Vec<Group>,
+}
+
+impl ScenarioSpec {
+    /// A scenario of these classes, regions, POPs and origins, with every other setting at
+    /// its default. It runs once `duration` or `requests` is set; [`Scenario::new`] checks it.
+    pub fn new(
+        name: &str,
+        classes: Vec<ClassSpec>,
+        regions: Vec<RegionSpec>,
+        pops: Vec<PopSpec>,
+        origins: Vec<OriginSpec>,
+    ) -> Self {
+        use toml::Value::{Array, String, Table};
+        let workload = Table(toml::Table::from_iter([("classes".into(), Array(vec![]))]));
+        let mut spec: ScenarioSpec = crate::check::with_defaults(&[
+            ("name", String(name.into())),
+            ("workload", workload),
+            ("regions", Array(vec![])),
+            ("pops", Array(vec![])),
+            ("origins", Array(vec![])),
+        ]);
+        spec.workload.classes = classes;
+        spec.regions = regions;
+        spec.pops = pops;
+        spec.origins = origins;
+        spec
+    }
 }
 
 /// What loading built once and the scenario's clones share.

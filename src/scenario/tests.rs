@@ -302,3 +302,22 @@ remove_at = "3s"
     assert_eq!(keys.trusted, vec![vec![1]]);
     assert_eq!(keys.signers, vec![None]);
 }
+
+#[test]
+fn specs_built_in_code_equal_the_same_settings_loaded_from_a_file() {
+    use crate::origin::OriginSpec;
+    use crate::topology::PopSpec;
+    use crate::units::Bytes;
+    use crate::workload::{ClassSpec, RegionSpec};
+    let mut spec = ScenarioSpec::new(
+        "t",
+        vec![ClassSpec::new("all", "/", 1.0, 1000)],
+        vec![RegionSpec::new("r", 0.0, 0.0, 1.0)],
+        vec![PopSpec::new("P", 0.0, 0.0, Bytes(1 << 30))],
+        vec![OriginSpec::new("o", 0.0, 0.0)],
+    );
+    spec.duration = Some(Duration(10 * SEC));
+    let from_code = Scenario::new(spec).unwrap();
+    let from_file = load_str(MINIMAL, "t.toml", &Overrides::default()).unwrap();
+    assert_eq!(from_code.spec(), from_file.spec());
+}

@@ -129,6 +129,20 @@ pub enum CacheFate {
 }
 
 impl PopSpec {
+    /// A POP at `lat`, `lon` whose cache holds `cache_capacity`, with every other setting
+    /// at its default.
+    pub fn new(code: &str, lat: f64, lon: f64, cache_capacity: Bytes) -> Self {
+        use toml::Value::{Float, String};
+        check::with_defaults(&[
+            ("code", String(code.into())),
+            ("lat", Float(lat)),
+            ("lon", Float(lon)),
+            ("cache_capacity", String(cache_capacity.to_string())),
+        ])
+    }
+}
+
+impl PopSpec {
     /// The POP's position.
     pub fn location(&self) -> LatLon {
         LatLon {

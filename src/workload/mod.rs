@@ -185,6 +185,20 @@ fn default_rate() -> f64 {
 }
 
 impl RegionSpec {
+    /// Clients at `lat`, `lon` sending `share` of the requests, with every other setting
+    /// at its default.
+    pub fn new(name: &str, lat: f64, lon: f64, share: f64) -> Self {
+        use toml::Value::{Float, String};
+        check::with_defaults(&[
+            ("name", String(name.into())),
+            ("lat", Float(lat)),
+            ("lon", Float(lon)),
+            ("share", Float(share)),
+        ])
+    }
+}
+
+impl RegionSpec {
     /// The region's position.
     pub fn location(&self) -> crate::topology::geo::LatLon {
         crate::topology::geo::LatLon {
@@ -273,6 +287,20 @@ impl WorkloadSpec {
             Some(t) => t.check(),
             None => Ok(()),
         }
+    }
+}
+
+impl ClassSpec {
+    /// `objects` objects under `prefix` drawing `share` of the requests, with every other
+    /// setting at its default.
+    pub fn new(name: &str, prefix: &str, share: f64, objects: u64) -> Self {
+        use toml::Value::{Float, Integer, String};
+        check::with_defaults(&[
+            ("name", String(name.into())),
+            ("prefix", String(prefix.into())),
+            ("share", Float(share)),
+            ("objects", Integer(objects.min(i64::MAX as u64) as i64)),
+        ])
     }
 }
 
