@@ -7,7 +7,7 @@
 //! fault starts keeps the delay it started with. Routing does not react: viewers keep
 //! their nearest POP, as DNS answers do until measurements catch up.
 
-use super::LinkWindow;
+use super::{Ledger, LinkWindow};
 use crate::units::Nanos;
 
 /// A place a leg starts or ends at.
@@ -23,20 +23,18 @@ pub enum Place {
     Origin(u16),
 }
 
-/// Every latency fault of a run, and how many legs each slowed.
-#[derive(Default)]
+/// Every latency fault of a run; each records the legs it slowed in the run's ledger.
 pub struct LinkFaults {
     links: Vec<LinkWindow>,
-    /// Per fault in the scenario's list: legs slowed (zero for other kinds).
-    pub affected: Vec<u64>,
+    ledger: Ledger,
 }
 
 impl LinkFaults {
-    /// The slow links of a plan; `faults` is the length of the scenario's fault list.
-    pub fn new(links: &[LinkWindow], faults: usize) -> Self {
+    /// The slow links of a plan, counting into `ledger`.
+    pub fn new(links: &[LinkWindow], ledger: &Ledger) -> Self {
         LinkFaults {
             links: links.to_vec(),
-            affected: vec![0; faults],
+            ledger: ledger.clone(),
         }
     }
 
@@ -69,7 +67,7 @@ impl LinkFaults {
             let joins = l.ends == (a, b) || l.ends == (b, a);
             if joins && (l.start..l.end).contains(&now) {
                 out = (out as f64 * l.factor) as Nanos + l.added / parts;
-                self.affected[l.fault] += 1;
+                self.ledger.touched(l.fault);
             }
         }
         out
@@ -91,7 +89,8 @@ mod tests {
             added: 10_000_000,
             fault: 0,
         };
-        let mut links = LinkFaults::new(&[slow], 1);
+        let ledger = Ledger::new(1);
+        let mut links = LinkFaults::new(&[slow], &ledger);
         let (a, b, c) = (Place::Region(0), Place::Pop(3), Place::Pop(4));
         assert_eq!(links.half(a, b, 0, 1_000), 1_000);
         assert_eq!(links.half(a, b, sec, 1_000), 2_000 + 5_000_000);
@@ -99,6 +98,6 @@ mod tests {
         assert_eq!(links.half(a, c, sec, 1_000), 1_000);
         assert_eq!(links.half(a, b, 2 * sec, 1_000), 1_000);
         assert_eq!(links.round_trip(b, a, sec, 1_000), 2_000 + 10_000_000);
-        assert_eq!(links.affected, vec![3]);
+        assert_eq!(ledger.counts(), vec![3]);
     }
 }

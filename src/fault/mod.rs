@@ -4,9 +4,11 @@
 //! their shares, slowdowns multiply their factors and add their delays. Times count from
 //! the start of the run, warm-up included.
 
+mod ledger;
 mod links;
 mod plan;
 
+pub use ledger::Ledger;
 pub use links::{LinkFaults, Place};
 pub use plan::{FaultPlan, KeyRotation, LinkWindow, Resolver, SiteOutage, Unresolved};
 
@@ -397,9 +399,9 @@ impl OriginFaults {
             .map(|(i, f)| (*i, f))
     }
 
-    /// Adds one to `affected[i]` for each fault `i` active at `now`.
-    pub fn count_active(&self, now: Nanos, affected: &mut [u64]) {
-        self.active(now).for_each(|(i, _)| affected[i] += 1);
+    /// Records in `ledger` each fault active at `now` as touching one more attempt.
+    pub fn count_active(&self, now: Nanos, ledger: &Ledger) {
+        self.active(now).for_each(|(i, _)| ledger.touched(i));
     }
 
     /// The origin's condition at `now`; `None` when no fault is active.

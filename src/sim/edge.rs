@@ -11,6 +11,7 @@ use crate::behavior::Behaviors;
 use crate::cache::ObjectId;
 use crate::engine::mix64;
 use crate::engine::EventQueue;
+use crate::fault::Ledger;
 use crate::protocol::{
     handshake_rtts, slow_start_rounds, verdict, Forbidden, Method, ProtocolSampler, Verdict,
 };
@@ -61,7 +62,7 @@ pub(super) struct Edge {
 }
 
 impl Edge {
-    pub(super) fn new(scenario: &Scenario, catalog: &Catalog) -> Self {
+    pub(super) fn new(scenario: &Scenario, catalog: &Catalog, ledger: &Ledger) -> Self {
         let behaviors = scenario.behaviors().clone();
         let memo: Option<Vec<[u16; 21]>> = (!behaviors.depends_on_digits()).then(|| {
             let mut buf = [0u8; PATH_BUF];
@@ -103,7 +104,7 @@ impl Edge {
                 .map(|r| ProtocolSampler::new(&r.protocols, scenario.distribution()))
                 .collect(),
             zero_rtt: scenario.distribution().zero_rtt,
-            private: PrivateContent::new(scenario),
+            private: PrivateContent::new(scenario, ledger),
             ns_per_byte: s
                 .regions
                 .iter()

@@ -28,7 +28,7 @@ pub use results::{LogLine, Observer, Progress, Quiet, RunResult};
 mod tiers;
 
 use crate::engine::{stream, EventQueue, Stream};
-use crate::fault::{Place, SiteOutage};
+use crate::fault::{Ledger, Place, SiteOutage};
 use crate::origin::Origin;
 use crate::protocol::handshake_rtts;
 use crate::scenario::{End, Prefill, Scenario, Warmup};
@@ -71,8 +71,8 @@ struct Sim<'a> {
     protocol_rng: Stream,
     /// Numbers origin attempts, so that abandoned ones are recognised.
     generation: u64,
-    /// Per fault: origin attempts and arrivals it touched (see `RunResult`).
-    fault_affected: Vec<u64>,
+    /// Per fault: what it touched (see `RunResult`); every consumer holds a handle.
+    ledger: Ledger,
     /// POP outages, resolved.
     pop_outages: Vec<SiteOutage>,
     stats: Collector,
@@ -94,7 +94,8 @@ impl<'a> Sim<'a> {
         let regions: Vec<_> = s.regions.iter().map(|r| r.location()).collect();
         let catalog = scenario.catalog().clone();
         let workload = Workload::new(&s.workload, &s.regions, s.seed, catalog, scenario.trace());
-        let edge = Edge::new(scenario, workload.catalog());
+        let ledger = Ledger::new(faults.len);
+        let edge = Edge::new(scenario, workload.catalog(), &ledger);
         let pop_outages = faults.pop_outages.iter().map(|o| (o.site, o.start, o.end));
         let topology = Topology::new(
             &s.network,
@@ -102,7 +103,7 @@ impl<'a> Sim<'a> {
             &regions,
             &pop_outages.collect::<Vec<_>>(),
         );
-        let mut tiers = Tiers::new(scenario, workload.catalog());
+        let mut tiers = Tiers::new(scenario, workload.catalog(), &ledger);
         if s.caching.prefill == Prefill::Popularity {
             // Each region's viewers start at their nearest POP.
             let model = RateModel::new(&s.workload, &s.regions);
@@ -143,7 +144,7 @@ impl<'a> Sim<'a> {
             follow_ups: Slab::new(),
             protocol_rng: stream(s.seed, "viewer/protocol"),
             generation: 0,
-            fault_affected: vec![0; s.faults.len()],
+            ledger,
             pop_outages: faults.pop_outages.clone(),
             stats: Collector::new(
                 s.pops.len(),
@@ -277,14 +278,7 @@ impl<'a> Sim<'a> {
             levels: self.stats.levels,
             group_rows: self.stats.group_rows,
             connections: self.tiers.pools.used(),
-            fault_affected: self
-                .fault_affected
-                .iter()
-                .zip(&self.tiers.faults.affected)
-                .zip(&self.tiers.faults.links.affected)
-                .zip(&self.edge.private.affected)
-                .map(|(((a, b), c), d)| a + b + c + d)
-                .collect(),
+            fault_affected: self.ledger.counts(),
         }
     }
 
@@ -311,7 +305,7 @@ impl<'a> Sim<'a> {
             let nearest = self.topology.ranking(a.region)[0].0;
             for w in &self.pop_outages {
                 if w.site == nearest && (w.start..w.end).contains(&a.at) {
-                    self.fault_affected[w.fault] += 1;
+                    self.ledger.touched(w.fault);
                 }
             }
         }

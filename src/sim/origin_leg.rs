@@ -149,7 +149,7 @@ impl Sim<'_> {
         if let Some(c) = self.origins[o as usize].condition(now) {
             use crate::fault::OutageMode;
             let faults = self.origins[o as usize].faults();
-            faults.count_active(now, &mut self.fault_affected);
+            faults.count_active(now, &self.ledger);
             match c.outage {
                 Some(OutageMode::Refuse) => {
                     let back = (now + half).min(cap);

@@ -6,7 +6,7 @@
 //! reached directly. Fetches already at the cache when it goes down finish there. A POP
 //! outage with `cache = "lost"` empties the POP's cache when the outage starts.
 
-use crate::fault::{LinkFaults, Place};
+use crate::fault::{Ledger, LinkFaults, Place};
 use crate::scenario::Scenario;
 use crate::units::Nanos;
 
@@ -20,13 +20,13 @@ pub(super) struct TierFaults {
     any_down: bool,
     /// Slow links.
     pub links: LinkFaults,
-    /// Per fault: fetches that went past a cache that was down.
-    pub affected: Vec<u64>,
+    /// Counts the fetches that went past a cache that was down.
+    ledger: Ledger,
     pops: usize,
 }
 
 impl TierFaults {
-    pub fn new(scenario: &Scenario) -> Self {
+    pub fn new(scenario: &Scenario, ledger: &Ledger) -> Self {
         let plan = scenario.fault_plan();
         let s = scenario.spec();
         let pops = s.pops.len();
@@ -46,8 +46,8 @@ impl TierFaults {
             next_wipe: 0,
             any_down: down.iter().any(|d| !d.is_empty()),
             down,
-            links: LinkFaults::new(&plan.links, plan.len),
-            affected: vec![0; plan.len],
+            links: LinkFaults::new(&plan.links, ledger),
+            ledger: ledger.clone(),
             pops,
         }
     }
@@ -72,7 +72,7 @@ impl TierFaults {
             .find(|(start, end, _)| (*start..*end).contains(&now));
         match hit {
             Some(&(_, _, fault)) => {
-                self.affected[fault] += 1;
+                self.ledger.touched(fault);
                 true
             }
             None => false,

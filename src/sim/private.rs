@@ -9,7 +9,7 @@
 //! by the edge's clock, is the address allowed.
 
 use crate::engine::{stream, Stream};
-use crate::fault::KeyRotation;
+use crate::fault::{KeyRotation, Ledger};
 use crate::scenario::Scenario;
 use crate::signing::{
     sign_cookies, sign_url, verify, Carrier, Cidr, Denied, Grant, Hash, Policy, Presented,
@@ -52,8 +52,8 @@ pub(super) struct PrivateContent {
     pub mismatches: u64,
     /// Requests checked cryptographically.
     pub crypto_checked: u64,
-    /// Per fault: links refused because a rotation had removed their key.
-    pub affected: Vec<u64>,
+    /// Counts the links refused because a rotation had removed their key.
+    ledger: Ledger,
 }
 
 /// A link as the generator made it.
@@ -74,7 +74,7 @@ const EPOCH: i64 = 1_767_225_600;
 const ALLOWED: &str = "192.0.2.0/24";
 
 impl PrivateContent {
-    pub fn new(scenario: &Scenario) -> Self {
+    pub fn new(scenario: &Scenario, ledger: &Ledger) -> Self {
         let s = scenario.spec();
         let keys = scenario.key_refs();
         let plan = scenario.fault_plan();
@@ -115,7 +115,7 @@ impl PrivateContent {
             },
             mismatches: 0,
             crypto_checked: 0,
-            affected: vec![0; plan.len],
+            ledger: ledger.clone(),
         }
     }
 
@@ -192,7 +192,7 @@ impl PrivateContent {
                 .iter()
                 .find(|r| r.old == link.key && now >= r.remove);
             if let Some(r) = removed {
-                self.affected[r.fault] += 1;
+                self.ledger.touched(r.fault);
             }
         }
         // A stream of its own picks the checked requests, so that sampling changes no link.

@@ -18,7 +18,7 @@ use super::pools::Pools;
 use crate::behavior::ttl::Freshness;
 use crate::cache::{BoundedCache, Entry, ObjectId, Sizing};
 use crate::engine::EventQueue;
-use crate::fault::Place;
+use crate::fault::{Ledger, Place};
 use crate::origin::OriginProtocolPolicy;
 use crate::protocol::Method;
 use crate::scenario::Scenario;
@@ -62,7 +62,7 @@ pub(super) struct Tiers {
 
 impl Tiers {
     /// The POPs (sites `0..pops`) and regional caches (the sites after them) of a run.
-    pub fn new(scenario: &Scenario, catalog: &Catalog) -> Self {
+    pub fn new(scenario: &Scenario, catalog: &Catalog, ledger: &Ledger) -> Self {
         let s = scenario.spec();
         let options_cached = scenario
             .behaviors()
@@ -121,7 +121,7 @@ impl Tiers {
             fresh: FreshTable::new(scenario, catalog),
             processing: s.network.edge_processing.0,
             scratch: Vec::new(),
-            faults: TierFaults::new(scenario),
+            faults: TierFaults::new(scenario, ledger),
             pools: Pools::new(
                 s.pops.len() + s.regional_caches.len(),
                 s.origins.iter().map(|o| o.keepalive_timeout.0).collect(),
