@@ -104,34 +104,12 @@ pub(super) struct Fetch {
     pub group: Option<u16>,
     /// Whether the viewer that led it came over HTTPS.
     pub viewer_https: bool,
-    /// Whether the origin leg uses HTTPS.
-    pub https: bool,
-    /// The site whose connection reaches the origin: the shield for a request that passes
-    /// through it, else `site`.
-    pub conn_site: u16,
-    /// The current attempt opened a new origin connection.
-    pub new_conn: bool,
-    /// The new connection's handshake is under way; the request follows it.
-    pub handshaking: bool,
-    /// Time the current attempt spends on its new connection's handshake.
-    pub handshake: Nanos,
     /// When the fetch first left its site.
     pub started: Nanos,
-    /// Whether it went on to the group's secondary.
-    pub failed_over: bool,
     /// The viewer request's method (what the retry and failover rules look at).
     pub method: Method,
-    /// Connection attempts made to the current origin.
-    pub attempt: u8,
-    /// When the current attempt left the site.
-    pub sent: Nanos,
-    /// When the first attempt to the current origin left the site.
-    pub leg_start: Nanos,
-    /// When the current attempt times out.
-    pub deadline: Nanos,
-    /// Identifies the current attempt (0: none), so that timers and responses of an
-    /// abandoned attempt are recognised and ignored.
-    pub generation: u64,
+    /// Where its origin leg stands: connection and current attempt.
+    pub attempt: Attempt,
     /// Whether the answer may be stored at `site`.
     pub store: bool,
     /// Whether followers may join it (it is in the site's in-flight table).
@@ -146,6 +124,56 @@ pub(super) struct Fetch {
     pub counted: bool,
     pub waiters: Vec<Waiter>,
     pub answer: Answer,
+}
+
+/// The origin leg of a fetch: the connection it uses and where its current attempt stands.
+/// Only a fetch whose next hop is an origin uses it; the attempt loop (`origin_leg.rs`)
+/// owns what it means.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Attempt {
+    /// Whether the origin leg uses HTTPS.
+    pub https: bool,
+    /// The site whose connection reaches the origin: the shield for a request that passes
+    /// through it, else `site`.
+    pub conn_site: u16,
+    /// The current attempt opened a new origin connection.
+    pub new_conn: bool,
+    /// The new connection's handshake is under way; the request follows it.
+    pub handshaking: bool,
+    /// Time the current attempt spends on its new connection's handshake.
+    pub handshake: Nanos,
+    /// Whether it went on to the group's secondary.
+    pub failed_over: bool,
+    /// Connection attempts made to the current origin.
+    pub number: u8,
+    /// When the current attempt left the site.
+    pub sent: Nanos,
+    /// When the first attempt to the current origin left the site.
+    pub leg_start: Nanos,
+    /// When the current attempt times out.
+    pub deadline: Nanos,
+    /// Identifies the current attempt (0: none), so that timers and responses of an
+    /// abandoned attempt are recognised and ignored.
+    pub generation: u64,
+}
+
+impl Attempt {
+    /// A fresh leg, before its first attempt and before any failover.
+    pub fn reset(&mut self) {
+        self.failed_over = false;
+        self.number = 0;
+        self.generation = 0;
+    }
+
+    /// Starts the next attempt, identified by `generation`; the first one also starts the
+    /// time the origin may take over all attempts.
+    pub fn begin(&mut self, generation: u64) {
+        self.number += 1;
+        if self.number == 1 {
+            self.leg_start = self.sent;
+        }
+        self.generation = generation;
+    }
 }
 
 /// What a lookup did with a waiter.

@@ -12,19 +12,16 @@
 mod edge;
 mod event;
 mod fetch;
-mod fresh;
 pub mod memory;
 mod origin_leg;
-mod outages;
-mod pools;
 mod prefill;
 mod private;
 mod request;
 mod results;
 
-pub use pools::PairCounts;
 pub use prefill::MAX_OBJECTS as MAX_PREFILL_OBJECTS;
 pub use results::{LogLine, Observer, Progress, Quiet, RunResult};
+pub use tiers::PairCounts;
 mod tiers;
 
 use crate::engine::{stream, EventQueue, Stream};

@@ -23,9 +23,7 @@
 
 use super::event::Event;
 use super::fetch::{Answer, Failure};
-use super::tiers::Tiers;
 use super::Sim;
-use crate::engine::EventQueue;
 use crate::origin::{Admission, OriginSpec};
 use crate::scenario::FailoverOrder;
 use crate::stats::{Failover, Tier};
@@ -124,26 +122,28 @@ impl Sim<'_> {
         let f = &self.tiers.fetches[fetch as usize];
         let t = &self.timing[f.origin as usize];
         t.completion
-            .map_or(Nanos::MAX, |c| f.leg_start.saturating_add(c))
+            .map_or(Nanos::MAX, |c| f.attempt.leg_start.saturating_add(c))
     }
 
     /// An attempt of `fetch` reaches its origin now: the SYN of a new connection, or the
     /// request itself on an idle one; or, after a new connection's handshake, the request.
     pub(super) fn at_origin(&mut self, fetch: u32) {
         let now = self.now;
-        if self.tiers.fetches[fetch as usize].handshaking {
-            self.tiers.fetches[fetch as usize].handshaking = false;
+        if self.tiers.fetches[fetch as usize].attempt.handshaking {
+            self.tiers.fetches[fetch as usize].attempt.handshaking = false;
             return self.request_at_origin(fetch);
         }
         self.generation += 1;
         let generation = self.generation;
         let f = &mut self.tiers.fetches[fetch as usize];
-        f.attempt += 1;
-        if f.attempt == 1 {
-            f.leg_start = f.sent;
-        }
-        f.generation = generation;
-        let (o, sent, half, new_conn, https) = (f.origin, f.sent, f.half_rtt, f.new_conn, f.https);
+        f.attempt.begin(generation);
+        let (o, sent, half, new_conn, https) = (
+            f.origin,
+            f.attempt.sent,
+            f.half_rtt,
+            f.attempt.new_conn,
+            f.attempt.https,
+        );
         let cap = self.cap(fetch);
         let connect_deadline = (sent + self.timing[o as usize].connect).min(cap);
         if let Some(c) = self.origins[o as usize].condition(now) {
@@ -170,8 +170,8 @@ impl Sim<'_> {
                 return self.set_timer(fetch, generation, Failure::BadCertificate, seen);
             }
             let f = &mut self.tiers.fetches[fetch as usize];
-            f.handshaking = true;
-            f.handshake = delay;
+            f.attempt.handshaking = true;
+            f.attempt.handshake = delay;
             return self
                 .queue
                 .schedule(now + delay, Event::FetchArrived { fetch });
@@ -183,10 +183,11 @@ impl Sim<'_> {
     fn request_at_origin(&mut self, fetch: u32) {
         let now = self.now;
         let f = &self.tiers.fetches[fetch as usize];
-        let (o, half, counted, generation) = (f.origin, f.half_rtt, f.counted, f.generation);
+        let (o, half, counted, generation) =
+            (f.origin, f.half_rtt, f.counted, f.attempt.generation);
         // The read timeout runs from when the request left the site.
         let read_deadline = (now - half + self.timing[o as usize].read).min(self.cap(fetch));
-        self.tiers.fetches[fetch as usize].deadline = read_deadline;
+        self.tiers.fetches[fetch as usize].attempt.deadline = read_deadline;
         if self.origins[o as usize]
             .condition(now)
             .is_some_and(|c| c.hang)
@@ -220,7 +221,7 @@ impl Sim<'_> {
             }
             Admission::Refused => {
                 let f = &mut self.tiers.fetches[fetch as usize];
-                f.generation = 0;
+                f.attempt.generation = 0;
                 f.answer = Answer {
                     status: 503,
                     tier: Tier::Origin,
@@ -249,7 +250,8 @@ impl Sim<'_> {
                 counted,
             } = self.jobs.take(job);
             let f = &self.tiers.fetches[fetch as usize];
-            let live = f.generation == generation && self.now + f.half_rtt < f.deadline;
+            let live =
+                f.attempt.generation == generation && self.now + f.half_rtt < f.attempt.deadline;
             (origin, counted, if live { self.respond(fetch) } else { 0 })
         };
         if let Some((next, done)) = self.origins[origin as usize].finish(self.now, body, counted) {
@@ -261,7 +263,7 @@ impl Sim<'_> {
     /// Drops timer `timer` if its attempt has been answered since; returns whether it did.
     pub(super) fn discard_stale(&mut self, timer: u32) -> bool {
         let t = self.timers.items[timer as usize];
-        let stale = self.tiers.fetches[t.fetch as usize].generation != t.generation;
+        let stale = self.tiers.fetches[t.fetch as usize].attempt.generation != t.generation;
         if stale {
             self.timers.take(timer);
         }
@@ -272,7 +274,7 @@ impl Sim<'_> {
     /// back to the fetch's site. Returns the body bytes sent.
     pub(super) fn respond(&mut self, fetch: u32) -> u64 {
         let f = &mut self.tiers.fetches[fetch as usize];
-        f.generation = 0;
+        f.attempt.generation = 0;
         let (origin, half) = (f.origin as usize, f.half_rtt);
         let (status, error_max_age) = self.origins[origin].draw_status(self.now);
         let mut answer = Answer {
@@ -280,7 +282,7 @@ impl Sim<'_> {
             tier: crate::stats::Tier::Origin,
             error_max_age,
             via_origin: true,
-            origin_handshake: f.handshake,
+            origin_handshake: f.attempt.handshake,
             ..Answer::default()
         };
         if status == 200 {
@@ -318,15 +320,15 @@ impl Sim<'_> {
             failure,
         } = self.timers.take(timer);
         let f = &self.tiers.fetches[fetch as usize];
-        if f.generation != generation {
+        if f.attempt.generation != generation {
             return;
         }
         let t = &self.timing[f.origin as usize];
-        let retry = f.attempt < t.attempts
+        let retry = f.attempt.number < t.attempts
             && self.now < self.cap(fetch)
             && (failure != Failure::ReadTimeout || f.method.retries_read_timeout());
         let f = &mut self.tiers.fetches[fetch as usize];
-        f.generation = 0;
+        f.attempt.generation = 0;
         if retry {
             // A new attempt: the failed connection is dropped.
             self.tiers.dispatch(fetch, self.now, &mut self.queue);
@@ -352,7 +354,7 @@ impl Sim<'_> {
         let group = &self.scenario.groups()[f.group.expect("checked") as usize];
         let a = f.answer;
         let failed = a.failure != Failure::None || group.failover_status_codes.contains(&a.status);
-        let mark = match (failed, f.failed_over) {
+        let mark = match (failed, f.attempt.failed_over) {
             (false, false) => return false,
             (false, true) => Failover::Recovered,
             (true, true) => Failover::BothFailed,
@@ -371,42 +373,5 @@ impl Sim<'_> {
         };
         self.tiers.fetches[fetch as usize].answer.failover = mark;
         false
-    }
-}
-
-impl Tiers {
-    /// Whether fetch `f` fails over here: it serves an origin group and its next hop is
-    /// the member's shield or the member itself (not the POP's regional cache, which
-    /// fails over on its own fetch).
-    pub fn fails_over_here(&self, f: u32) -> bool {
-        let x = &self.fetches[f as usize];
-        x.group.is_some() && x.role != Tier::Regional
-    }
-
-    /// Sends fetch `f` to `origin` (an origin group's secondary) at `now`, through that
-    /// origin's own shield if it has one.
-    pub fn retarget(&mut self, f: u32, origin: u16, now: Nanos, queue: &mut EventQueue<Event>) {
-        self.route(f, origin, now);
-        let x = &mut self.fetches[f as usize];
-        x.attempt = 0;
-        x.failed_over = true;
-        // The site already processed the request; the secondary is asked at once, so the
-        // wait before failover is exactly what the primary cost.
-        self.dispatch(f, now, queue);
-    }
-
-    /// Whether `settle` would answer fetch `f` with its site's expired copy if the answer
-    /// had `status` at `now` (an origin 5xx or timeout with a stored 200).
-    pub fn would_serve_stale(&self, f: u32, status: u16, now: Nanos) -> bool {
-        let x = &self.fetches[f as usize];
-        let rules = self.fresh.rules(x.class, x.behavior);
-        let stored = self.sites[x.site as usize].cache.peek(x.key);
-        match stored.filter(|e| x.store && e.status == 200 && status >= 500) {
-            Some(e) => match rules.sie {
-                Some(window) => now < e.fresh_until.saturating_add(window),
-                None => true,
-            },
-            None => false,
-        }
     }
 }

@@ -1,6 +1,6 @@
 //! What a run reports: progress, sampled log lines, and the results of a finished run.
 
-use super::pools::PairCounts;
+use super::tiers::PairCounts;
 use crate::origin::OriginStats;
 use crate::stats::Metrics;
 use crate::units::Nanos;

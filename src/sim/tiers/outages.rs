@@ -11,7 +11,7 @@ use crate::scenario::Scenario;
 use crate::units::Nanos;
 
 /// The tier faults of a run.
-pub(super) struct TierFaults {
+pub(in crate::sim) struct TierFaults {
     /// POP cache losses, `(time, site)`, in time order, and the next one due.
     wipes: Vec<(Nanos, u16)>,
     next_wipe: usize,

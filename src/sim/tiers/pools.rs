@@ -9,11 +9,6 @@
 //! abandoned attempt drops it. A pool keeps at most the origin's `concurrency` idle
 //! connections. Connections in use are not limited here: the origin's queue is.
 
-use super::event::Event;
-use super::fetch::Hop;
-use super::tiers::Tiers;
-use crate::engine::EventQueue;
-use crate::origin::OriginProtocolPolicy;
 use crate::units::Nanos;
 
 /// Reuse counts of one (site, origin) pair, counted requests only.
@@ -26,7 +21,7 @@ pub struct PairCounts {
 }
 
 /// Every pool of a run.
-pub(super) struct Pools {
+pub(in crate::sim) struct Pools {
     origins: usize,
     /// `[site × origins + origin]`: idle-since times, ascending.
     idle: Vec<Vec<Nanos>>,
@@ -94,49 +89,6 @@ impl Pools {
             .filter(|(_, c)| c.new + c.reused > 0)
             .map(|(i, c)| ((i / self.origins) as u16, (i % self.origins) as u16, *c))
             .collect()
-    }
-}
-
-impl Tiers {
-    /// Whether the leg to `origin` uses HTTPS for a viewer that came over `viewer_https`.
-    pub(super) fn origin_https(&self, origin: u16, viewer_https: bool) -> bool {
-        match self.origin_policy[origin as usize] {
-            OriginProtocolPolicy::HttpOnly => false,
-            OriginProtocolPolicy::HttpsOnly => true,
-            OriginProtocolPolicy::MatchViewer => viewer_https,
-        }
-    }
-
-    /// Sends fetch `f` on its way at `sent`: to an origin, over an idle connection or a new
-    /// one (whose handshake `Sim::at_origin` adds).
-    pub(super) fn dispatch(&mut self, f: u32, sent: Nanos, queue: &mut EventQueue<Event>) {
-        let x = &mut self.fetches[f as usize];
-        x.sent = sent;
-        x.handshaking = false;
-        x.handshake = 0;
-        if x.attempt == 0 && !x.failed_over {
-            x.started = sent;
-        }
-        if x.upstream == Hop::Origin {
-            x.new_conn = !self.pools.acquire(x.conn_site, x.origin, sent, x.counted);
-        }
-        queue.schedule(sent + x.half_rtt, Event::FetchArrived { fetch: f });
-    }
-
-    /// The time a new connection of fetch `f` takes from its SYN reaching the origin to its
-    /// request reaching it: TCP's round trip, plus TLS 1.2's two for HTTPS (§4.5), on the
-    /// connecting site's own path to the origin.
-    pub(super) fn connect_delay(&self, f: u32) -> Nanos {
-        let x = &self.fetches[f as usize];
-        let half = self.half[x.conn_site as usize][self.sites_len() + x.origin as usize];
-        2 * half * if x.https { 3 } else { 1 }
-    }
-
-    /// Returns fetch `f`'s origin connection to its pool, idle from `now`.
-    pub(super) fn release_connection(&mut self, f: u32, now: Nanos) {
-        let x = &self.fetches[f as usize];
-        let (site, origin) = (x.conn_site, x.origin);
-        self.pools.release(site, origin, now);
     }
 }
 

@@ -10,7 +10,7 @@ use crate::workload::Catalog;
 
 /// How the responses of one class under one behavior may be reused.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) struct Rules {
+pub(in crate::sim) struct Rules {
     /// The TTL of a 200 response.
     pub ttl: Freshness,
     /// `stale-while-revalidate` window after expiry.
@@ -26,7 +26,7 @@ pub(super) struct Rules {
 
 /// Where an entry stands at a moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum State {
+pub(in crate::sim) enum State {
     /// Within its TTL.
     Fresh,
     /// Expired, within the stale-while-revalidate window.
@@ -41,7 +41,7 @@ const ALWAYS_CACHED: [u16; 7] = [404, 414, 500, 501, 502, 503, 504];
 const CACHED_WITH_MAX_AGE: [u16; 5] = [400, 403, 405, 412, 415];
 
 /// Rules for every (class, behavior) pair, and the error-caching times.
-pub(super) struct FreshTable {
+pub(in crate::sim) struct FreshTable {
     rules: Vec<Rules>,
     behaviors: usize,
     /// ErrorCachingMinTTL per status 400..=599.
@@ -99,7 +99,7 @@ impl FreshTable {
 
 /// Where `entry` stands at `now` under `rules`.
 #[inline]
-pub(super) fn state(entry: &Entry, now: Nanos, rules: &Rules) -> State {
+pub(in crate::sim) fn state(entry: &Entry, now: Nanos, rules: &Rules) -> State {
     if now < entry.fresh_until {
         State::Fresh
     } else if entry.status == 200 && now < entry.fresh_until.saturating_add(rules.swr) {

@@ -8,24 +8,28 @@
 //! into one fetch (§2.5); the fetch's response fills the site's cache and answers every
 //! waiter, whether a viewer at a POP or a fetch from a site below.
 
+mod fresh;
+mod outages;
+mod pools;
+mod upstream;
+
+pub use pools::PairCounts;
+
 use super::event::Event;
-use super::fetch::{
-    from_entry, stale_answer, Answer, Ask, Failure, Fetch, Hop, Lookup, Waiter, Want,
-};
-use super::fresh::{self, FreshTable, State};
-use super::outages::TierFaults;
-use super::pools::Pools;
+use super::fetch::{from_entry, stale_answer, Answer, Ask, Failure, Fetch, Lookup, Waiter, Want};
 use crate::behavior::ttl::Freshness;
 use crate::cache::{BoundedCache, Entry, ObjectId, Sizing};
 use crate::engine::EventQueue;
-use crate::fault::{Ledger, Place};
+use crate::fault::Ledger;
 use crate::origin::OriginProtocolPolicy;
 use crate::protocol::Method;
 use crate::scenario::Scenario;
-use crate::stats::Tier;
 use crate::topology::geo::LatLon;
 use crate::units::Nanos;
 use crate::workload::Catalog;
+use fresh::{FreshTable, State};
+use outages::TierFaults;
+use pools::Pools;
 use rustc_hash::FxHashMap;
 
 /// A cache and its in-flight fetches.
@@ -157,65 +161,6 @@ impl Tiers {
         self.sites[site as usize].cache.prefetch(key, entry);
     }
 
-    /// The one-way delay from site `a` to site or origin `b` (origins follow the sites)
-    /// for a leg that starts at `now`.
-    fn leg(&mut self, a: usize, b: usize, now: Nanos) -> Nanos {
-        let base = self.half[a][b];
-        let n = self.sites.len();
-        let to = if b < n {
-            self.faults.place(b)
-        } else {
-            Place::Origin((b - n) as u16)
-        };
-        self.faults.links.half(self.faults.place(a), to, now, base)
-    }
-
-    /// The next hop at `now` for a fetch from `site` for `origin`, its tier, and the
-    /// one-way delay (a proxied request passes through the shield without stopping).
-    /// Regional caches that are down are passed over.
-    pub(super) fn next_hop(
-        &mut self,
-        site: u16,
-        origin: u16,
-        cacheable: bool,
-        now: Nanos,
-    ) -> (Hop, Tier, Nanos, u16) {
-        let shield = self.origin_shield[origin as usize].filter(|&x| !self.faults.down(x, now));
-        let to_origin = self.sites.len() + origin as usize;
-        let s = site as usize;
-        if !cacheable {
-            // The shield, when there is one, is what connects to the origin.
-            let (half, conn) = match shield {
-                Some(x) => {
-                    let half = self.leg(s, x as usize, now) + self.leg(x as usize, to_origin, now);
-                    (half, x)
-                }
-                None => (self.leg(s, to_origin, now), site),
-            };
-            return (Hop::Origin, Tier::Origin, half, conn);
-        }
-        if s < self.pops {
-            if let Some(r) = self.pop_regional[s].filter(|&r| !self.faults.down(r, now)) {
-                // The POP's regional cache; when it is also the shield, it is just that.
-                return (
-                    Hop::Site(r),
-                    Tier::Regional,
-                    self.leg(s, r as usize, now),
-                    site,
-                );
-            }
-        }
-        match shield {
-            Some(x) if x != site => (
-                Hop::Site(x),
-                Tier::Shield,
-                self.leg(s, x as usize, now),
-                site,
-            ),
-            _ => (Hop::Origin, Tier::Origin, self.leg(s, to_origin, now), site),
-        }
-    }
-
     fn new_fetch(&mut self, site: u16, want: Want, cacheable: bool, now: Nanos) -> u32 {
         let slot = self.free.pop().unwrap_or_else(|| {
             // Fetch ids leave the top two bits free for `OriginResponded`'s job tags; a
@@ -231,10 +176,8 @@ impl Tiers {
         f.class = want.class;
         f.behavior = want.behavior;
         f.group = want.group;
-        f.failed_over = false;
         f.method = want.method;
-        f.attempt = 0;
-        f.generation = 0;
+        f.attempt.reset();
         f.store = cacheable;
         f.viewer_https = want.https;
         f.registered = false;
@@ -245,22 +188,6 @@ impl Tiers {
         debug_assert!(f.waiters.is_empty());
         self.route(slot, want.origin, now);
         slot
-    }
-
-    /// Points fetch `f` (its site, `store` and viewer scheme set) at `origin` at `now`: its
-    /// next hop, tier, delay, connecting site and origin scheme.
-    pub(super) fn route(&mut self, f: u32, origin: u16, now: Nanos) {
-        let x = &self.fetches[f as usize];
-        let (site, store, viewer_https) = (x.site, x.store, x.viewer_https);
-        let (upstream, role, half_rtt, conn_site) = self.next_hop(site, origin, store, now);
-        let https = self.origin_https(origin, viewer_https);
-        let x = &mut self.fetches[f as usize];
-        x.origin = origin;
-        x.upstream = upstream;
-        x.role = role;
-        x.half_rtt = half_rtt;
-        x.conn_site = conn_site;
-        x.https = https;
     }
 
     /// Sends fetch `f` upstream at `now`, after the site's processing.
@@ -464,7 +391,7 @@ impl Tiers {
     /// Frees fetch `f` once its waiters have been answered; keeps its waiter buffer.
     pub fn release(&mut self, f: u32) {
         self.fetches[f as usize].waiters.clear();
-        self.fetches[f as usize].generation = 0;
+        self.fetches[f as usize].attempt.generation = 0;
         self.free.push(f);
     }
 
