@@ -18,6 +18,7 @@ mod prefill;
 mod private;
 mod request;
 mod results;
+mod slab;
 
 pub use prefill::MAX_OBJECTS as MAX_PREFILL_OBJECTS;
 pub use results::{LogLine, Observer, Progress, Quiet, RunResult};
@@ -26,7 +27,6 @@ mod tiers;
 
 use crate::engine::{stream, EventQueue, Stream};
 use crate::fault::{Ledger, Place, SiteOutage};
-use crate::origin::Origin;
 use crate::protocol::handshake_rtts;
 use crate::scenario::{End, Prefill, Scenario, Warmup};
 use crate::stats::{Collector, Metrics};
@@ -36,10 +36,11 @@ use crate::workload::{Arrival, RateModel, Workload};
 use edge::{Delivery, Edge, Out};
 use event::Event;
 use fetch::{Answer, Ask, Failure, Hop, Lookup, Waiter};
-use origin_leg::{Job, Slab, Timer, Timing};
+use origin_leg::{Ctx, OriginLeg};
 use rand::{Rng, RngCore};
 use rand_distr::{Distribution, Exp1};
 use request::Request;
+use slab::Slab;
 use tiers::Tiers;
 
 const PROGRESS_EVERY: u64 = 1 << 16;
@@ -57,17 +58,12 @@ struct Sim<'a> {
     topology: Topology,
     edge: Edge,
     tiers: Tiers,
-    origins: Vec<Origin>,
-    /// Per origin: the attempt loop's settings.
-    timing: Vec<Timing>,
-    jobs: Slab<Job>,
-    timers: Slab<Timer>,
+    /// The origins and the attempts at them.
+    legs: OriginLeg,
     /// Requests that follow redirects, until they arrive.
     follow_ups: Slab<Request>,
     /// Draws each request's viewer connection.
     protocol_rng: Stream,
-    /// Numbers origin attempts, so that abandoned ones are recognised.
-    generation: u64,
     /// Per fault: what it touched (see `RunResult`); every consumer holds a handle.
     ledger: Ledger,
     /// POP outages, resolved.
@@ -126,21 +122,9 @@ impl<'a> Sim<'a> {
             edge,
             tiers,
             workload,
-            origins: s
-                .origins
-                .iter()
-                .zip(scenario.origin_services())
-                .zip(&faults.origins)
-                .map(|((o, &service), faults)| {
-                    Origin::new(o, service, s.seed, s.interval.0).with_faults(faults.clone())
-                })
-                .collect(),
-            timing: s.origins.iter().map(Timing::new).collect(),
-            jobs: Slab::new(),
-            timers: Slab::new(),
+            legs: OriginLeg::new(scenario, &ledger),
             follow_ups: Slab::new(),
             protocol_rng: stream(s.seed, "viewer/protocol"),
-            generation: 0,
             ledger,
             pop_outages: faults.pop_outages.clone(),
             stats: Collector::new(
@@ -242,7 +226,7 @@ impl<'a> Sim<'a> {
                 if let Event::OriginTimedOut { timer } = event {
                     // A timeout of an attempt that has since been answered: not an event
                     // of the run, and it must not stretch the run's end.
-                    if self.discard_stale(timer) {
+                    if self.legs.discard_stale(&self.tiers, timer) {
                         continue;
                     }
                 }
@@ -268,7 +252,7 @@ impl<'a> Sim<'a> {
                 self.edge.private.crypto_checked,
                 self.edge.private.mismatches,
             ),
-            origins: self.origins.into_iter().map(|o| o.stats).collect(),
+            origins: self.legs.stats(),
             measured_span: self.first_counted.map_or(0, |t| self.now - t),
             end: self.now,
             arrivals,
@@ -347,11 +331,28 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// The attempt loop, and what it works on.
+    fn origin_leg(&mut self) -> (&mut OriginLeg, Ctx<'_>) {
+        let cx = Ctx {
+            now: self.now,
+            tiers: &mut self.tiers,
+            queue: &mut self.queue,
+            catalog: self.workload.catalog(),
+        };
+        (&mut self.legs, cx)
+    }
+
     fn handle(&mut self, event: Event, observer: &mut dyn Observer) {
         match event {
             Event::FetchArrived { fetch } => self.fetch_arrived(fetch),
-            Event::OriginResponded { job } => self.origin_responded(job),
-            Event::OriginTimedOut { timer } => self.timed_out(timer),
+            Event::OriginResponded { job } => {
+                let (legs, mut cx) = self.origin_leg();
+                legs.origin_responded(&mut cx, job);
+            }
+            Event::OriginTimedOut { timer } => {
+                let (legs, mut cx) = self.origin_leg();
+                legs.timed_out(&mut cx, timer);
+            }
             Event::FollowUpArrived { slot } => {
                 let req = self.follow_ups.take(slot);
                 self.at_edge(req, observer);
@@ -364,7 +365,10 @@ impl<'a> Sim<'a> {
         let f = &self.tiers.fetches[fetch as usize];
         let (conditional, role) = (f.conditional, f.role);
         match f.upstream {
-            Hop::Origin => self.at_origin(fetch),
+            Hop::Origin => {
+                let (legs, mut cx) = self.origin_leg();
+                legs.at_origin(&mut cx, fetch);
+            }
             Hop::Site(h) => {
                 let mut want = self.tiers.want_of(fetch);
                 if role == crate::stats::Tier::Shield {
@@ -404,7 +408,8 @@ impl<'a> Sim<'a> {
             // The response came over the connection, which is now idle.
             self.tiers.release_connection(fetch, self.now);
         }
-        if self.try_failover(fetch) {
+        let (legs, mut cx) = self.origin_leg();
+        if legs.try_failover(&mut cx, fetch) {
             return;
         }
         let mut answer = self.tiers.settle(fetch, self.now, &mut self.queue);

@@ -96,7 +96,7 @@ impl Tiers {
     }
 
     /// Sends fetch `f` on its way at `sent`: to an origin, over an idle connection or a new
-    /// one (whose handshake `Sim::at_origin` adds).
+    /// one (whose handshake `OriginLeg::at_origin` adds).
     pub(in crate::sim) fn dispatch(&mut self, f: u32, sent: Nanos, queue: &mut EventQueue<Event>) {
         let x = &mut self.fetches[f as usize];
         x.attempt.sent = sent;
