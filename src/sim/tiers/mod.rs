@@ -287,45 +287,62 @@ impl Tiers {
     /// on their own (collapsing disabled for the object) are re-fetched here and left out.
     #[inline]
     pub fn settle(&mut self, f: u32, now: Nanos, queue: &mut EventQueue<Event>) -> Answer {
+        let out = self.fill(f, now);
         let fetch = &self.fetches[f as usize];
-        let (site, key, a) = (fetch.site as usize, fetch.key, fetch.answer);
+        let (site, status) = (fetch.site, fetch.answer.status);
+        if fetch.registered {
+            self.sites[site as usize].inflight.remove(&fetch.key);
+            // MinTTL 0 and an uncacheable response: the followers were held for the first
+            // response and now go to the origin themselves (§2.5).
+            let rules = self.fresh.rules(fetch.class, fetch.behavior);
+            if matches!(status, 200 | 304) && rules.no_collapse && fetch.waiters.len() > 1 {
+                self.send_followers(f, site, now, queue);
+            }
+        }
+        out
+    }
+
+    /// Stores fetch `f`'s answer at its site as HTTP allows, and returns what the site
+    /// answers with: the answer itself, the revalidated copy, or a stale copy.
+    fn fill(&mut self, f: u32, now: Nanos) -> Answer {
+        let fetch = &self.fetches[f as usize];
+        let (site, key, a, store) = (fetch.site as usize, fetch.key, fetch.answer, fetch.store);
         let rules = self.fresh.rules(fetch.class, fetch.behavior);
-        let store = fetch.store;
-        let registered = fetch.registered;
         let cache = &mut self.sites[site].cache;
         let stored = cache.peek(key);
-        let mut out = a;
         match a.status {
             304 => {
-                if let Some(mut e) = stored {
-                    e.fresh_until = a.fresh_until;
-                    e.stale = false;
-                    cache.store(key, e);
-                    out = Answer {
-                        status: 200,
-                        size: e.size,
-                        last_modified: e.last_modified,
-                        confirmed: true,
-                        ..a
-                    };
+                let Some(mut e) = stored else { return a };
+                e.fresh_until = a.fresh_until;
+                e.stale = false;
+                cache.store(key, e);
+                Answer {
+                    status: 200,
+                    size: e.size,
+                    last_modified: e.last_modified,
+                    confirmed: true,
+                    ..a
                 }
             }
-            200 if store => match rules.ttl {
-                Freshness::DoNotReuse => {
-                    cache.remove(key);
+            200 if store => {
+                match rules.ttl {
+                    Freshness::DoNotReuse => {
+                        cache.remove(key);
+                    }
+                    Freshness::Ttl(_) => {
+                        let entry = Entry {
+                            size: a.size,
+                            last_modified: a.last_modified,
+                            fresh_until: a.fresh_until,
+                            status: 200,
+                            stale: false,
+                        };
+                        cache.store(key, entry);
+                    }
                 }
-                Freshness::Ttl(_) => {
-                    let entry = Entry {
-                        size: a.size,
-                        last_modified: a.last_modified,
-                        fresh_until: a.fresh_until,
-                        status: 200,
-                        stale: false,
-                    };
-                    cache.store(key, entry);
-                }
-            },
-            200 => {}
+                a
+            }
+            200 => a,
             status => {
                 // Only a fetch for the cached copy may fall back on it: a proxied POST to
                 // the same path must not be answered with a stored GET response.
@@ -333,7 +350,7 @@ impl Tiers {
                 match (stale_copy, rules.sie) {
                     // stale-if-error: serve the copy while inside the window, keep trying.
                     (Some(e), Some(window)) if now < e.fresh_until.saturating_add(window) => {
-                        out = stale_answer(&e, a);
+                        stale_answer(&e, a)
                     }
                     // No stale-if-error: CloudFront serves the expired copy and keeps
                     // serving it for ErrorCachingMinTTL before asking again (§1.10).
@@ -341,11 +358,11 @@ impl Tiers {
                         e.fresh_until = now + self.fresh.error_min_ttl(status);
                         e.stale = true;
                         cache.store(key, e);
-                        out = stale_answer(&e, a);
+                        stale_answer(&e, a)
                     }
                     // Errors the edge made up (no connection, no response) are not cached,
                     // so that every request tries the origin again (§3.3: no health checks).
-                    _ if a.failure != Failure::None => {}
+                    _ if a.failure != Failure::None => a,
                     _ => {
                         if let (true, Some(ttl)) =
                             (store, self.fresh.error_ttl(status, a.error_max_age))
@@ -359,33 +376,26 @@ impl Tiers {
                             };
                             cache.store(key, entry);
                         }
+                        a
                     }
                 }
             }
         }
-        if registered {
-            self.sites[site].inflight.remove(&key);
+    }
+
+    /// Sends each follower of fetch `f` (every waiter but the first) on a fetch of its own.
+    fn send_followers(&mut self, f: u32, site: u16, now: Nanos, queue: &mut EventQueue<Event>) {
+        let want = self.want_of(f);
+        let mut followers = std::mem::take(&mut self.scratch);
+        followers.extend(self.fetches[f as usize].waiters.drain(1..));
+        for &w in &followers {
+            let g = self.new_fetch(site, want, true, now);
+            self.fetches[g as usize].waiters.push(w);
+            self.fetches[g as usize].led = true;
+            self.send(g, now, queue);
         }
-        // MinTTL 0 and an uncacheable response: the followers were held for the first
-        // response and now go to the origin themselves (§2.5).
-        if registered
-            && matches!(a.status, 200 | 304)
-            && rules.no_collapse
-            && self.fetches[f as usize].waiters.len() > 1
-        {
-            let want = self.want_of(f);
-            let mut followers = std::mem::take(&mut self.scratch);
-            followers.extend(self.fetches[f as usize].waiters.drain(1..));
-            for &w in &followers {
-                let g = self.new_fetch(site as u16, want, true, now);
-                self.fetches[g as usize].waiters.push(w);
-                self.fetches[g as usize].led = true;
-                self.send(g, now, queue);
-            }
-            followers.clear();
-            self.scratch = followers;
-        }
-        out
+        followers.clear();
+        self.scratch = followers;
     }
 
     /// Frees fetch `f` once its waiters have been answered; keeps its waiter buffer.
