@@ -12,8 +12,8 @@
 mod spec;
 
 pub use spec::{
-    ErrorSpec, OriginGroupSpec, OriginProtocolPolicy, OriginSpec, FAILOVER_STATUS_CODES,
-    ORIGIN_SSL_PROTOCOLS,
+    ErrorSpec, OriginGroupSpec, OriginProtocolPolicy, OriginSpec, Reach, Timing,
+    FAILOVER_STATUS_CODES, ORIGIN_SSL_PROTOCOLS,
 };
 
 use crate::engine::{stream, Stream};

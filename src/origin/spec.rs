@@ -9,9 +9,36 @@
 
 use crate::check::{self, ensure, Checked};
 use crate::topology::geo::LatLon;
-use crate::units::{Duration, SEC};
+use crate::units::{Duration, Nanos, SEC};
 use crate::workload::dist::Dist;
 use serde::{Deserialize, Serialize};
+
+/// Settings of one origin's attempt loop, resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// Connection attempts per try (1–3).
+    pub attempts: u8,
+    /// Connection timeout, ns.
+    pub connect: Nanos,
+    /// Response (read) timeout, ns.
+    pub read: Nanos,
+    /// Response-completion timeout, ns.
+    pub completion: Option<Nanos>,
+    /// Whether the origin's certificate is valid for its domain.
+    pub certificate_valid: bool,
+}
+
+/// How the edge reaches one origin, resolved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reach {
+    pub location: LatLon,
+    pub timing: Timing,
+    /// How long an idle pooled connection stays open, ns.
+    pub keepalive: Nanos,
+    /// Connections the origin serves at once.
+    pub concurrency: usize,
+    pub protocol_policy: OriginProtocolPolicy,
+}
 
 /// An origin server (or fleet) as the scenario describes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -187,6 +214,28 @@ impl OriginSpec {
             protocol_policy: OriginProtocolPolicy::default(),
             ssl_protocols: default_ssl_protocols(),
             certificate_valid: true,
+        }
+    }
+
+    /// How the edge reaches the origin.
+    pub fn reach(&self) -> Reach {
+        Reach {
+            location: self.location(),
+            timing: self.timing(),
+            keepalive: self.keepalive_timeout.0,
+            concurrency: self.concurrency as usize,
+            protocol_policy: self.protocol_policy,
+        }
+    }
+
+    /// The origin's attempt settings, in nanoseconds.
+    pub fn timing(&self) -> Timing {
+        Timing {
+            attempts: self.connection_attempts as u8,
+            connect: self.connection_timeout.0,
+            read: self.read_timeout.0,
+            completion: self.response_completion_timeout.map(|d| d.0),
+            certificate_valid: self.certificate_valid,
         }
     }
 

@@ -10,12 +10,14 @@
 pub mod bounds;
 mod load;
 mod overrides;
+mod plan;
 mod resolve;
 mod validate;
 mod warnings;
 
 pub use load::{load_file, load_str, Overrides, ScenarioError};
 pub use overrides::{apply_override, OverrideError};
+pub use plan::{Counting, Plan};
 
 use crate::behavior::{BehaviorSpec, Behaviors};
 use crate::check::Invalid;
@@ -255,6 +257,7 @@ pub struct Scenario {
     pop_regional: Vec<Option<u16>>,
     origin_shield: Vec<Option<u16>>,
     groups: Vec<Group>,
+    plan: Plan,
 }
 
 impl ScenarioSpec {
@@ -347,35 +350,8 @@ impl Scenario {
             &targets,
             spec.max_behaviors,
         )?;
-        let origin_index = |name: &str| {
-            spec.origins
-                .iter()
-                .position(|o| o.name == name)
-                .expect("validated") as u16
-        };
-        let groups = spec
-            .origin_groups
-            .iter()
-            .map(|g| Group {
-                primary: origin_index(&g.members[0]),
-                secondary: origin_index(&g.members[1]),
-                failover_status_codes: g.failover_status_codes.clone(),
-            })
-            .collect();
-        let regional = |name: &Option<String>| {
-            name.as_ref().map(|n| {
-                spec.regional_caches
-                    .iter()
-                    .position(|r| &r.name == n)
-                    .expect("validated") as u16
-            })
-        };
-        let pop_regional = spec
-            .pops
-            .iter()
-            .map(|p| regional(&p.regional_cache))
-            .collect();
-        let origin_shield = spec.origins.iter().map(|o| regional(&o.shield)).collect();
+        let groups = resolve::groups(&spec)?;
+        let (pop_regional, origin_shield) = resolve::regionals(&spec)?;
         let first = spec.origins[0].name.clone();
         spec.default_behavior.origin.get_or_insert(first);
         let end = match (spec.duration, spec.requests) {
@@ -394,6 +370,7 @@ impl Scenario {
         })?;
         let keys = resolve::key_refs(&spec)?;
         let distribution = spec.distribution.resolve()?;
+        let plan = Plan::new(&spec, &distribution);
         let catalog = Shared(Arc::new(Catalog::new(&spec.workload.classes, spec.seed)?));
         let services = spec
             .origins
@@ -420,6 +397,7 @@ impl Scenario {
             pop_regional,
             origin_shield,
             groups,
+            plan,
         })
     }
 

@@ -1,9 +1,9 @@
 //! Names resolved to indices, for the plan parts the domain modules define.
 
-use super::ScenarioSpec;
+use super::{Group, ScenarioSpec};
 use crate::check::Invalid;
 use crate::fault::{Place, Resolver};
-use crate::signing::KeyRefs;
+use crate::signing::{signed_nanos, KeyRefs};
 
 /// The scenario's names, looked up once while the plan is built.
 pub(super) struct Names<'a>(pub &'a ScenarioSpec);
@@ -99,7 +99,7 @@ pub(super) fn key_refs(s: &ScenarioSpec) -> Result<KeyRefs, Invalid> {
             None => Ok(None),
             Some(x) => names
                 .public_key(&x.key)
-                .map(Some)
+                .map(|k| Some(x.signer(k)))
                 .ok_or_else(|| missing(format!("workload.classes[{i}].signed.key"), &x.key)),
         })
         .collect::<Result<_, _>>()?;
@@ -107,5 +107,54 @@ pub(super) fn key_refs(s: &ScenarioSpec) -> Result<KeyRefs, Invalid> {
         trusted,
         groups,
         signers,
+        key_ids: s.public_keys.iter().map(|k| k.id.clone()).collect(),
+        edge_skew: signed_nanos(s.signing.edge_clock_skew_s),
+        crypto_rate: s.signing.crypto_sample_rate,
     })
 }
+
+/// An `Invalid` for `path` naming `name`, which is none of `kind`.
+fn no_such(path: String, kind: &str, name: &str) -> Invalid {
+    Invalid {
+        path,
+        message: format!("no {kind} is named {name:?}"),
+    }
+}
+
+/// The origin groups, their members as origin indices.
+pub(super) fn groups(s: &ScenarioSpec) -> Result<Vec<Group>, Invalid> {
+    let names = Names(s);
+    let member = |i: usize, j: usize| {
+        let name = &s.origin_groups[i].members[j];
+        let path = || format!("origin_groups[{i}].members[{j}]");
+        (names.origin(name).map(|o| o as u16)).ok_or_else(|| no_such(path(), "origin", name))
+    };
+    (s.origin_groups.iter().enumerate())
+        .map(|(i, g)| {
+            Ok(Group {
+                primary: member(i, 0)?,
+                secondary: member(i, 1)?,
+                failover_status_codes: g.failover_status_codes.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Per POP its regional cache, and per origin its shield, as regional-cache indices.
+pub(super) fn regionals(s: &ScenarioSpec) -> Result<RegionalRefs, Invalid> {
+    let names = Names(s);
+    let find = |name: &Option<String>, path: String| match name {
+        None => Ok(None),
+        Some(n) => (names.regional(n).map(Some)).ok_or_else(|| no_such(path, "regional cache", n)),
+    };
+    let pops = (s.pops.iter().enumerate())
+        .map(|(i, p)| find(&p.regional_cache, format!("pops[{i}].regional_cache")))
+        .collect::<Result<_, _>>()?;
+    let shields = (s.origins.iter().enumerate())
+        .map(|(i, o)| find(&o.shield, format!("origins[{i}].shield")))
+        .collect::<Result<_, _>>()?;
+    Ok((pops, shields))
+}
+
+/// Per POP its regional cache, per origin its shield.
+pub(super) type RegionalRefs = (Vec<Option<u16>>, Vec<Option<u16>>);

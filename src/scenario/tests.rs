@@ -198,8 +198,10 @@ fn command_line_run_length_replaces_the_file_s() {
 fn warmup_is_a_time_or_a_count() {
     let s = load_str(MINIMAL, "t", &Overrides::sets(&["warmup=2s"])).unwrap();
     assert_eq!(s.spec().warmup, Warmup::Time(Duration(2_000_000_000)));
+    assert_eq!(s.plan().counting, Counting::From(2 * SEC));
     let s = load_str(MINIMAL, "t", &Overrides::sets(&["warmup=500"])).unwrap();
     assert_eq!(s.spec().warmup, Warmup::Requests(500));
+    assert_eq!(s.plan().counting, Counting::After(500));
     assert!(err(&["warmup=soon"]).contains("warmup: invalid value \"soon\": expected a duration"));
 }
 
@@ -320,4 +322,51 @@ fn specs_built_in_code_equal_the_same_settings_loaded_from_a_file() {
     let from_code = Scenario::new(spec).unwrap();
     let from_file = load_str(MINIMAL, "t.toml", &Overrides::default()).unwrap();
     assert_eq!(from_code.spec(), from_file.spec());
+}
+
+#[test]
+fn the_plan_lists_sites_pops_first_with_their_settings_in_nanoseconds() {
+    let text = format!(
+        "{MINIMAL}\n[[regional_caches]]\nname = \"rc\"\nlat = 10.0\nlon = 0.0\ncache_capacity = \"4GiB\"\ncache_policy = \"sieve\"\n"
+    );
+    let sets = Overrides::sets(&[
+        "pops[0].regional_cache=rc",
+        "caching.collapse_at_regional=false",
+        "origins[0].connection_timeout=4s",
+        "regions[0].bandwidth_mbps=80",
+    ]);
+    let s = load_str(&text, "t.toml", &sets).unwrap();
+    let plan = s.plan();
+    assert_eq!(plan.pops, 1);
+    let sites: Vec<_> = plan.sites.iter().map(|x| (x.capacity, x.collapses)).collect();
+    assert_eq!(sites, [(1 << 30, true), (4 << 30, false)]);
+    assert_eq!(plan.sites[1].policy, crate::cache::PolicyKind::named("sieve"));
+    assert_eq!(s.pop_regional(), [Some(0)]);
+    assert_eq!(plan.origins[0].timing.connect, 4 * SEC);
+    assert_eq!(plan.regions[0].ns_per_byte, 100.0);
+    // Half round trips from each site to both sites and the origin; the POP and the
+    // origin share a place, so theirs is the network's floor.
+    assert_eq!(plan.half_rtt.len(), 2);
+    assert!(plan.half_rtt.iter().all(|row| row.len() == 3));
+    assert_eq!(plan.half_rtt[0][1], plan.half_rtt[1][0]);
+    assert!(plan.half_rtt[0][1] > plan.half_rtt[0][2]);
+}
+
+#[test]
+fn resolving_names_is_an_error_with_its_path_even_without_validation() {
+    let mut spec = load_str(MINIMAL, "t.toml", &Overrides::default())
+        .unwrap()
+        .spec()
+        .clone();
+    spec.origins[0].shield = Some("nowhere".into());
+    let e = resolve::regionals(&spec).unwrap_err();
+    assert_eq!(e.path, "origins[0].shield");
+    assert!(e.message.contains("\"nowhere\""), "{}", e.message);
+    spec.origin_groups.push(OriginGroupSpec {
+        name: "g".into(),
+        members: vec!["o".into(), "gone".into()],
+        failover_status_codes: vec![503],
+    });
+    let e = resolve::groups(&spec).unwrap_err();
+    assert_eq!(e.path, "origin_groups[0].members[1]");
 }

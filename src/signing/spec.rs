@@ -2,7 +2,7 @@
 //! §5.6), and the signed traffic of a path class.
 
 use crate::check::{self, ensure, Checked};
-use crate::units::Duration;
+use crate::units::{secs_to_nanos, Duration, Nanos};
 use serde::{Deserialize, Serialize};
 
 /// A public key CloudFront holds, by its id.
@@ -209,13 +209,64 @@ pub fn check(
     Ok(())
 }
 
-/// The key ids of a scenario resolved to indices into its `public_keys`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A scenario's private content resolved: key ids turned into indices into its
+/// `public_keys`, and the signing settings in nanoseconds.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyRefs {
     /// Per behavior, the default last: its trusted key groups, by index.
     pub trusted: Vec<Vec<usize>>,
     /// Per key group: its keys before any rotation.
     pub groups: Vec<Vec<usize>>,
-    /// Per path class: the key its signed links name, if it signs.
-    pub signers: Vec<Option<usize>>,
+    /// Per path class: how its links are signed, if it signs.
+    pub signers: Vec<Option<Signer>>,
+    /// Per public key: its id (what a crypto-mode key pair is derived from).
+    pub key_ids: Vec<String>,
+    /// Edge clock ahead of true time, ns.
+    pub edge_skew: i64,
+    /// Share of signed requests checked with real signatures.
+    pub crypto_rate: f64,
+}
+
+/// How one path class's links are signed, resolved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Signer {
+    /// The key the signer means to use, by index.
+    pub key: usize,
+    pub via: Carrier,
+    /// Whether the policy restricts the address range.
+    pub restricted: bool,
+    pub lifetime: Nanos,
+    /// Signer's clock ahead of true time, ns.
+    pub skew: i64,
+    /// Shares of requests whose link was tampered with, is stale, or comes from outside
+    /// the allowed addresses.
+    pub tampered: f64,
+    pub stale: f64,
+    pub outside_ip: f64,
+}
+
+impl SignedSpec {
+    /// The signer of these settings, signing with key index `key`.
+    pub fn signer(&self, key: usize) -> Signer {
+        Signer {
+            key,
+            via: self.via,
+            restricted: self.ip_restricted,
+            lifetime: self.lifetime.0,
+            skew: signed_nanos(self.signer_clock_skew_s),
+            tampered: self.tampered,
+            stale: self.stale,
+            outside_ip: self.outside_ip,
+        }
+    }
+}
+
+/// Seconds ahead (negative: behind) as signed nanoseconds.
+pub fn signed_nanos(s: f64) -> i64 {
+    let ns = secs_to_nanos(s.abs()) as i64;
+    if s < 0.0 {
+        -ns
+    } else {
+        ns
+    }
 }

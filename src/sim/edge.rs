@@ -96,29 +96,21 @@ impl Edge {
                 Target::Group(g) => (scenario.groups()[g as usize].primary, Some(g)),
             })
             .collect();
-        let s = scenario.spec();
+        let plan = scenario.plan();
         Edge {
-            protocols: s
-                .regions
-                .iter()
-                .map(|r| ProtocolSampler::new(&r.protocols, scenario.distribution()))
-                .collect(),
+            protocols: plan.regions.iter().map(|r| r.protocols.clone()).collect(),
             zero_rtt: scenario.distribution().zero_rtt,
             private: PrivateContent::new(scenario, ledger),
-            ns_per_byte: s
-                .regions
-                .iter()
-                .map(|r| 8_000.0 / r.bandwidth_mbps)
-                .collect(),
+            ns_per_byte: plan.regions.iter().map(|r| r.ns_per_byte).collect(),
             targets,
             behaviors,
             uniform,
             memo,
             options_base: catalog.objects(),
-            processing: scenario.spec().network.edge_processing.0,
-            revalidated_200: scenario.spec().caching.revalidated_200,
-            log_threshold: (scenario.spec().log_sample_rate * u64::MAX as f64) as u64,
-            seed: scenario.spec().seed,
+            processing: plan.edge_processing,
+            revalidated_200: plan.revalidated_200,
+            log_threshold: plan.log_threshold,
+            seed: plan.seed,
         }
     }
 

@@ -32,8 +32,8 @@ pub struct Estimate {
 
 /// The memory `scenario` will need.
 pub fn estimate(scenario: &Scenario) -> Estimate {
-    let s = scenario.spec();
-    let (pops, regions) = (s.pops.len() as u64, s.regions.len() as u64);
+    let plan = scenario.plan();
+    let (pops, regions) = (plan.pops as u64, plan.regions.len() as u64);
     let coarse = Metrics::new(Precision::Coarse).heap_bytes();
     let fine = Metrics::new(Precision::Fine).heap_bytes();
     let views =
@@ -44,14 +44,11 @@ pub fn estimate(scenario: &Scenario) -> Estimate {
     let catalog = scenario.catalog();
     let objects = catalog.objects();
     let mean = catalog.mean_size_hint().max(1);
-    let capacities = s
-        .pops
-        .iter()
-        .map(|p| p.cache_capacity.0)
-        .chain(s.regional_caches.iter().map(|r| r.cache_capacity.0));
-    let caches = capacities
-        .map(|capacity| {
-            let held = if s.workload.trace.is_some() {
+    let trace = scenario.trace().is_some();
+    let caches = (plan.sites.iter())
+        .map(|site| {
+            let capacity = site.capacity;
+            let held = if trace {
                 capacity / mean
             } else {
                 (capacity / mean).min(objects)

@@ -28,11 +28,11 @@ mod tiers;
 use crate::engine::{stream, EventQueue, Stream};
 use crate::fault::{Ledger, Place, SiteOutage};
 use crate::protocol::handshake_rtts;
-use crate::scenario::{End, Prefill, Scenario, Warmup};
+use crate::scenario::{Counting, End, Prefill, Scenario};
 use crate::stats::{Collector, Metrics};
 use crate::topology::Topology;
 use crate::units::Nanos;
-use crate::workload::{Arrival, RateModel, Workload};
+use crate::workload::{Arrival, Workload};
 use edge::{Delivery, Edge, Out};
 use event::Event;
 use fetch::{Answer, Ask, Failure, Hop, Lookup, Waiter};
@@ -82,37 +82,24 @@ struct Sim<'a> {
 
 impl<'a> Sim<'a> {
     fn new(scenario: &'a Scenario) -> Self {
-        let s = scenario.spec();
+        let plan = scenario.plan();
         let faults = scenario.fault_plan();
-        let regions: Vec<_> = s.regions.iter().map(|r| r.location()).collect();
-        let catalog = scenario.catalog().clone();
-        let workload = Workload::new(&s.workload, &s.regions, s.seed, catalog, scenario.trace());
+        let workload = scenario.workload();
         let ledger = Ledger::new(faults.len);
         let edge = Edge::new(scenario, workload.catalog(), &ledger);
-        let pop_outages = faults.pop_outages.iter().map(|o| (o.site, o.start, o.end));
-        let topology = Topology::new(
-            &s.network,
-            &s.pops,
-            &regions,
-            &pop_outages.collect::<Vec<_>>(),
-        );
+        let topology = scenario.topology();
         let mut tiers = Tiers::new(scenario, workload.catalog(), &ledger);
-        if s.caching.prefill == Prefill::Popularity {
+        if plan.prefill == Prefill::Popularity {
             // Each region's viewers start at their nearest POP.
-            let model = RateModel::new(&s.workload, &s.regions);
-            let mut rates = vec![0.0; s.pops.len()];
-            for region in 0..s.regions.len() {
+            let model = scenario.rate_model();
+            let mut rates = vec![0.0; plan.pops];
+            for region in 0..plan.regions.len() {
                 let (pop, _) = topology.ranking(region as u16)[0];
                 rates[pop as usize] += model.rate_at(region, 0);
             }
-            let policies: Vec<_> = s
-                .pops
-                .iter()
-                .map(|p| p.cache_policy)
-                .chain(s.regional_caches.iter().map(|r| r.cache_policy))
-                .collect();
+            let policies: Vec<_> = plan.sites.iter().map(|s| s.policy).collect();
             let catalog = workload.catalog();
-            prefill::fill(&mut tiers, &edge, catalog, &rates, &policies, s.seed);
+            prefill::fill(&mut tiers, &edge, catalog, &rates, &policies, plan.seed);
         }
         Sim {
             scenario,
@@ -124,22 +111,20 @@ impl<'a> Sim<'a> {
             workload,
             legs: OriginLeg::new(scenario, &ledger),
             follow_ups: Slab::new(),
-            protocol_rng: stream(s.seed, "viewer/protocol"),
+            protocol_rng: stream(plan.seed, "viewer/protocol"),
             ledger,
             pop_outages: faults.pop_outages.clone(),
             stats: Collector::new(
-                s.pops.len(),
-                s.regions.len(),
+                plan.pops,
+                plan.regions.len(),
                 scenario.behaviors().all().len(),
-                s.origin_groups.len(),
-                s.interval.0,
+                scenario.groups().len(),
+                plan.interval,
             ),
-            last_mile: s
-                .regions
-                .iter()
-                .map(|r| (r.last_mile.0, r.jitter.0 as f64))
+            last_mile: (plan.regions.iter())
+                .map(|r| (r.last_mile, r.jitter_mean))
                 .collect(),
-            jitter: stream(s.seed, "network/jitter"),
+            jitter: stream(plan.seed, "network/jitter"),
             first_counted: None,
             counted: 0,
             arrivals: 0,
@@ -166,9 +151,9 @@ impl<'a> Sim<'a> {
     }
 
     fn counts(&self, a: &Arrival) -> bool {
-        match self.scenario.spec().warmup {
-            Warmup::Time(w) => a.at >= w.0,
-            Warmup::Requests(n) => a.index >= n,
+        match self.scenario.plan().counting {
+            Counting::From(t) => a.at >= t,
+            Counting::After(n) => a.index >= n,
         }
     }
 
@@ -264,12 +249,15 @@ impl<'a> Sim<'a> {
     }
 
     fn progress(&self, arrivals: u64) -> Progress {
-        let s = self.scenario.spec();
+        let (end_time, end_requests) = match self.scenario.end() {
+            End::At(t) => (Some(t), None),
+            End::Counted(n) => (None, Some(n)),
+        };
         Progress {
             now: self.now,
             arrivals,
-            end_time: s.duration.map(|d| d.0),
-            end_requests: s.requests,
+            end_time,
+            end_requests,
             counted: self.counted,
         }
     }

@@ -27,8 +27,8 @@ use super::slab::Slab;
 use super::tiers::Tiers;
 use crate::engine::EventQueue;
 use crate::fault::Ledger;
-use crate::origin::{Admission, Origin, OriginSpec, OriginStats};
-use crate::scenario::{FailoverOrder, Group, Scenario};
+use crate::origin::{Admission, Origin, OriginStats, Timing};
+use crate::scenario::{Group, Scenario};
 use crate::stats::{Failover, Tier};
 use crate::units::Nanos;
 use crate::workload::Catalog;
@@ -58,27 +58,6 @@ pub(super) struct Ctx<'a> {
     pub catalog: &'a Catalog,
 }
 
-/// Settings of one origin's attempt loop, in nanoseconds.
-struct Timing {
-    attempts: u8,
-    connect: Nanos,
-    read: Nanos,
-    completion: Option<Nanos>,
-    certificate_valid: bool,
-}
-
-impl Timing {
-    pub fn new(o: &OriginSpec) -> Self {
-        Timing {
-            attempts: o.connection_attempts as u8,
-            connect: o.connection_timeout.0,
-            read: o.read_timeout.0,
-            completion: o.response_completion_timeout.map(|d| d.0),
-            certificate_valid: o.certificate_valid,
-        }
-    }
-}
-
 /// A pending timeout of one attempt of a fetch.
 #[derive(Clone, Copy)]
 struct Timer {
@@ -105,26 +84,17 @@ struct Job {
 
 impl OriginLeg {
     pub fn new(scenario: &Scenario, ledger: &Ledger) -> Self {
-        let s = scenario.spec();
-        let faults = &scenario.fault_plan().origins;
+        let plan = scenario.plan();
         OriginLeg {
-            origins: s
-                .origins
-                .iter()
-                .zip(scenario.origin_services())
-                .zip(faults)
-                .map(|((o, &service), faults)| {
-                    Origin::new(o, service, s.seed, s.interval.0).with_faults(faults.clone())
-                })
-                .collect(),
-            timing: s.origins.iter().map(Timing::new).collect(),
+            origins: scenario.origins(),
+            timing: plan.origins.iter().map(|o| o.timing).collect(),
             jobs: Slab::new(),
             timers: Slab::new(),
             generation: 0,
             ledger: ledger.clone(),
             groups: scenario.groups().to_vec(),
-            seed: s.seed,
-            stale_first: s.caching.failover_order == FailoverOrder::StaleFirst,
+            seed: plan.seed,
+            stale_first: plan.stale_first,
         }
     }
 

@@ -13,23 +13,11 @@ use crate::fault::{KeyRotation, Ledger};
 use crate::scenario::Scenario;
 use crate::signing::{
     sign_cookies, sign_url, verify, Carrier, Cidr, Denied, Grant, Hash, Policy, Presented,
-    PrivateKey, PublicKey,
+    PrivateKey, PublicKey, Signer,
 };
 use crate::stats::Detail;
-use crate::units::{secs_to_nanos, Nanos};
+use crate::units::Nanos;
 use rand::Rng;
-
-struct Signer {
-    key: usize,
-    via: Carrier,
-    restricted: bool,
-    lifetime: Nanos,
-    /// Signer's clock ahead of true time, ns.
-    skew: i64,
-    tampered: f64,
-    stale: f64,
-    outside_ip: f64,
-}
 
 /// The private-content rules of a run.
 pub(super) struct PrivateContent {
@@ -75,40 +63,20 @@ const ALLOWED: &str = "192.0.2.0/24";
 
 impl PrivateContent {
     pub fn new(scenario: &Scenario, ledger: &Ledger) -> Self {
-        let s = scenario.spec();
+        let seed = scenario.plan().seed;
         let keys = scenario.key_refs();
-        let plan = scenario.fault_plan();
         PrivateContent {
             trusted: keys.trusted.clone(),
             groups: keys.groups.clone(),
-            rotations: plan.rotations.clone(),
-            signers: s
-                .workload
-                .classes
-                .iter()
-                .zip(&keys.signers)
-                .map(|(c, key)| {
-                    let x = c.signed.as_ref()?;
-                    Some(Signer {
-                        key: (*key)?,
-                        via: x.via,
-                        restricted: x.ip_restricted,
-                        lifetime: x.lifetime.0,
-                        skew: seconds(x.signer_clock_skew_s),
-                        tampered: x.tampered,
-                        stale: x.stale,
-                        outside_ip: x.outside_ip,
-                    })
-                })
-                .collect(),
-            edge_skew: seconds(s.signing.edge_clock_skew_s),
-            rng: stream(s.seed, "private/links"),
-            crypto_rng: stream(s.seed, "private/crypto"),
-            crypto_rate: s.signing.crypto_sample_rate,
-            pairs: if s.signing.crypto_sample_rate > 0.0 {
-                s.public_keys
-                    .iter()
-                    .map(|k| derived_pair(s.seed, &k.id))
+            rotations: scenario.fault_plan().rotations.clone(),
+            signers: keys.signers.clone(),
+            edge_skew: keys.edge_skew,
+            rng: stream(seed, "private/links"),
+            crypto_rng: stream(seed, "private/crypto"),
+            crypto_rate: keys.crypto_rate,
+            pairs: if keys.crypto_rate > 0.0 {
+                (keys.key_ids.iter())
+                    .map(|id| derived_pair(seed, id))
                     .collect()
             } else {
                 Vec::new()
@@ -305,14 +273,5 @@ fn derived_pair(seed: u64, id: &str) -> (PrivateKey, PublicKey, String) {
             let public = private.public();
             return (private, public, id.to_string());
         }
-    }
-}
-
-fn seconds(s: f64) -> i64 {
-    let ns = secs_to_nanos(s.abs()) as i64;
-    if s < 0.0 {
-        -ns
-    } else {
-        ns
     }
 }

@@ -56,7 +56,28 @@ pub struct RegionalCacheSpec {
     pub cache_policy: PolicyKind,
 }
 
+/// A cache site resolved: a POP or a regional cache, as the engine builds it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CacheSite {
+    pub policy: PolicyKind,
+    /// Bytes of cache.
+    pub capacity: u64,
+    pub location: LatLon,
+    /// Whether concurrent misses for one object wait for the first (request collapsing).
+    pub collapses: bool,
+}
+
 impl RegionalCacheSpec {
+    /// The cache as a site, collapsing requests or not.
+    pub fn site(&self, collapses: bool) -> CacheSite {
+        CacheSite {
+            policy: self.cache_policy,
+            capacity: self.cache_capacity.0,
+            location: self.location(),
+            collapses,
+        }
+    }
+
     /// The cache's position.
     pub fn location(&self) -> LatLon {
         LatLon {
@@ -143,6 +164,16 @@ impl PopSpec {
 }
 
 impl PopSpec {
+    /// The POP's cache as a site: a POP always collapses concurrent misses.
+    pub fn site(&self) -> CacheSite {
+        CacheSite {
+            policy: self.cache_policy,
+            capacity: self.cache_capacity.0,
+            location: self.location(),
+            collapses: true,
+        }
+    }
+
     /// The POP's position.
     pub fn location(&self) -> LatLon {
         LatLon {

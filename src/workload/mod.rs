@@ -198,7 +198,32 @@ impl RegionSpec {
     }
 }
 
+/// A region's viewers as the engine sees them: where they are, their access network, and
+/// the protocols they speak.
+#[derive(Clone, Debug)]
+pub struct Viewers {
+    pub location: crate::topology::geo::LatLon,
+    /// Last-mile round trip, ns.
+    pub last_mile: Nanos,
+    /// Mean of the exponential last-mile jitter, ns.
+    pub jitter_mean: f64,
+    /// Transfer time of a byte at the region's bandwidth, ns.
+    pub ns_per_byte: f64,
+    pub protocols: crate::protocol::ProtocolSampler,
+}
+
 impl RegionSpec {
+    /// The region's viewers, under the distribution's viewer settings.
+    pub fn viewers(&self, dist: &crate::protocol::Distribution) -> Viewers {
+        Viewers {
+            location: self.location(),
+            last_mile: self.last_mile.0,
+            jitter_mean: self.jitter.0 as f64,
+            ns_per_byte: 8_000.0 / self.bandwidth_mbps,
+            protocols: crate::protocol::ProtocolSampler::new(&self.protocols, dist),
+        }
+    }
+
     /// The region's position.
     pub fn location(&self) -> crate::topology::geo::LatLon {
         crate::topology::geo::LatLon {

@@ -24,7 +24,6 @@ use crate::fault::Ledger;
 use crate::origin::OriginProtocolPolicy;
 use crate::protocol::Method;
 use crate::scenario::Scenario;
-use crate::topology::geo::LatLon;
 use crate::units::Nanos;
 use crate::workload::Catalog;
 use fresh::{FreshTable, State};
@@ -67,7 +66,7 @@ pub(super) struct Tiers {
 impl Tiers {
     /// The POPs (sites `0..pops`) and regional caches (the sites after them) of a run.
     pub fn new(scenario: &Scenario, catalog: &Catalog, ledger: &Ledger) -> Self {
-        let s = scenario.spec();
+        let plan = scenario.plan();
         let options_cached = scenario
             .behaviors()
             .all()
@@ -75,63 +74,37 @@ impl Tiers {
             .any(|b| b.cached.contains(Method::Options));
         // Cached OPTIONS responses have keys above the object ids (the method is in the key).
         let keys = catalog.objects() * if options_cached { 2 } else { 1 };
-        let site = |policy, capacity, collapses| Site {
-            cache: BoundedCache::new(
-                policy,
-                capacity,
-                Sizing::new(capacity, catalog.mean_size_hint(), Some(keys)),
-            ),
-            inflight: FxHashMap::default(),
-            collapses,
-        };
-        let mut sites: Vec<Site> = s
-            .pops
-            .iter()
-            .map(|p| site(p.cache_policy, p.cache_capacity.0, true))
-            .collect();
-        let collapse = s.caching.collapse_at_regional;
-        sites.extend(
-            s.regional_caches
-                .iter()
-                .map(|r| site(r.cache_policy, r.cache_capacity.0, collapse)),
-        );
-        let places: Vec<LatLon> = s
-            .pops
-            .iter()
-            .map(|p| p.location())
-            .chain(s.regional_caches.iter().map(|r| r.location()))
-            .collect();
-        let origins: Vec<LatLon> = s.origins.iter().map(|o| o.location()).collect();
-        let half = places
-            .iter()
-            .map(|&a| {
-                places
-                    .iter()
-                    .chain(&origins)
-                    .map(|&b| s.network.rtt(a, b) / 2)
-                    .collect()
+        let sites = (plan.sites.iter())
+            .map(|s| Site {
+                cache: BoundedCache::new(
+                    s.policy,
+                    s.capacity,
+                    Sizing::new(s.capacity, catalog.mean_size_hint(), Some(keys)),
+                ),
+                inflight: FxHashMap::default(),
+                collapses: s.collapses,
             })
             .collect();
-        let pops = s.pops.len() as u16;
+        let pops = plan.pops as u16;
         let to_site = |r: &Option<u16>| r.map(|r| pops + r);
         Tiers {
             sites,
-            pops: s.pops.len(),
+            pops: plan.pops,
             pop_regional: scenario.pop_regional().iter().map(to_site).collect(),
             origin_shield: scenario.origin_shield().iter().map(to_site).collect(),
-            half,
+            half: plan.half_rtt.clone(),
             fetches: Vec::new(),
             free: Vec::new(),
             fresh: FreshTable::new(scenario, catalog),
-            processing: s.network.edge_processing.0,
+            processing: plan.edge_processing,
             scratch: Vec::new(),
             faults: TierFaults::new(scenario, ledger),
             pools: Pools::new(
-                s.pops.len() + s.regional_caches.len(),
-                s.origins.iter().map(|o| o.keepalive_timeout.0).collect(),
-                s.origins.iter().map(|o| o.concurrency as usize).collect(),
+                plan.sites.len(),
+                plan.origins.iter().map(|o| o.keepalive).collect(),
+                plan.origins.iter().map(|o| o.concurrency).collect(),
             ),
-            origin_policy: s.origins.iter().map(|o| o.protocol_policy).collect(),
+            origin_policy: plan.origins.iter().map(|o| o.protocol_policy).collect(),
         }
     }
 

@@ -28,8 +28,7 @@ pub(in crate::sim) struct TierFaults {
 impl TierFaults {
     pub fn new(scenario: &Scenario, ledger: &Ledger) -> Self {
         let plan = scenario.fault_plan();
-        let s = scenario.spec();
-        let pops = s.pops.len();
+        let pops = scenario.plan().pops;
         let mut wipes: Vec<(Nanos, u16)> = plan
             .pop_outages
             .iter()
@@ -37,7 +36,7 @@ impl TierFaults {
             .map(|w| (w.start, w.site))
             .collect();
         wipes.sort_unstable();
-        let mut down = vec![Vec::new(); pops + s.regional_caches.len()];
+        let mut down = vec![Vec::new(); scenario.plan().sites.len()];
         for w in &plan.regional_outages {
             down[pops + usize::from(w.site)].push((w.start, w.end, w.fault));
         }
