@@ -338,9 +338,16 @@ fn the_plan_lists_sites_pops_first_with_their_settings_in_nanoseconds() {
     let s = load_str(&text, "t.toml", &sets).unwrap();
     let plan = s.plan();
     assert_eq!(plan.pops, 1);
-    let sites: Vec<_> = plan.sites.iter().map(|x| (x.capacity, x.collapses)).collect();
+    let sites: Vec<_> = plan
+        .sites
+        .iter()
+        .map(|x| (x.capacity, x.collapses))
+        .collect();
     assert_eq!(sites, [(1 << 30, true), (4 << 30, false)]);
-    assert_eq!(plan.sites[1].policy, crate::cache::PolicyKind::named("sieve"));
+    assert_eq!(
+        plan.sites[1].policy,
+        crate::cache::PolicyKind::named("sieve")
+    );
     assert_eq!(s.pop_regional(), [Some(0)]);
     assert_eq!(plan.origins[0].timing.connect, 4 * SEC);
     assert_eq!(plan.regions[0].ns_per_byte, 100.0);
