@@ -8,37 +8,55 @@
 //! sent (the body's transfer included) and to the first.
 
 use super::stream::StreamingCsv;
+use crate::col;
 use crate::scenario::Scenario;
 use crate::sim::LogLine;
+use crate::stats::columns::{Cell, Column};
 use crate::units::{Nanos, SEC};
 use crate::workload::{Catalog, PATH_BUF};
 use std::io;
 use std::path::Path;
 
-/// The fields, in order, with their meanings.
-pub const FIELDS: &[(&str, &str)] = &[
-    ("date", "UTC date the response finished (simulated time zero is 2026-01-01 at `start_hour_utc`)"),
-    ("time", "UTC time the response finished, to the second"),
-    ("x-edge-location", "the POP that served it, with CloudFront's digit suffix"),
-    ("sc-bytes", "body bytes sent to the viewer"),
-    ("cs-method", "the request's method"),
-    ("cs-uri-stem", "the object's path"),
-    ("sc-status", "the HTTP status sent to the viewer (000 when the TLS handshake failed)"),
-    ("x-edge-result-type", "the result type: Hit, RefreshHit, Miss, Error, Redirect, CapacityExceeded"),
-    ("x-edge-request-id", "the request's id: `sim-` and its arrival number in hex"),
-    ("cs-protocol", "`http` or `https`"),
-    ("time-taken", "seconds from the request received to the last byte sent"),
-    ("ssl-protocol", "the viewer's TLS version, or `-` for plain HTTP"),
-    ("x-edge-response-result-type", "the result type as the response left the edge"),
-    ("cs-protocol-version", "the viewer's HTTP version"),
-    ("time-to-first-byte", "seconds from the request received to the first byte sent"),
-    ("x-edge-detailed-result-type", "the detailed result type, such as OriginConnectError or a denial's reason"),
-    ("cache-behavior-path-pattern", "the path pattern of the behavior that matched (a real-time log field)"),
-    ("sim-served-tier", "the simulator's: the tier that answered: `pop`, `rec` (a regional cache), `shield` or `origin`"),
-    ("sim-origin-id", "the simulator's: the behavior's target, an origin or an origin group"),
-    ("sim-collapsed", "the simulator's: 1 when the request waited for another request's fetch"),
-    ("sim-stale", "the simulator's: 1 when an expired copy was served"),
-    ("sim-region", "the simulator's: the viewer's client region"),
+/// One sampled request with the names it refers to: a row of `requests.csv`.
+pub struct Entry {
+    line: LogLine,
+    /// When the response finished, in simulated time from UTC midnight of 2026-01-01.
+    finished: Nanos,
+    path: String,
+    pop: String,
+    pattern: String,
+    origin: String,
+    region: String,
+}
+
+fn text(s: &str) -> Cell {
+    Cell::Text(s.to_string())
+}
+
+/// The fields, in order, with their meanings and values.
+pub const FIELDS: &[Column<Entry>] = &[
+    col!("date", "UTC date the response finished (simulated time zero is 2026-01-01 at `start_hour_utc`)", |e| Cell::Text(utc(e.finished).0)),
+    col!("time", "UTC time the response finished, to the second", |e| Cell::Text(utc(e.finished).1)),
+    col!("x-edge-location", "the POP that served it, with CloudFront's digit suffix", |e| Cell::Text(format!("{}1", e.pop))),
+    col!("sc-bytes", "body bytes sent to the viewer", |e| Cell::Count(e.line.bytes)),
+    col!("cs-method", "the request's method", |e| text(e.line.method.name())),
+    col!("cs-uri-stem", "the object's path", |e| text(&e.path)),
+    col!("sc-status", "the HTTP status sent to the viewer (000 when the TLS handshake failed)", |e| Cell::Count(e.line.status.into())),
+    col!("x-edge-result-type", "the result type: Hit, RefreshHit, Miss, Error, Redirect, CapacityExceeded", |e| text(e.line.outcome.log_name())),
+    col!("x-edge-request-id", "the request's id: `sim-` and its arrival number in hex", |e| Cell::Text(format!("sim-{:016x}", e.line.index))),
+    col!("cs-protocol", "`http` or `https`", |e| text(if e.line.conn.https { "https" } else { "http" })),
+    col!("time-taken", "seconds from the request received to the last byte sent", |e| Cell::Secs(e.line.done - e.line.arrived + e.line.transfer)),
+    col!("ssl-protocol", "the viewer's TLS version, or `-` for plain HTTP", |e| text(e.line.conn.tls.map_or("-", |t| t.name()))),
+    col!("x-edge-response-result-type", "the result type as the response left the edge", |e| text(e.line.outcome.log_name())),
+    col!("cs-protocol-version", "the viewer's HTTP version", |e| text(e.line.conn.version.name())),
+    col!("time-to-first-byte", "seconds from the request received to the first byte sent", |e| Cell::Secs(e.line.done - e.line.arrived)),
+    col!("x-edge-detailed-result-type", "the detailed result type, such as OriginConnectError or a denial's reason", |e| text(e.line.detail.log_name(e.line.outcome))),
+    col!("cache-behavior-path-pattern", "the path pattern of the behavior that matched (a real-time log field)", |e| text(&e.pattern)),
+    col!("sim-served-tier", "the simulator's: the tier that answered: `pop`, `rec` (a regional cache), `shield` or `origin`", |e| text(e.line.tier.log_name())),
+    col!("sim-origin-id", "the simulator's: the behavior's target, an origin or an origin group", |e| text(&e.origin)),
+    col!("sim-collapsed", "the simulator's: 1 when the request waited for another request's fetch", |e| Cell::Count(e.line.collapsed.into())),
+    col!("sim-stale", "the simulator's: 1 when an expired copy was served", |e| Cell::Count(e.line.stale.into())),
+    col!("sim-region", "the simulator's: the viewer's client region", |e| text(&e.region)),
 ];
 
 /// Days from 1970-01-01 to 2026-01-01, the date of simulated time zero.
@@ -65,7 +83,7 @@ impl RequestLog {
             file: StreamingCsv::create(
                 dir,
                 "requests.csv",
-                FIELDS.iter().map(|(f, _)| f.to_string()).collect(),
+                FIELDS.iter().map(|c| c.name.to_string()).collect(),
             )?,
             catalog: scenario.catalog().clone(),
             pops: s.pops.iter().map(|p| p.code.clone()).collect(),
@@ -88,43 +106,20 @@ impl RequestLog {
 
     /// Writes one sampled request.
     pub fn line(&mut self, l: &LogLine) {
-        let (date, time) = utc(self.start + l.done);
         let mut path = [0u8; PATH_BUF];
-        let path = String::from_utf8_lossy(self.catalog.write_path(l.class, l.object, &mut path))
-            .into_owned();
-        let first_byte = format!("{:.3}", (l.done - l.arrived) as f64 / SEC as f64);
-        let taken = format!(
-            "{:.3}",
-            (l.done - l.arrived + l.transfer) as f64 / SEC as f64
-        );
-        let outcome = l.outcome.log_name();
-        let origin = &self.origins[self.behavior_origin[l.behavior as usize] as usize];
-        // In FIELDS' order (a test checks the count against the header).
-        let record: [String; 22] = [
-            date,
-            time,
-            format!("{}1", self.pops[l.pop as usize]),
-            l.bytes.to_string(),
-            l.method.name().to_string(),
-            path,
-            l.status.to_string(),
-            outcome.to_string(),
-            format!("sim-{:016x}", l.index),
-            if l.conn.https { "https" } else { "http" }.to_string(),
-            taken,
-            l.conn.tls.map_or("-", |t| t.name()).to_string(),
-            outcome.to_string(),
-            l.conn.version.name().to_string(),
-            first_byte,
-            l.detail.log_name(l.outcome).to_string(),
-            self.patterns[l.behavior as usize].clone(),
-            l.tier.log_name().to_string(),
-            origin.clone(),
-            u8::from(l.collapsed).to_string(),
-            u8::from(l.stale).to_string(),
-            self.regions[l.region as usize].clone(),
-        ];
-        self.file.write(record);
+        let path = self.catalog.write_path(l.class, l.object, &mut path);
+        let origin = self.behavior_origin[l.behavior as usize] as usize;
+        let entry = Entry {
+            line: *l,
+            finished: self.start + l.done,
+            path: String::from_utf8_lossy(path).into_owned(),
+            pop: self.pops[l.pop as usize].clone(),
+            pattern: self.patterns[l.behavior as usize].clone(),
+            origin: self.origins[origin].clone(),
+            region: self.regions[l.region as usize].clone(),
+        };
+        self.file
+            .write(FIELDS.iter().map(|c| (c.get)(&entry).to_string()));
     }
 
     /// Finishes the file and moves it to its final name, or removes it on error.

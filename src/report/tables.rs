@@ -53,12 +53,7 @@ pub fn tables() -> Vec<TableDoc> {
         table("failover.csv", "one per interval and origin group (none without groups)", FAILOVER, false),
         table("faults.csv", "one per injected fault (none without faults)", FAULTS, false),
         table("latency_cdf.csv", "the run's latency distribution for the charts: 24 quantiles per result type that occurred, and `All`", CDF, false),
-        TableDoc {
-            file: "requests.csv",
-            rows: "only with `log_sample_rate` > 0 or `--log-sample`: one per sampled request, in CloudFront's standard-log field order, then a real-time log field and the simulator's own",
-            columns: super::log::FIELDS.to_vec(),
-            metrics: false,
-        },
+        table("requests.csv", "only with `log_sample_rate` > 0 or `--log-sample`: one per sampled request, in CloudFront's standard-log field order, then a real-time log field and the simulator's own", super::log::FIELDS, false),
         table("mrc.csv", "`edgesim replay`: one per policy × capacity, policies outer, in the order given", crate::replay::MRC, false),
         table("compare.csv", "`edgesim compare`: one per policy × capacity, policies outer", crate::sweep::COMPARE, false),
         TableDoc {

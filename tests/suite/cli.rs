@@ -325,10 +325,7 @@ fn sampled_access_log_uses_cloudfront_field_names() {
     assert!(o.status.success(), "{}", stderr(&o));
     let mut log = csv::Reader::from_path(dir.path().join("res/requests.csv")).unwrap();
     let header: Vec<String> = log.headers().unwrap().iter().map(String::from).collect();
-    let fields: Vec<&str> = edgesim::report::LOG_FIELDS
-        .iter()
-        .map(|(f, _)| *f)
-        .collect();
+    let fields: Vec<&str> = edgesim::report::LOG_FIELDS.iter().map(|c| c.name).collect();
     assert_eq!(header, fields);
     let rows: Vec<csv::StringRecord> = log.records().map(Result::unwrap).collect();
     // 60 000 counted requests sampled at 10%: a binomial count, sd about 73.
