@@ -4,8 +4,10 @@
 use super::frame::DrawError;
 use super::frame::{e, legend, time_plane, Titles};
 use super::style::{centre_label, colour, tick, tint};
+use super::table::key;
 use super::time::{span, Line};
 use super::Table;
+use crate::report::{ORIGIN_SERIES, REGION_POPS};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::collections::BTreeMap;
@@ -42,13 +44,13 @@ pub fn origin_load(
     for r in t
         .rows()
         .iter()
-        .filter(|r| t.num(r, "interval_start_s") <= cutoff)
+        .filter(|r| t.num(r, key!(ORIGIN_SERIES, "interval_start_s")) <= cutoff)
     {
-        let name = t.text(r, "origin");
+        let name = t.text(r, key!(ORIGIN_SERIES, "origin"));
         let i = match panels.iter().position(|p| p.name == name) {
             Some(i) => i,
             None => {
-                let capacity = t.text(r, "capacity_rps").parse().ok();
+                let capacity = t.text(r, key!(ORIGIN_SERIES, "capacity_rps")).parse().ok();
                 panels.push(Panel {
                     name: name.to_string(),
                     arrivals: Vec::new(),
@@ -58,11 +60,11 @@ pub fn origin_load(
                 panels.len() - 1
             }
         };
-        let minute = t.num(r, "interval_start_s") / 60.0;
-        let rate = t.num(r, "arrivals_per_s");
-        let arrivals = t.num(r, "arrivals");
+        let minute = t.num(r, key!(ORIGIN_SERIES, "interval_start_s")) / 60.0;
+        let rate = t.num(r, key!(ORIGIN_SERIES, "arrivals_per_s"));
+        let arrivals = t.num(r, key!(ORIGIN_SERIES, "arrivals"));
         let refused_rate = if arrivals > 0.0 {
-            rate * t.num(r, "refused") / arrivals
+            rate * t.num(r, key!(ORIGIN_SERIES, "refused")) / arrivals
         } else {
             0.0
         };
@@ -166,15 +168,21 @@ pub fn region_pop_heatmap(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
     let mut pops: Vec<(String, f64)> = Vec::new();
     let mut cells: BTreeMap<(String, String), f64> = BTreeMap::new();
     for r in t.rows() {
-        let (region, pop) = (t.text(r, "region"), t.text(r, "pop"));
+        let (region, pop) = (
+            t.text(r, key!(REGION_POPS, "region")),
+            t.text(r, key!(REGION_POPS, "pop")),
+        );
         if !regions.iter().any(|x| x == region) {
             regions.push(region.to_string());
         }
         match pops.iter_mut().find(|p| p.0 == pop) {
-            Some(p) => p.1 += t.num(r, "requests"),
-            None => pops.push((pop.to_string(), t.num(r, "requests"))),
+            Some(p) => p.1 += t.num(r, key!(REGION_POPS, "requests")),
+            None => pops.push((pop.to_string(), t.num(r, key!(REGION_POPS, "requests")))),
         }
-        cells.insert((region.into(), pop.into()), t.num(r, "share_of_region"));
+        cells.insert(
+            (region.into(), pop.into()),
+            t.num(r, key!(REGION_POPS, "share_of_region")),
+        );
     }
     pops.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let pops: Vec<String> = pops.into_iter().map(|p| p.0).collect();

@@ -6,8 +6,10 @@ use super::frame::DrawError;
 use super::frame::{e, legend, named_lines, register_font, time_plane, Titles};
 use super::html::{escape, page_start};
 use super::style::tick;
+use super::table::{key, metric, Col};
 use super::time::{last_full_interval, ratio_lines, span, two_panels, Line};
 use super::Table;
+use crate::report::{ORIGIN_SERIES, SUMMARY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::collections::BTreeMap;
@@ -19,22 +21,22 @@ use std::path::{Path, PathBuf};
 pub const COMPARE_CHARTS: [&str; 3] = ["latency_cdf", "hit_ratio_over_time", "origin_load"];
 
 /// Rows of the comparison table: `summary.csv` column and label.
-pub const COMPARED: [(&str, &str); 15] = [
-    ("scenario", "scenario"),
-    ("seed", "seed"),
-    ("measured_s", "measured (s)"),
-    ("requests", "requests"),
-    ("hit_ratio", "hit ratio"),
-    ("byte_hit_ratio", "byte hit ratio"),
-    ("origin_offload", "origin offload"),
-    ("origin_requests", "origin requests"),
-    ("latency_p50_ms", "p50 (ms)"),
-    ("latency_p99_ms", "p99 (ms)"),
-    ("total_time_p99_ms", "p99 to last byte (ms)"),
-    ("failovers", "failovers"),
-    ("errors", "errors"),
-    ("errors_4xx", "4xx"),
-    ("origin_errors", "origin errors"),
+pub const COMPARED: [(Col, &str); 15] = [
+    (key!(SUMMARY, "scenario"), "scenario"),
+    (key!(SUMMARY, "seed"), "seed"),
+    (key!(SUMMARY, "measured_s"), "measured (s)"),
+    (metric!("requests"), "requests"),
+    (metric!("hit_ratio"), "hit ratio"),
+    (metric!("byte_hit_ratio"), "byte hit ratio"),
+    (metric!("origin_offload"), "origin offload"),
+    (metric!("origin_requests"), "origin requests"),
+    (metric!("latency_p50_ms"), "p50 (ms)"),
+    (metric!("latency_p99_ms"), "p99 (ms)"),
+    (key!(SUMMARY, "total_time_p99_ms"), "p99 to last byte (ms)"),
+    (metric!("failovers"), "failovers"),
+    (metric!("errors"), "errors"),
+    (metric!("errors_4xx"), "4xx"),
+    (metric!("origin_errors"), "origin errors"),
 ];
 
 /// One run being compared.
@@ -140,9 +142,10 @@ fn origin_rate(t: &Table, cutoff: f64) -> Vec<(f64, f64)> {
     for r in t
         .rows()
         .iter()
-        .filter(|r| t.num(r, "interval_start_s") <= cutoff)
+        .filter(|r| t.num(r, key!(ORIGIN_SERIES, "interval_start_s")) <= cutoff)
     {
-        *per.entry(t.num(r, "interval_start_s") as u64).or_default() += t.num(r, "arrivals_per_s");
+        *per.entry(t.num(r, key!(ORIGIN_SERIES, "interval_start_s")) as u64)
+            .or_default() += t.num(r, key!(ORIGIN_SERIES, "arrivals_per_s"));
     }
     per.into_iter().map(|(s, v)| (s as f64 / 60.0, v)).collect()
 }

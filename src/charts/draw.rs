@@ -3,7 +3,9 @@
 use super::frame::DrawError;
 use super::frame::{e, legend, named_lines};
 use super::style::{centre_label, colour, tick};
+use super::table::{key, metric, Col};
 use super::Table;
+use crate::report::{CDF, POP_KEYS, PROTOCOL_KEYS, REGION_KEYS};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::io;
@@ -20,8 +22,11 @@ pub fn latency_cdf(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
 pub fn cdf_lines(t: &Table) -> Vec<(String, Vec<(f64, f64)>)> {
     let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     for r in t.rows() {
-        let outcome = t.text(r, "outcome");
-        let point = (t.num(r, "latency_ms").max(0.01), t.num(r, "quantile"));
+        let outcome = t.text(r, key!(CDF, "outcome"));
+        let point = (
+            t.num(r, key!(CDF, "latency_ms")).max(0.01),
+            t.num(r, key!(CDF, "quantile")),
+        );
         match lines.last_mut() {
             Some(line) if line.0 == outcome => line.1.push(point),
             _ => lines.push((outcome.to_string(), vec![point])),
@@ -86,7 +91,12 @@ pub fn requests_per_pop(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
     let mut bars: Vec<(String, f64)> = t
         .rows()
         .iter()
-        .map(|r| (t.text(r, "pop").to_string(), t.num(r, "requests")))
+        .map(|r| {
+            (
+                t.text(r, key!(POP_KEYS, "pop")).to_string(),
+                t.num(r, metric!("requests")),
+            )
+        })
         .collect();
     bars.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let series = [("requests".to_string(), bars.iter().map(|b| b.1).collect())];
@@ -101,7 +111,7 @@ pub fn latency_by_protocol(path: &Path, svg: bool, t: &Table) -> io::Result<()> 
         path,
         svg,
         t,
-        "protocol",
+        key!(PROTOCOL_KEYS, "protocol"),
         ("Latency by viewer protocol", "protocol"),
     )
 }
@@ -112,7 +122,7 @@ pub fn latency_by_region(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
         path,
         svg,
         t,
-        "region",
+        key!(REGION_KEYS, "region"),
         ("Latency by client region", "client region"),
     )
 }
@@ -122,7 +132,7 @@ fn latency_bars(
     path: &Path,
     svg: bool,
     t: &Table,
-    key: &str,
+    key: Col,
     (title, x_desc): (&str, &str),
 ) -> io::Result<()> {
     let labels: Vec<String> = t
@@ -130,10 +140,10 @@ fn latency_bars(
         .iter()
         .map(|r| t.text(r, key).to_string())
         .collect();
-    let column = |c: &str| t.rows().iter().map(|r| t.num(r, c)).collect::<Vec<f64>>();
+    let column = |c: Col| t.rows().iter().map(|r| t.num(r, c)).collect::<Vec<f64>>();
     let series = [
-        ("p50".to_string(), column("latency_p50_ms")),
-        ("p99".to_string(), column("latency_p99_ms")),
+        ("p50".to_string(), column(metric!("latency_p50_ms"))),
+        ("p99".to_string(), column(metric!("latency_p99_ms"))),
     ];
     let titles = (title, x_desc, "time to first byte (ms)");
     render!(path, svg, bar_chart(titles, &labels, &series))

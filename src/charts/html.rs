@@ -2,7 +2,9 @@
 //! CSV files, the resolved scenario in a collapsible block), which opens in any browser
 //! without a network.
 
+use super::table::{key, metric, Col};
 use super::{Table, CHARTS, OCCASIONAL};
+use crate::report::{BEHAVIOR_KEYS, FAULTS, INTERVAL_KEYS, POP_KEYS, SUMMARY};
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
@@ -24,16 +26,16 @@ fn caption(stem: &str) -> &'static str {
 }
 
 /// The headline numbers: summary column, label.
-pub const HEADLINE: [(&str, &str); 9] = [
-    ("requests", "requests"),
-    ("hit_ratio", "hit ratio"),
-    ("byte_hit_ratio", "byte hit ratio"),
-    ("origin_offload", "origin offload"),
-    ("latency_p50_ms", "p50 (ms)"),
-    ("latency_p99_ms", "p99 (ms)"),
-    ("failovers", "failovers"),
-    ("errors", "errors"),
-    ("forbidden", "403s"),
+pub const HEADLINE: [(Col, &str); 9] = [
+    (metric!("requests"), "requests"),
+    (metric!("hit_ratio"), "hit ratio"),
+    (metric!("byte_hit_ratio"), "byte hit ratio"),
+    (metric!("origin_offload"), "origin offload"),
+    (metric!("latency_p50_ms"), "p50 (ms)"),
+    (metric!("latency_p99_ms"), "p99 (ms)"),
+    (metric!("failovers"), "failovers"),
+    (metric!("errors"), "errors"),
+    (metric!("forbidden"), "403s"),
 ];
 
 /// `text` safe inside HTML text and attribute values.
@@ -45,7 +47,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// An HTML table of `columns` (with their labels) of every row of `t`.
-fn table(t: &Table, columns: &[(&str, &str)]) -> String {
+fn table(t: &Table, columns: &[(Col, &str)]) -> String {
     let mut out = String::from("<table><tr>");
     for (_, label) in columns {
         let _ = write!(out, "<th>{}</th>", escape(label));
@@ -54,7 +56,7 @@ fn table(t: &Table, columns: &[(&str, &str)]) -> String {
     for r in t.rows() {
         out.push_str("<tr>");
         for (name, _) in columns {
-            let _ = write!(out, "<td>{}</td>", escape(t.text(r, name)));
+            let _ = write!(out, "<td>{}</td>", escape(t.text(r, *name)));
         }
         out.push_str("</tr>");
     }
@@ -70,9 +72,9 @@ fn still_warming(series: &Table, resolved: &str) -> Option<crate::stats::warmth:
     let scenario = load_str(resolved, "scenario.resolved.toml", &Overrides::default()).ok()?;
     let mut intervals: Vec<(f64, u64, u64)> = Vec::new();
     for r in series.rows() {
-        let start = series.num(r, "interval_start_s");
-        let hits = (series.num(r, "hits") + series.num(r, "refresh_hits")) as u64;
-        let cacheable = series.num(r, "cacheable_requests") as u64;
+        let start = series.num(r, key!(INTERVAL_KEYS, "interval_start_s"));
+        let hits = (series.num(r, metric!("hits")) + series.num(r, metric!("refresh_hits"))) as u64;
+        let cacheable = series.num(r, metric!("cacheable_requests")) as u64;
         match intervals.last_mut() {
             Some((t, h, c)) if *t == start => {
                 *h += hits;
@@ -96,15 +98,15 @@ pub fn write(dir: &Path) -> io::Result<()> {
     let scenario = std::fs::read_to_string(&resolved)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", resolved.display())))?;
     let row = summary.rows().first().cloned().unwrap_or_default();
-    let name = summary.text(&row, "scenario");
+    let name = summary.text(&row, key!(SUMMARY, "scenario"));
     let mut html = page_start(name);
     let _ = write!(
         html,
         "<h1>edgesim run: {n}</h1><p>seed {seed}, {span} simulated seconds measured, {req} requests counted</p>",
         n = escape(name),
-        seed = escape(summary.text(&row, "seed")),
-        span = escape(summary.text(&row, "measured_s")),
-        req = escape(summary.text(&row, "requests")),
+        seed = escape(summary.text(&row, key!(SUMMARY, "seed"))),
+        span = escape(summary.text(&row, key!(SUMMARY, "measured_s"))),
+        req = escape(summary.text(&row, metric!("requests"))),
     );
     let series = Table::read(&dir.join("timeseries.csv"))?;
     if let Some(climb) = still_warming(&series, &scenario) {
@@ -130,17 +132,20 @@ pub fn write(dir: &Path) -> io::Result<()> {
         );
     }
     let per_view = [
-        ("requests", "requests"),
-        ("hit_ratio", "hit ratio"),
-        ("byte_hit_ratio", "byte hit ratio"),
-        ("latency_p50_ms", "p50 (ms)"),
-        ("latency_p99_ms", "p99 (ms)"),
-        ("errors", "errors"),
+        (metric!("requests"), "requests"),
+        (metric!("hit_ratio"), "hit ratio"),
+        (metric!("byte_hit_ratio"), "byte hit ratio"),
+        (metric!("latency_p50_ms"), "p50 (ms)"),
+        (metric!("latency_p99_ms"), "p99 (ms)"),
+        (metric!("errors"), "errors"),
     ];
     html.push_str("<h2>POPs</h2>");
-    html.push_str(&table(&pops, &[&[("pop", "POP")][..], &per_view].concat()));
+    html.push_str(&table(
+        &pops,
+        &[&[(key!(POP_KEYS, "pop"), "POP")][..], &per_view].concat(),
+    ));
     html.push_str("<h2>Cache behaviors</h2>");
-    let key = [("path_pattern", "path pattern")];
+    let key = [(key!(BEHAVIOR_KEYS, "path_pattern"), "path pattern")];
     html.push_str(&table(&behaviors, &[&key[..], &per_view].concat()));
     html.push_str("<h2>Fault schedule</h2>");
     if faults.rows().is_empty() {
@@ -149,12 +154,12 @@ pub fn write(dir: &Path) -> io::Result<()> {
         html.push_str(&table(
             &faults,
             &[
-                ("kind", "kind"),
-                ("target", "target"),
-                ("start_s", "start (s)"),
-                ("end_s", "end (s)"),
-                ("affected", "affected"),
-                ("recovered_after_s", "recovered after (s)"),
+                (key!(FAULTS, "kind"), "kind"),
+                (key!(FAULTS, "target"), "target"),
+                (key!(FAULTS, "start_s"), "start (s)"),
+                (key!(FAULTS, "end_s"), "end (s)"),
+                (key!(FAULTS, "affected"), "affected"),
+                (key!(FAULTS, "recovered_after_s"), "recovered after (s)"),
             ],
         ));
     }

@@ -35,7 +35,7 @@ mod time;
 pub use compare::{compare, COMPARED, COMPARE_CHARTS};
 pub use html::HEADLINE;
 pub use mrc::render_mrc;
-pub use table::Table;
+pub use table::{Col, Table};
 
 use std::io;
 use std::path::Path;

@@ -2,8 +2,10 @@
 
 use super::frame::DrawError;
 use super::frame::{e, legend, named_lines, register_font};
+use super::table::key;
 use super::time::Line;
 use super::Table;
+use crate::replay::MRC;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::io;
@@ -31,11 +33,11 @@ pub fn render_mrc(dir: &Path) -> io::Result<()> {
     let t = Table::read(&dir.join("mrc.csv"))?;
     let mut lines: Vec<Line> = Vec::new();
     for r in t.rows() {
-        let policy = t.text(r, "policy");
+        let policy = t.text(r, key!(MRC, "policy"));
         // Sizes go on a base-2 log axis, so ticks fall on whole KiB, MiB and GiB.
         let point = (
-            t.num(r, "capacity_bytes").max(1.0).log2(),
-            t.num(r, "miss_ratio"),
+            t.num(r, key!(MRC, "capacity_bytes")).max(1.0).log2(),
+            t.num(r, key!(MRC, "miss_ratio")),
         );
         match lines.iter_mut().find(|l| l.0 == policy) {
             Some(l) => l.1.push(point),
@@ -48,7 +50,7 @@ pub fn render_mrc(dir: &Path) -> io::Result<()> {
     let objects = t
         .rows()
         .first()
-        .is_some_and(|r| t.text(r, "units") == "objects");
+        .is_some_and(|r| t.text(r, key!(MRC, "units")) == "objects");
     let out = dir.join("charts");
     std::fs::create_dir_all(&out)?;
     for svg in [false, true] {

@@ -1,11 +1,13 @@
-//! A CSV file read back: a header and rows of strings, looked up by column name.
+//! A CSV file read back: a header and rows of strings, looked up by typed column.
 //!
 //! A table is checked when it is read: it must be one edgesim writes, with every column
 //! the column lists document (`report::tables`). A folder from an older version, or a file
 //! edited by hand, is then refused with the missing column named, instead of charting
-//! zeros. Looking up a column the file does not document is a bug in the charts, and the
-//! chart tests, which draw every chart, would stop on it.
+//! zeros. The charts name the columns they read with [`key!`] and [`metric!`], which are
+//! checked against those same lists when edgesim compiles, so a renamed column does not
+//! build until its readers follow.
 
+use crate::stats::columns::{self, Column};
 use std::io;
 use std::path::Path;
 
@@ -85,15 +87,62 @@ impl Table {
         &self.rows
     }
 
-    /// Column `name` of `row` as text. The column must be one the file documents.
-    pub fn text<'a>(&self, row: &'a [String], name: &str) -> &'a str {
-        let i = self.header.iter().position(|h| h == name);
-        let i = i.unwrap_or_else(|| panic!("the charts read `{name}`, which {} lacks", self.file));
+    /// Column `col` of `row` as text. [`Table::read`] has checked that the file has every
+    /// column its list documents, and `col` is one of a list's, so only a column of
+    /// another file's list can be missing: a bug the chart tests, which draw every chart,
+    /// stop on.
+    pub fn text<'a>(&self, row: &'a [String], col: Col) -> &'a str {
+        let i = self.header.iter().position(|h| h == col.0);
+        let i =
+            i.unwrap_or_else(|| panic!("the charts read `{}`, which {} lacks", col.0, self.file));
         row.get(i).map_or("", String::as_str)
     }
 
-    /// Column `name` of `row` as a number; 0 when empty or not a number.
-    pub fn num(&self, row: &[String], name: &str) -> f64 {
-        self.text(row, name).parse().unwrap_or(0.0)
+    /// Column `col` of `row` as a number; 0 when empty (no value, such as an unlimited
+    /// capacity) or not a number.
+    pub fn num(&self, row: &[String], col: Col) -> f64 {
+        self.text(row, col).parse().unwrap_or(0.0)
     }
 }
+
+/// A column the charts and the HTML report read. Made only by [`key!`] and [`metric!`],
+/// which check the name against the column lists the files are written from when edgesim
+/// compiles: renaming a column without its readers does not build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Col(&'static str);
+
+impl Col {
+    /// Column `name` of `list`; a compile-time error in a const unless `list` has it.
+    pub const fn of<R>(list: &[Column<R>], name: &'static str) -> Col {
+        assert!(columns::has(list, name), "no such column in the list");
+        Col(name)
+    }
+
+    /// Metric column `name`; a compile-time error in a const unless it is one.
+    pub const fn metric(name: &'static str) -> Col {
+        assert!(columns::is_metric(name), "no such metric column");
+        Col(name)
+    }
+
+    /// The column's header.
+    pub fn name(self) -> &'static str {
+        self.0
+    }
+}
+
+/// `key!(LIST, "name")`: the column `name` of a table's own column list, checked when
+/// edgesim compiles.
+macro_rules! key {
+    ($list:expr, $name:literal) => {
+        const { $crate::charts::table::Col::of($list, $name) }
+    };
+}
+
+/// `metric!("name")`: a metric column, checked when edgesim compiles.
+macro_rules! metric {
+    ($name:literal) => {
+        const { $crate::charts::table::Col::metric($name) }
+    };
+}
+
+pub(crate) use {key, metric};

@@ -4,7 +4,9 @@
 use super::frame::DrawError;
 use super::frame::{e, legend, time_plane, Titles};
 use super::style::{colour, runs, tick, tint};
+use super::table::{key, metric, Col};
 use super::{Table, SIZE};
+use crate::report::{FAULTS, INTERVAL_KEYS};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::collections::BTreeMap;
@@ -21,8 +23,8 @@ pub fn fault_windows(faults: &Table) -> Vec<(f64, f64)> {
         .rows()
         .iter()
         .map(|r| {
-            let at = |c: &str| faults.num(r, c) / 60.0;
-            (at("start_s"), at("end_s"))
+            let at = |c: Col| faults.num(r, c) / 60.0;
+            (at(key!(FAULTS, "start_s")), at(key!(FAULTS, "end_s")))
         })
         .collect()
 }
@@ -51,7 +53,9 @@ pub fn hit_ratio_over_time(
 pub(super) fn hit_ratio_lines(t: &Table) -> (Vec<Line>, Vec<Line>) {
     let mut volume: BTreeMap<&str, f64> = BTreeMap::new();
     for r in t.rows() {
-        *volume.entry(t.text(r, "pop")).or_default() += t.num(r, "requests");
+        *volume
+            .entry(t.text(r, key!(INTERVAL_KEYS, "pop")))
+            .or_default() += t.num(r, metric!("requests"));
     }
     // A POP that served nothing has no ratio to draw, and no place in the legend.
     let mut busiest: Vec<(&str, f64)> = volume.into_iter().filter(|p| p.1 > 0.0).collect();
@@ -84,17 +88,17 @@ pub fn ratio_lines(
     // cacheable bytes.
     let mut sums: BTreeMap<(usize, u64), [f64; 5]> = BTreeMap::new();
     for r in t.rows() {
-        let Some(line) = line_of(t.text(r, "pop")) else {
+        let Some(line) = line_of(t.text(r, key!(INTERVAL_KEYS, "pop"))) else {
             continue;
         };
-        let start = t.num(r, "interval_start_s") as u64;
+        let start = t.num(r, key!(INTERVAL_KEYS, "interval_start_s")) as u64;
         let s = sums.entry((line, start)).or_default();
-        let cacheable = t.num(r, "cacheable_requests");
-        s[0] += t.num(r, "requests");
+        let cacheable = t.num(r, metric!("cacheable_requests"));
+        s[0] += t.num(r, metric!("requests"));
         s[1] += cacheable;
-        s[2] += t.num(r, "hit_ratio") * cacheable;
-        s[3] += t.num(r, "bytes_from_cache");
-        s[4] += t.num(r, "cacheable_bytes");
+        s[2] += t.num(r, metric!("hit_ratio")) * cacheable;
+        s[3] += t.num(r, metric!("bytes_from_cache"));
+        s[4] += t.num(r, metric!("cacheable_bytes"));
     }
     let intervals = sums
         .keys()
@@ -145,8 +149,8 @@ pub fn span<'a>(lines: impl Iterator<Item = &'a Line>) -> Range<f64> {
 pub fn last_full_interval(series: &Table) -> f64 {
     let mut per: BTreeMap<u64, f64> = BTreeMap::new();
     for r in series.rows() {
-        *per.entry(series.num(r, "interval_start_s") as u64)
-            .or_default() += series.num(r, "requests");
+        *per.entry(series.num(r, key!(INTERVAL_KEYS, "interval_start_s")) as u64)
+            .or_default() += series.num(r, metric!("requests"));
     }
     let mean = per.values().sum::<f64>() / per.len().max(1) as f64;
     per.iter()
@@ -213,7 +217,7 @@ pub fn key_column<DB: DrawingBackend>(
 }
 
 /// Columns summed per interval, with their labels.
-type Bands<'a> = &'a [(&'a str, &'a str)];
+type Bands<'a> = &'a [(Col, &'a str)];
 
 /// Errors per interval over all POPs, stacked by status, and failovers as a line; drawn
 /// only when there are any. Returns whether it was drawn.
@@ -223,13 +227,13 @@ pub fn errors_over_time(
     t: &Table,
     windows: &[(f64, f64)],
 ) -> io::Result<bool> {
-    const STATUSES: [(&str, &str); 6] = [
-        ("errors_4xx", "4xx"),
-        ("errors_500", "500"),
-        ("errors_502", "502"),
-        ("errors_503", "503"),
-        ("errors_504", "504"),
-        ("errors_5xx_other", "other 5xx"),
+    const STATUSES: [(Col, &str); 6] = [
+        (metric!("errors_4xx"), "4xx"),
+        (metric!("errors_500"), "500"),
+        (metric!("errors_502"), "502"),
+        (metric!("errors_503"), "503"),
+        (metric!("errors_504"), "504"),
+        (metric!("errors_5xx_other"), "other 5xx"),
     ];
     let titles = Titles {
         caption: "Errors per interval by status, and failovers",
@@ -242,7 +246,7 @@ pub fn errors_over_time(
         t,
         &titles,
         &STATUSES,
-        Some(("failovers", "failovers")),
+        Some((metric!("failovers"), "failovers")),
         windows,
     )
 }
@@ -255,20 +259,26 @@ pub fn denials_over_time(
     t: &Table,
     windows: &[(f64, f64)],
 ) -> io::Result<bool> {
-    const REASONS: [(&str, &str); 10] = [
-        ("forbidden_https_only", "HTTP to an HTTPS-only behavior"),
+    const REASONS: [(Col, &str); 10] = [
         (
-            "forbidden_old_protocol",
+            metric!("forbidden_https_only"),
+            "HTTP to an HTTPS-only behavior",
+        ),
+        (
+            metric!("forbidden_old_protocol"),
             "HTTP/1.0 method that cannot be redirected",
         ),
-        ("denied_missing_key", "no key pair id or signature"),
-        ("denied_invalid_key", "key not in a trusted group"),
-        ("denied_malformed_policy", "malformed policy"),
-        ("denied_bad_signature", "bad signature"),
-        ("denied_resource_mismatch", "resource does not match"),
-        ("denied_expired", "expired"),
-        ("denied_not_yet_valid", "not yet valid"),
-        ("denied_ip", "client IP not allowed"),
+        (metric!("denied_missing_key"), "no key pair id or signature"),
+        (metric!("denied_invalid_key"), "key not in a trusted group"),
+        (metric!("denied_malformed_policy"), "malformed policy"),
+        (metric!("denied_bad_signature"), "bad signature"),
+        (
+            metric!("denied_resource_mismatch"),
+            "resource does not match",
+        ),
+        (metric!("denied_expired"), "expired"),
+        (metric!("denied_not_yet_valid"), "not yet valid"),
+        (metric!("denied_ip"), "client IP not allowed"),
     ];
     let titles = Titles {
         caption: "403 responses per interval by reason",
@@ -286,22 +296,22 @@ fn stacked(
     t: &Table,
     titles: &Titles<'_>,
     bands: Bands<'_>,
-    line: Option<(&str, &str)>,
+    line: Option<(Col, &str)>,
     windows: &[(f64, f64)],
 ) -> io::Result<bool> {
-    let columns: Vec<&str> = bands.iter().map(|b| b.0).chain(line.map(|l| l.0)).collect();
+    let columns: Vec<Col> = bands.iter().map(|b| b.0).chain(line.map(|l| l.0)).collect();
     let mut per: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
     let cutoff = last_full_interval(t);
     for r in t
         .rows()
         .iter()
-        .filter(|r| t.num(r, "interval_start_s") <= cutoff)
+        .filter(|r| t.num(r, key!(INTERVAL_KEYS, "interval_start_s")) <= cutoff)
     {
         let slot = per
-            .entry(t.num(r, "interval_start_s") as u64)
+            .entry(t.num(r, key!(INTERVAL_KEYS, "interval_start_s")) as u64)
             .or_insert_with(|| vec![0.0; columns.len()]);
         for (x, column) in slot.iter_mut().zip(&columns) {
-            *x += t.num(r, column);
+            *x += t.num(r, *column);
         }
     }
     if per.values().all(|v| v.iter().all(|&x| x == 0.0)) {

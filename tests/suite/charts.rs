@@ -93,6 +93,7 @@ fn the_report_page_is_self_contained_and_agrees_with_summary_csv() {
     let header = r.headers().unwrap().clone();
     let row = r.records().next().unwrap().unwrap();
     for (column, label) in edgesim::charts::HEADLINE {
+        let column = column.name();
         let i = header.iter().position(|h| h == column).unwrap();
         assert!(
             html.contains(&format!("<th>{}</th>", label.replace('&', "&amp;"))),

@@ -41,7 +41,8 @@ fn a_comparison_has_one_column_per_run_with_each_runs_numbers_and_overlaid_chart
     for (k, run) in ["before", "after"].iter().enumerate() {
         let (header, summary) = first_row(&dir.path().join(run).join("summary.csv"));
         for ((column, label), row) in edgesim::charts::COMPARED.iter().zip(&rows) {
-            let i = header.iter().position(|h| h == *column).unwrap();
+            let column = column.name();
+            let i = header.iter().position(|h| h == column).unwrap();
             assert_eq!(&row[0], *label);
             assert_eq!(&row[k + 1], &summary[i], "{run} {column}");
             assert!(html.contains(&format!("<td>{}</td>", &summary[i])));

@@ -74,6 +74,46 @@ pub fn metrics() -> impl Iterator<Item = &'static Column<Metrics>> + Clone {
         .chain(BY_OUTCOME.iter().flatten())
 }
 
+/// Whether `list` has a column `name`. A `const fn`, so that the charts' column constants
+/// are checked against the lists when edgesim compiles.
+pub const fn has<R>(list: &[Column<R>], name: &str) -> bool {
+    let mut i = 0;
+    while i < list.len() {
+        if same(list[i].name, name) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether `name` is one of the metric columns (see [`metrics`]).
+pub const fn is_metric(name: &str) -> bool {
+    let mut o = 0;
+    while o < BY_OUTCOME.len() {
+        if has(&BY_OUTCOME[o], name) {
+            return true;
+        }
+        o += 1;
+    }
+    has(BASE, name) || has(FAILURES, name) || has(TIMES, name)
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// A latency column: quantile `q` of one of the metrics' histograms, in ms.
 macro_rules! quantile {
     ($name:expr, $doc:expr, $hist:ident, $q:expr) => {
