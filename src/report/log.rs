@@ -33,31 +33,40 @@ fn text(s: &str) -> Cell {
     Cell::Text(s.to_string())
 }
 
+fn label(s: &'static str) -> Cell {
+    Cell::Label(s)
+}
+
 /// The fields, in order, with their meanings and values.
 pub const FIELDS: &[Column<Entry>] = &[
     col!("date", "UTC date the response finished (simulated time zero is 2026-01-01 at `start_hour_utc`)", |e| Cell::Text(utc(e.finished).0)),
     col!("time", "UTC time the response finished, to the second", |e| Cell::Text(utc(e.finished).1)),
     col!("x-edge-location", "the POP that served it, with CloudFront's digit suffix", |e| Cell::Text(format!("{}1", e.pop))),
     col!("sc-bytes", "body bytes sent to the viewer", |e| Cell::Count(e.line.bytes)),
-    col!("cs-method", "the request's method", |e| text(e.line.method.name())),
+    col!("cs-method", "the request's method", |e| label(e.line.method.name())),
     col!("cs-uri-stem", "the object's path", |e| text(&e.path)),
     col!("sc-status", "the HTTP status sent to the viewer (000 when the TLS handshake failed)", |e| Cell::Count(e.line.status.into())),
-    col!("x-edge-result-type", "the result type: Hit, RefreshHit, Miss, Error, Redirect, CapacityExceeded", |e| text(e.line.outcome.log_name())),
+    col!("x-edge-result-type", "the result type: Hit, RefreshHit, Miss, Error, Redirect, CapacityExceeded", |e| label(e.line.outcome.log_name())),
     col!("x-edge-request-id", "the request's id: `sim-` and its arrival number in hex", |e| Cell::Text(format!("sim-{:016x}", e.line.index))),
-    col!("cs-protocol", "`http` or `https`", |e| text(if e.line.conn.https { "https" } else { "http" })),
+    col!("cs-protocol", "`http` or `https`", |e| label(if e.line.conn.https { "https" } else { "http" })),
     col!("time-taken", "seconds from the request received to the last byte sent", |e| Cell::Secs(e.line.done - e.line.arrived + e.line.transfer)),
-    col!("ssl-protocol", "the viewer's TLS version, or `-` for plain HTTP", |e| text(e.line.conn.tls.map_or("-", |t| t.name()))),
-    col!("x-edge-response-result-type", "the result type as the response left the edge", |e| text(e.line.outcome.log_name())),
-    col!("cs-protocol-version", "the viewer's HTTP version", |e| text(e.line.conn.version.name())),
+    col!("ssl-protocol", "the viewer's TLS version, or `-` for plain HTTP", |e| label(e.line.conn.tls.map_or("-", |t| t.name()))),
+    col!("x-edge-response-result-type", "the result type as the response left the edge", |e| label(e.line.outcome.log_name())),
+    col!("cs-protocol-version", "the viewer's HTTP version", |e| label(e.line.conn.version.name())),
     col!("time-to-first-byte", "seconds from the request received to the first byte sent", |e| Cell::Secs(e.line.done - e.line.arrived)),
-    col!("x-edge-detailed-result-type", "the detailed result type, such as OriginConnectError or a denial's reason", |e| text(e.line.detail.log_name(e.line.outcome))),
+    col!("x-edge-detailed-result-type", "the detailed result type, such as OriginConnectError or a denial's reason", |e| label(e.line.detail.log_name(e.line.outcome))),
     col!("cache-behavior-path-pattern", "the path pattern of the behavior that matched (a real-time log field)", |e| text(&e.pattern)),
-    col!("sim-served-tier", "the simulator's: the tier that answered: `pop`, `rec` (a regional cache), `shield` or `origin`", |e| text(e.line.tier.log_name())),
+    col!("sim-served-tier", "the simulator's: the tier that answered: `pop`, `rec` (a regional cache), `shield` or `origin`", |e| label(e.line.tier.log_name())),
     col!("sim-origin-id", "the simulator's: the behavior's target, an origin or an origin group", |e| text(&e.origin)),
     col!("sim-collapsed", "the simulator's: 1 when the request waited for another request's fetch", |e| Cell::Count(e.line.collapsed.into())),
     col!("sim-stale", "the simulator's: 1 when an expired copy was served", |e| Cell::Count(e.line.stale.into())),
     col!("sim-region", "the simulator's: the viewer's client region", |e| text(&e.region)),
 ];
+
+fn refill(to: &mut String, from: &str) {
+    to.clear();
+    to.push_str(from);
+}
 
 /// Days from 1970-01-01 to 2026-01-01, the date of simulated time zero.
 const EPOCH_DAY: i64 = 20_454;
@@ -72,6 +81,8 @@ pub struct RequestLog {
     origins: Vec<String>,
     behavior_origin: Vec<u16>,
     start: Nanos,
+    /// The row being written, kept for its string buffers.
+    entry: Option<Entry>,
 }
 
 impl RequestLog {
@@ -101,6 +112,7 @@ impl RequestLog {
                 .collect(),
             behavior_origin: behaviors.iter().map(|b| b.target).collect(),
             start: (s.workload.start_hour_utc * 3600.0 * SEC as f64) as Nanos,
+            entry: None,
         })
     }
 
@@ -109,17 +121,25 @@ impl RequestLog {
         let mut path = [0u8; PATH_BUF];
         let path = self.catalog.write_path(l.class, l.object, &mut path);
         let origin = self.behavior_origin[l.behavior as usize] as usize;
-        let entry = Entry {
+        // The row's strings are refilled in place: a full log (`--log-sample 1`) writes a
+        // row per request.
+        let e = self.entry.get_or_insert_with(|| Entry {
             line: *l,
-            finished: self.start + l.done,
-            path: String::from_utf8_lossy(path).into_owned(),
-            pop: self.pops[l.pop as usize].clone(),
-            pattern: self.patterns[l.behavior as usize].clone(),
-            origin: self.origins[origin].clone(),
-            region: self.regions[l.region as usize].clone(),
-        };
-        self.file
-            .write(FIELDS.iter().map(|c| (c.get)(&entry).to_string()));
+            finished: 0,
+            path: String::new(),
+            pop: String::new(),
+            pattern: String::new(),
+            origin: String::new(),
+            region: String::new(),
+        });
+        e.line = *l;
+        e.finished = self.start + l.done;
+        refill(&mut e.path, &String::from_utf8_lossy(path));
+        refill(&mut e.pop, &self.pops[l.pop as usize]);
+        refill(&mut e.pattern, &self.patterns[l.behavior as usize]);
+        refill(&mut e.origin, &self.origins[origin]);
+        refill(&mut e.region, &self.regions[l.region as usize]);
+        self.file.write_row(FIELDS, e);
     }
 
     /// Finishes the file and moves it to its final name, or removes it on error.

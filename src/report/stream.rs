@@ -1,8 +1,10 @@
 //! CSV files written row by row while a run runs, under a temporary name until committed.
 
 use super::{csv_error, keyed_header, keyed_row, Pending, INTERVAL_KEYS};
+use crate::stats::columns::Column;
 use crate::stats::Metrics;
 use crate::units::Nanos;
+use std::fmt::Write;
 use std::fs::File;
 use std::io::{self, BufWriter};
 use std::path::Path;
@@ -14,6 +16,8 @@ pub(crate) struct StreamingCsv {
     out: csv::Writer<BufWriter<File>>,
     pending: Pending,
     error: Option<io::Error>,
+    /// One cell as text, reused so that a row of cells costs no allocation of its own.
+    scratch: String,
 }
 
 impl StreamingCsv {
@@ -26,6 +30,7 @@ impl StreamingCsv {
             out,
             pending,
             error: None,
+            scratch: String::new(),
         })
     }
 
@@ -39,6 +44,25 @@ impl StreamingCsv {
             if let Err(e) = self.out.write_record(record) {
                 self.error = Some(csv_error(e));
             }
+        }
+    }
+
+    /// Adds `row` as `columns` give it, unless an earlier row failed.
+    pub(crate) fn write_row<R>(&mut self, columns: &[Column<R>], row: &R) {
+        if self.error.is_some() {
+            return;
+        }
+        for c in columns {
+            self.scratch.clear();
+            let _ = write!(self.scratch, "{}", (c.get)(row));
+            if let Err(e) = self.out.write_field(&self.scratch) {
+                self.error = Some(csv_error(e));
+                return;
+            }
+        }
+        // An empty record after the fields ends the row.
+        if let Err(e) = self.out.write_record(None::<&[u8]>) {
+            self.error = Some(csv_error(e));
         }
     }
 

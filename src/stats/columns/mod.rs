@@ -24,6 +24,8 @@ pub enum Cell {
     Whole(f64),
     /// A name or a label, as it is.
     Text(String),
+    /// A fixed label, as it is (no allocation).
+    Label(&'static str),
 }
 
 impl fmt::Display for Cell {
@@ -35,6 +37,7 @@ impl fmt::Display for Cell {
             Cell::Secs(t) => write!(f, "{:.3}", *t as f64 / crate::units::SEC as f64),
             Cell::Whole(x) => write!(f, "{x:.0}"),
             Cell::Text(t) => f.write_str(t),
+            Cell::Label(t) => f.write_str(t),
         }
     }
 }
