@@ -27,6 +27,17 @@ pub fn secs_to_nanos(s: f64) -> Nanos {
     round_to_u64(s * SEC as f64)
 }
 
+/// Converts fractional seconds ahead (negative: behind) to signed nanoseconds, as
+/// [`secs_to_nanos`] rounds them.
+pub fn secs_to_signed_nanos(s: f64) -> i64 {
+    let ns = secs_to_nanos(s.abs()) as i64;
+    if s < 0.0 {
+        -ns
+    } else {
+        ns
+    }
+}
+
 /// Rounds a non-negative value to the nearest integer. `as` saturates (NaN and negatives
 /// give 0), and adding one half avoids a libm call on the hot path.
 #[inline]

@@ -3,7 +3,8 @@
 use super::{Group, ScenarioSpec};
 use crate::check::Invalid;
 use crate::fault::{Place, Resolver};
-use crate::signing::{signed_nanos, KeyRefs};
+use crate::signing::KeyRefs;
+use crate::units::secs_to_signed_nanos;
 
 /// The scenario's names, looked up once while the plan is built.
 pub(super) struct Names<'a>(pub &'a ScenarioSpec);
@@ -108,7 +109,7 @@ pub(super) fn key_refs(s: &ScenarioSpec) -> Result<KeyRefs, Invalid> {
         groups,
         signers,
         key_ids: s.public_keys.iter().map(|k| k.id.clone()).collect(),
-        edge_skew: signed_nanos(s.signing.edge_clock_skew_s),
+        edge_skew: secs_to_signed_nanos(s.signing.edge_clock_skew_s),
         crypto_rate: s.signing.crypto_sample_rate,
     })
 }

@@ -8,9 +8,7 @@ mod url;
 
 pub use keys::{Hash, KeyError, PrivateKey, PublicKey};
 pub use policy::{resource_matches, Cidr, Policy};
-pub use spec::{
-    signed_nanos, Carrier, KeyGroupSpec, KeyRefs, PublicKeySpec, SignedSpec, Signer, SigningSpec,
-};
+pub use spec::{Carrier, KeyGroupSpec, KeyRefs, PublicKeySpec, SignedSpec, Signer, SigningSpec};
 pub use url::{
     check_conditions, decode, encode, sign_cookies, sign_url, verify, Denied, Grant, Presented,
 };

@@ -2,7 +2,7 @@
 //! §5.6), and the signed traffic of a path class.
 
 use crate::check::{self, ensure, Checked};
-use crate::units::{secs_to_nanos, Duration, Nanos};
+use crate::units::{secs_to_signed_nanos, Duration, Nanos};
 use serde::{Deserialize, Serialize};
 
 /// A public key CloudFront holds, by its id.
@@ -253,20 +253,10 @@ impl SignedSpec {
             via: self.via,
             restricted: self.ip_restricted,
             lifetime: self.lifetime.0,
-            skew: signed_nanos(self.signer_clock_skew_s),
+            skew: secs_to_signed_nanos(self.signer_clock_skew_s),
             tampered: self.tampered,
             stale: self.stale,
             outside_ip: self.outside_ip,
         }
-    }
-}
-
-/// Seconds ahead (negative: behind) as signed nanoseconds.
-pub fn signed_nanos(s: f64) -> i64 {
-    let ns = secs_to_nanos(s.abs()) as i64;
-    if s < 0.0 {
-        -ns
-    } else {
-        ns
     }
 }
