@@ -57,6 +57,42 @@ pub struct SummaryLead {
     /// Origin requests that opened a connection, and that reused one.
     pub new_connections: u64,
     pub reused_connections: u64,
+    /// Requests per second at all origins together in the busiest interval.
+    pub origin_peak_rps: f64,
+}
+
+impl SummaryLead {
+    /// The lead of `result`, a run of `scenario`.
+    pub fn of(scenario: &Scenario, result: &RunResult) -> SummaryLead {
+        let s = scenario.spec();
+        let (new, reused) = result
+            .connections
+            .iter()
+            .fold((0, 0), |(n, r), (_, _, c)| (n + c.new, r + c.reused));
+        let intervals = result.origins.iter().map(|o| o.per_interval.len()).max();
+        let busiest = (0..intervals.unwrap_or(0))
+            .map(|i| {
+                let at = |o: &crate::origin::OriginStats| o.per_interval.get(i).map_or(0, |c| c[0]);
+                result.origins.iter().map(at).sum::<u64>()
+            })
+            .max()
+            .unwrap_or(0);
+        SummaryLead {
+            scenario: s.name.clone(),
+            seed: s.seed,
+            measured: result.measured_span,
+            total_p50_ms: crate::stats::quantile_ms(&result.total_time, 0.5),
+            total_p99_ms: crate::stats::quantile_ms(&result.total_time, 0.99),
+            new_connections: new,
+            reused_connections: reused,
+            origin_peak_rps: busiest as f64 * crate::units::SEC as f64 / s.interval.0 as f64,
+        }
+    }
+
+    /// The cells of `summary.csv`'s one row: these columns, then `metrics`'.
+    pub fn row(&self, metrics: &Metrics) -> Vec<String> {
+        keyed_row(SUMMARY, self, metrics)
+    }
 }
 
 /// Columns of `summary.csv` before the metric columns.
@@ -68,6 +104,7 @@ pub const SUMMARY: &[Column<SummaryLead>] = &[
     col!("total_time_p99_ms", "99th percentile time to the last byte", |r| Cell::Ms(r.total_p99_ms)),
     col!("origin_new_connections", "origin requests (attempts) that opened a new connection and paid TCP and, for HTTPS, TLS 1.2 handshakes", |r| Cell::Count(r.new_connections)),
     col!("origin_reused_connections", "origin requests that reused an idle connection within the origin's keep-alive timeout", |r| Cell::Count(r.reused_connections)),
+    col!("origin_peak_rps", "requests per second reaching all origins together (refused ones included) in the busiest interval of `interval`", |r| Cell::Decimal(r.origin_peak_rps)),
 ];
 
 /// A key column of a per-name metric table: the name as it is.
@@ -265,19 +302,7 @@ fn write_cdf(dir: &Path, m: &Metrics) -> io::Result<()> {
 /// `timeseries.csv` is written while the run runs, by [`TimeseriesCsv`].
 pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io::Result<()> {
     let s = scenario.spec();
-    let (new, reused) = result
-        .connections
-        .iter()
-        .fold((0, 0), |(n, r), (_, _, c)| (n + c.new, r + c.reused));
-    let lead = SummaryLead {
-        scenario: s.name.clone(),
-        seed: s.seed,
-        measured: result.measured_span,
-        total_p50_ms: crate::stats::quantile_ms(&result.total_time, 0.5),
-        total_p99_ms: crate::stats::quantile_ms(&result.total_time, 0.99),
-        new_connections: new,
-        reused_connections: reused,
-    };
+    let lead = SummaryLead::of(scenario, result);
     write_keyed(dir, "summary.csv", SUMMARY, [(lead, &result.summary)])?;
     let pops = s.pops.iter().map(|p| p.code.clone());
     write_keyed(dir, "pops.csv", POP_KEYS, pops.zip(&result.pops))?;

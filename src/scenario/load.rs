@@ -94,17 +94,20 @@ impl Overrides {
         }
     }
 
-    fn apply(&self, doc: &mut Value) -> Result<(), ScenarioError> {
+    /// Applies the overrides to `doc`; returns each `--set` with the key paths it set.
+    fn apply(&self, doc: &mut Value) -> Result<Vec<(&str, Vec<String>)>, ScenarioError> {
         let failed = |arg: String| {
             move |message| ScenarioError::Override {
                 arg: arg.clone(),
                 message,
             }
         };
+        let mut touched = Vec::with_capacity(self.sets.len());
         for arg in &self.sets {
-            apply_override(doc, arg)
+            let paths = apply_override(doc, arg)
                 .map_err(|e| e.0)
                 .map_err(failed(format!("--set {arg}")))?;
+            touched.push((arg.as_str(), paths));
         }
         let table = doc.as_table_mut().expect("a parsed document is a table");
         if let Some(seed) = self.seed {
@@ -126,7 +129,7 @@ impl Overrides {
             table.remove("duration");
             table.insert("requests".into(), Value::Integer(n));
         }
-        Ok(())
+        Ok(touched)
     }
 }
 
@@ -164,8 +167,8 @@ pub fn load_str(text: &str, file: &str, overrides: &Overrides) -> Result<Scenari
         parse_error(line, &path, syntax_message(e.message(), text, line))
     })?;
     let mut doc = Value::Table(table);
-    overrides.apply(&mut doc)?;
-    let located = |path: String, message: String| match set_for(overrides, &path) {
+    let touched = overrides.apply(&mut doc)?;
+    let located = |path: String, message: String| match set_for(&touched, &path) {
         Some(arg) => ScenarioError::Override {
             arg: format!("--set {arg}"),
             message: format!("{path}: {message}"),
@@ -190,19 +193,19 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// The `--set` argument whose key path is `path` or a part of it, if any: an error there
-/// belongs to the command line, not to a line of the file.
-fn set_for<'a>(overrides: &'a Overrides, path: &str) -> Option<&'a String> {
-    overrides.sets.iter().rev().find(|arg| {
-        let key = arg.split_once('=').map_or(arg.as_str(), |(k, _)| k).trim();
+/// The `--set` argument that set `path` or a part of it, if any: an error there belongs
+/// to the command line, not to a line of the file. `touched` is what [`Overrides::apply`]
+/// returned.
+fn set_for<'a>(touched: &[(&'a str, Vec<String>)], path: &str) -> Option<&'a str> {
+    let under = |key: &str| {
+        path == key || path.starts_with(&format!("{key}.")) || path.starts_with(&format!("{key}["))
+    };
+    touched.iter().rev().find_map(|(arg, paths)| {
         // A rule over all elements (`regions[*].share`) is blamed on a --set of one of them.
-        [key.to_string(), super::bounds::generic(key)]
+        paths
             .iter()
-            .any(|key| {
-                path == key
-                    || path.starts_with(&format!("{key}."))
-                    || path.starts_with(&format!("{key}["))
-            })
+            .any(|p| under(p) || under(&super::bounds::generic(p)))
+            .then_some(*arg)
     })
 }
 
@@ -282,6 +285,7 @@ fn line_of(text: &str, path: &str) -> Option<usize> {
         let next = match &seg {
             Segment::Key(k) => item.get(k.as_str()),
             Segment::Index(i) => item.get(*i),
+            Segment::All | Segment::Name(_) => None,
         };
         match next {
             Some(n) => {

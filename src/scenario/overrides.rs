@@ -1,8 +1,13 @@
 //! `--set key.path=value`: changes one setting in a parsed scenario before it is read.
 //!
 //! Paths use the same form as error messages: `network.path_inflation`,
-//! `pops[2].cache_capacity`. The value is read as TOML (`42`, `0.5`, `true`, `"10m"`);
-//! anything that is not valid TOML is taken as a string, so `--set duration=10m` works.
+//! `pops[2].cache_capacity`. Two more selections work on arrays:
+//! - `[*]` sets every element: `pops[*].cache_capacity=16GiB`;
+//! - `[NAME]` sets the element whose `name` or `code` is NAME: `regions[asia].traffic=2`,
+//!   `pops[NRT].cache_capacity=8GiB`, `origins[primary].capacity_rps=500`.
+//!
+//! The value is read as TOML (`42`, `0.5`, `true`, `"10m"`); anything that is not valid TOML
+//! is taken as a string, so `--set duration=10m` works.
 
 use toml::{Table, Value};
 
@@ -13,13 +18,22 @@ pub enum Segment {
     Key(String),
     /// An array index.
     Index(usize),
+    /// Every element of an array: `[*]`.
+    All,
+    /// The array element whose `name` or `code` is this: `[asia]`.
+    Name(String),
 }
+
+/// The fields that name an array element, for `[NAME]`.
+const NAME_FIELDS: [&str; 2] = ["name", "code"];
 
 /// Splits `pops[2].cache_capacity` into segments; `None` if it is malformed.
 pub fn parse_path(path: &str) -> Option<Vec<Segment>> {
     let mut out = Vec::new();
-    for part in path.split('.') {
-        let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+    let mut rest = path;
+    loop {
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        let key = &rest[..end];
         if key.is_empty()
             || !key
                 .chars()
@@ -28,16 +42,25 @@ pub fn parse_path(path: &str) -> Option<Vec<Segment>> {
             return None;
         }
         out.push(Segment::Key(key.to_string()));
+        rest = &rest[end..];
         while let Some(after_open) = rest.strip_prefix('[') {
-            let (index, after) = after_open.split_once(']')?;
-            out.push(Segment::Index(index.parse().ok()?));
+            let (inside, after) = after_open.split_once(']')?;
+            out.push(match inside {
+                "*" => Segment::All,
+                _ if inside.bytes().all(|b| b.is_ascii_digit()) => {
+                    Segment::Index(inside.parse().ok()?)
+                }
+                _ if inside.is_empty() || inside.contains(['[', '*']) => return None,
+                _ => Segment::Name(inside.to_string()),
+            });
             rest = after;
         }
-        if !rest.is_empty() {
-            return None;
+        match rest.strip_prefix('.') {
+            Some(after) => rest = after,
+            None if rest.is_empty() => return Some(out),
+            None => return None,
         }
     }
-    Some(out)
 }
 
 fn parse_value(text: &str) -> Value {
@@ -50,8 +73,9 @@ fn parse_value(text: &str) -> Value {
 }
 
 /// Applies one `KEY.PATH=VALUE` to `doc`. Missing tables on the way are created, so
-/// a defaulted key can be set; array elements must exist. Returns what is wrong otherwise.
-pub fn apply_override(doc: &mut Value, arg: &str) -> Result<(), OverrideError> {
+/// a defaulted key can be set; array elements must exist. Returns the key paths it set,
+/// with indices (several for `[*]`), or what is wrong.
+pub fn apply_override(doc: &mut Value, arg: &str) -> Result<Vec<String>, OverrideError> {
     apply(doc, arg).map_err(OverrideError)
 }
 
@@ -60,25 +84,35 @@ crate::message_error!(
     OverrideError
 );
 
-fn apply(doc: &mut Value, arg: &str) -> Result<(), String> {
+fn apply(doc: &mut Value, arg: &str) -> Result<Vec<String>, String> {
     let (path, value) = arg.split_once('=').ok_or_else(|| {
         "expected KEY.PATH=VALUE, e.g. --set pops[0].cache_capacity=8GiB".to_string()
     })?;
     let segments = parse_path(path.trim()).ok_or_else(|| {
-        format!("{path:?} is not a key path such as network.path_inflation or pops[0].code")
+        format!("{path:?} is not a key path such as network.path_inflation, pops[0].code, pops[*].cache_capacity or regions[asia].traffic")
     })?;
     let value = parse_value(value.trim());
     if matches!(value, Value::Table(_) | Value::Array(_)) {
         return Err("only scalars (numbers, strings, booleans) can be set".into());
     }
-    set(doc, &segments, value, &mut String::new())
+    let mut touched = Vec::new();
+    set(doc, &segments, &value, String::new(), &mut touched)?;
+    Ok(touched)
+}
+
+/// The name of an array element, for `[NAME]`.
+fn element_name(v: &Value) -> Option<&str> {
+    NAME_FIELDS
+        .iter()
+        .find_map(|f| v.get(f).and_then(Value::as_str))
 }
 
 fn set(
     node: &mut Value,
     segments: &[Segment],
-    value: Value,
-    walked: &mut String,
+    value: &Value,
+    walked: String,
+    touched: &mut Vec<String>,
 ) -> Result<(), String> {
     let Some((first, rest)) = segments.split_first() else {
         if matches!(node, Value::Table(_) | Value::Array(_)) {
@@ -86,41 +120,75 @@ fn set(
                 "{walked} is a table or an array; --set changes only scalars"
             ));
         }
-        *node = value;
+        *node = value.clone();
+        touched.push(walked);
         return Ok(());
     };
-    match first {
+    let chosen: Vec<usize> = match first {
         Segment::Key(key) => {
-            let here = walked.clone();
             let table = node
                 .as_table_mut()
-                .ok_or_else(|| format!("{here} is not a table, so it has no key {key:?}"))?;
-            if !walked.is_empty() {
-                walked.push('.');
-            }
-            walked.push_str(key);
+                .ok_or_else(|| format!("{walked} is not a table, so it has no key {key:?}"))?;
+            let here = match walked.is_empty() {
+                true => key.clone(),
+                false => format!("{walked}.{key}"),
+            };
             let child = table
                 .entry(key.clone())
                 .or_insert_with(|| match rest.first() {
-                    Some(Segment::Index(_)) => Value::Array(Vec::new()),
                     Some(Segment::Key(_)) => Value::Table(Table::new()),
+                    Some(_) => Value::Array(Vec::new()),
                     None => Value::Boolean(false),
                 });
-            set(child, rest, value, walked)
+            return set(child, rest, value, here, touched);
         }
         Segment::Index(i) => {
-            let here = walked.clone();
-            let array = node
-                .as_array_mut()
-                .ok_or_else(|| format!("{here} is not an array, so it has no [{i}]"))?;
-            let len = array.len();
-            let child = array
-                .get_mut(*i)
-                .ok_or_else(|| format!("{here} has {len} entries, so there is no [{i}]"))?;
-            walked.push_str(&format!("[{i}]"));
-            set(child, rest, value, walked)
+            let len = array(node, &walked)?.len();
+            if *i >= len {
+                return Err(format!("{walked} has {len} entries, so there is no [{i}]"));
+            }
+            vec![*i]
         }
+        Segment::All => match array(node, &walked)?.len() {
+            0 => return Err(format!("{walked} has no entries, so [*] sets nothing")),
+            len => (0..len).collect(),
+        },
+        Segment::Name(name) => {
+            let elements = array(node, &walked)?;
+            let found: Vec<usize> = (0..elements.len())
+                .filter(|&i| element_name(&elements[i]) == Some(name.as_str()))
+                .collect();
+            if found.is_empty() {
+                let names: Vec<&str> = elements.iter().filter_map(element_name).collect();
+                return Err(match names.is_empty() {
+                    true => format!(
+                        "{walked} has no named entries, so there is no [{name}]; use an index"
+                    ),
+                    false => format!(
+                        "{walked} has no entry named {name:?}; its names are {}",
+                        names.join(", ")
+                    ),
+                });
+            }
+            found
+        }
+    };
+    let elements = array(node, &walked)?;
+    for i in chosen {
+        set(
+            &mut elements[i],
+            rest,
+            value,
+            format!("{walked}[{i}]"),
+            touched,
+        )?;
     }
+    Ok(())
+}
+
+fn array<'a>(node: &'a mut Value, walked: &str) -> Result<&'a mut Vec<Value>, String> {
+    node.as_array_mut()
+        .ok_or_else(|| format!("{walked} is not an array, so it cannot be indexed"))
 }
 
 #[cfg(test)]
@@ -150,7 +218,21 @@ mod tests {
             parse_path("a[1][2]"),
             Some(vec![Key("a".into()), Index(1), Index(2)])
         );
-        for bad in ["", "a..b", "a[", "a[x]", "a]b", "[1]", "a[1]b"] {
+        assert_eq!(
+            parse_path("pops[*].x"),
+            Some(vec![Key("pops".into()), All, Key("x".into())])
+        );
+        assert_eq!(
+            parse_path("regions[eu.west].traffic"),
+            Some(vec![
+                Key("regions".into()),
+                Name("eu.west".into()),
+                Key("traffic".into())
+            ])
+        );
+        for bad in [
+            "", "a..b", "a[", "a[]", "a[x*]", "a]b", "[1]", "a[1]b", "a.",
+        ] {
             assert_eq!(parse_path(bad), None, "{bad:?}");
         }
     }
@@ -182,5 +264,29 @@ mod tests {
         );
         assert!(err(&mut d, "seed.x=1").contains("seed is not a table"));
         assert!(err(&mut d, "a..b=1").contains("not a key path"));
+    }
+
+    #[test]
+    fn wildcards_set_every_element_and_names_select_one() {
+        let mut d = Value::Table(
+            "[[pops]]\ncode = \"IAD\"\n[[pops]]\ncode = \"NRT\"\n[[regions]]\nname = \"asia\"\n"
+                .parse()
+                .unwrap(),
+        );
+        let set = apply_override(&mut d, "pops[*].cache_capacity=16GiB").unwrap();
+        assert_eq!(set, ["pops[0].cache_capacity", "pops[1].cache_capacity"]);
+        assert_eq!(d["pops"][1]["cache_capacity"].as_str(), Some("16GiB"));
+        let set = apply_override(&mut d, "pops[NRT].cache_capacity=8GiB").unwrap();
+        assert_eq!(set, ["pops[1].cache_capacity"]);
+        assert_eq!(d["pops"][0]["cache_capacity"].as_str(), Some("16GiB"));
+        assert_eq!(d["pops"][1]["cache_capacity"].as_str(), Some("8GiB"));
+        apply_override(&mut d, "regions[asia].traffic=2").unwrap();
+        assert_eq!(d["regions"][0]["traffic"].as_integer(), Some(2));
+        let e = apply_override(&mut d, "pops[SYD].cache_capacity=1GiB")
+            .unwrap_err()
+            .0;
+        assert_eq!(e, "pops has no entry named \"SYD\"; its names are IAD, NRT");
+        let e = apply_override(&mut d, "faults[*].start=1s").unwrap_err().0;
+        assert_eq!(e, "faults has no entries, so [*] sets nothing");
     }
 }

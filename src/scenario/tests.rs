@@ -73,6 +73,17 @@ fn errors_name_the_key_path_and_line() {
         e,
         "--set pops[0].cache_capacity=0B: pops[0].cache_capacity: must be larger than 0B"
     );
+    // So is one given by wildcard or by name, at the element it set.
+    let e = err(&["pops[*].cache_capacity=0B"]);
+    assert_eq!(
+        e,
+        "--set pops[*].cache_capacity=0B: pops[0].cache_capacity: must be larger than 0B"
+    );
+    let e = err(&["pops[P].cache_capacity=0B"]);
+    assert!(
+        e.starts_with("--set pops[P].cache_capacity=0B: pops[0]"),
+        "{e}"
+    );
     // A rule over every element is blamed on the --set that broke it.
     let e = err(&["regions[0].share=0.5"]);
     assert!(

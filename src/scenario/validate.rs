@@ -186,7 +186,7 @@ fn validate_signed_classes(s: &ScenarioSpec) -> Checked {
 fn validate_span(s: &ScenarioSpec) -> Checked {
     use super::bounds::{MAX_INTERVALS, MAX_RATE, MAX_SPAN};
     use crate::units::{human, Duration};
-    let rate = s.workload.rate;
+    let rate = s.workload.mean_rate(&s.regions);
     let peak = s
         .workload
         .flash_crowds

@@ -10,7 +10,7 @@ fn span(s: &ScenarioSpec) -> Option<(Nanos, Nanos, bool)> {
     if s.workload.trace.is_some() {
         return None;
     }
-    let rate = s.workload.rate;
+    let rate = s.workload.mean_rate(&s.regions);
     let (warm_requests, warm_time) = match s.warmup {
         Warmup::Requests(n) => (n, 0),
         Warmup::Time(t) => (0, t.0),

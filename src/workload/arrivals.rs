@@ -72,7 +72,7 @@ impl RateModel {
         let rs = regions
             .iter()
             .map(|r| Region {
-                base: spec.rate * r.share,
+                base: spec.region_rate(r),
                 amplitude: r.diurnal.amplitude,
                 phase_hours: spec.start_hour_utc + r.utc_offset_hours - r.diurnal.peak_hour,
                 upper: 1.0,
@@ -218,6 +218,7 @@ mod tests {
             lat: 0.0,
             lon: 0.0,
             share,
+            traffic: 1.0,
             utc_offset_hours: 0.0,
             last_mile: Duration(0),
             jitter: Duration(0),
@@ -233,6 +234,7 @@ mod tests {
     fn workload(rate: f64, flash: Vec<FlashCrowdSpec>) -> WorkloadSpec {
         WorkloadSpec {
             rate,
+            traffic: 1.0,
             start_hour_utc: 0.0,
             classes: vec![],
             flash_crowds: flash,
@@ -267,6 +269,30 @@ mod tests {
             (counts[0] as f64 / total as f64 - 0.25).abs() < 0.005,
             "{counts:?}"
         );
+    }
+
+    #[test]
+    fn traffic_multiplies_one_region_or_all() {
+        let mut regions = [region("a", 0.25, 0.0), region("b", 0.75, 0.0)];
+        regions[0].traffic = 2.0;
+        let mut w = workload(1000.0, vec![]);
+        let m = RateModel::new(&w, &regions);
+        assert_eq!((m.rate_at(0, 0), m.rate_at(1, 0)), (500.0, 750.0));
+        let mut m = RateModel::new(&w, &regions);
+        let counts = count(&mut m, 0, 100 * SEC, 2);
+        // 50 000 and 75 000 expected; 2% is over 4 standard deviations.
+        assert!(
+            (counts[0] as f64 / 50_000.0 - 1.0).abs() < 0.02,
+            "{counts:?}"
+        );
+        assert!(
+            (counts[1] as f64 / 75_000.0 - 1.0).abs() < 0.02,
+            "{counts:?}"
+        );
+        w.traffic = 3.0;
+        let m = RateModel::new(&w, &regions);
+        assert_eq!((m.rate_at(0, 0), m.rate_at(1, 0)), (1500.0, 2250.0));
+        assert_eq!(w.mean_rate(&regions), 3750.0);
     }
 
     #[test]

@@ -35,6 +35,10 @@ pub struct RegionSpec {
     pub lon: f64,
     /// Share of all requests; the shares of all regions sum to 1.
     pub share: f64,
+    /// A multiplier on this region's rate (its share is unchanged): `2` doubles what the
+    /// region sends, so "twice the traffic in Asia" is one setting.
+    #[serde(default = "one")]
+    pub traffic: f64,
     /// Local time offset from UTC in hours, for the diurnal curve.
     #[serde(default)]
     pub utc_offset_hours: f64,
@@ -54,6 +58,10 @@ pub struct RegionSpec {
     /// after slow start.
     #[serde(default = "default_bandwidth")]
     pub bandwidth_mbps: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 fn default_bandwidth() -> f64 {
@@ -165,6 +173,9 @@ pub struct WorkloadSpec {
     /// Mean requests per second over all regions, before diurnal and flash-crowd changes.
     #[serde(default = "default_rate")]
     pub rate: f64,
+    /// A multiplier on every region's rate, on top of each region's own `traffic`.
+    #[serde(default = "one")]
+    pub traffic: f64,
     /// UTC hour (0–24) at simulated time zero, which places the diurnal curves.
     #[serde(default)]
     pub start_hour_utc: f64,
@@ -236,6 +247,7 @@ impl RegionSpec {
     pub fn check(&self, path: &str) -> Checked {
         check::lat_lon(path, self.lat, self.lon)?;
         check::within(&format!("{path}.share"), self.share, 0.0, 1.0)?;
+        check::within(&format!("{path}.traffic"), self.traffic, 0.0, 1000.0)?;
         self.protocols.check(&format!("{path}.protocols"))?;
         check::positive(&format!("{path}.bandwidth_mbps"), self.bandwidth_mbps)?;
         check::within(
@@ -260,9 +272,27 @@ impl RegionSpec {
 }
 
 impl WorkloadSpec {
+    /// Region `r`'s mean rate, requests per second, before diurnal and flash-crowd changes:
+    /// `rate × traffic × r.share × r.traffic`.
+    pub fn region_rate(&self, r: &RegionSpec) -> f64 {
+        self.rate * self.traffic * r.share * r.traffic
+    }
+
+    /// The mean rate over all `regions`, requests per second: `rate` unless some `traffic`
+    /// multiplier is not 1.
+    pub fn mean_rate(&self, regions: &[RegionSpec]) -> f64 {
+        regions.iter().map(|r| self.region_rate(r)).sum()
+    }
+
     /// Checks the workload; `regions` are the names flash crowds may refer to.
     pub fn check(&self, regions: &[RegionSpec]) -> Checked {
         check::positive("workload.rate", self.rate)?;
+        check::within("workload.traffic", self.traffic, 0.0, 1000.0)?;
+        ensure(
+            self.trace.is_some() || self.mean_rate(regions) > 0.0,
+            || "workload.traffic".into(),
+            || "with every traffic multiplier at 0 no request is sent: make one above 0".into(),
+        )?;
         check::within("workload.start_hour_utc", self.start_hour_utc, 0.0, 24.0)?;
         ensure(
             !self.classes.is_empty(),

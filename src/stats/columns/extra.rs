@@ -68,6 +68,14 @@ pub(super) const FAILURES: &[Column<Metrics>] = &[
         errors_by_status,
         5
     ),
+    Column {
+        name: "error_share",
+        doc: "error responses (any 4xx or 5xx status, the errors_ columns) / requests",
+        get: |m| {
+            let errors: u64 = m.counts.errors_by_status.iter().sum();
+            Cell::Ratio(errors as f64 / m.counts.requests.max(1) as f64)
+        },
+    },
     slot!(
         "origin_errors",
         "errors the origin sent (detailed type OriginError), Slow Down 503s included",
