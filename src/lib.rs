@@ -61,6 +61,7 @@ pub mod scenario;
 pub mod signing;
 pub mod sim;
 pub mod stats;
+pub mod study;
 pub mod sweep;
 pub mod topology;
 pub mod trace;

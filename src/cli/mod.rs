@@ -6,6 +6,7 @@ mod interrupt;
 mod replay;
 mod run;
 mod sign;
+mod sweep;
 
 use clap::{Args, Parser, Subcommand};
 use edgesim::scenario::{self, Overrides, Scenario, ScenarioError, DEFAULT_SCENARIO};
@@ -53,6 +54,11 @@ enum Command {
     Policies,
     /// Replay a trace through caches of several policies and sizes: miss-ratio curves.
     Replay(replay::ReplayArgs),
+    /// Run a study: a scenario over varied parameters and replications, with confidence
+    /// intervals and targets; resumable, and shardable for a batch system.
+    Sweep(sweep::SweepArgs),
+    /// Merge the shard folders of one study into the folder one machine would write.
+    Merge(sweep::MergeArgs),
     /// Run a scenario once per cache policy and capacity at one tier, side by side.
     Compare(compare::CompareArgs),
     /// Draw the charts and report.html of an earlier run again, from its CSV files; or,
@@ -67,6 +73,9 @@ enum Command {
         out: Option<PathBuf>,
     },
 }
+
+/// How the built-in default scenario is named in messages.
+const DEFAULT_FILE: &str = "scenarios/default.toml (built in)";
 
 /// Settings that change the scenario from the command line.
 #[derive(Args, Clone, Debug, Default)]
@@ -153,7 +162,7 @@ fn load(file: Option<&PathBuf>, overrides: &OverrideArgs) -> Result<Scenario, Fa
     let o = overrides.to_overrides();
     Ok(match file {
         Some(path) => scenario::load_file(path, &o)?,
-        None => scenario::load_str(DEFAULT_SCENARIO, "scenarios/default.toml (built in)", &o)?,
+        None => scenario::load_str(DEFAULT_SCENARIO, DEFAULT_FILE, &o)?,
     })
 }
 
@@ -176,6 +185,8 @@ pub fn main() -> i32 {
         Command::Report { dirs, out } => report(&dirs, out.as_deref()),
         Command::Replay(args) => replay::replay(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => sweep::merge(args),
         Command::Policies => {
             print!(
                 "{}",

@@ -210,6 +210,11 @@ fn write_atomic(
     }
 }
 
+/// Writes `text` to `dir/name` atomically.
+pub fn write_text(dir: &Path, name: &str, text: &str) -> io::Result<()> {
+    write_atomic(dir, name, |w| w.write_all(text.as_bytes()))
+}
+
 pub(crate) fn csv_error(e: csv::Error) -> io::Error {
     io::Error::other(e)
 }

@@ -166,6 +166,9 @@ pub fn load_str(text: &str, file: &str, overrides: &Overrides) -> Result<Scenari
         let path = line.map(|l| key_on_line(text, l)).unwrap_or_default();
         parse_error(line, &path, syntax_message(e.message(), text, line))
     })?;
+    let mut table = table;
+    // `[study]` describes a study of this scenario; `edgesim sweep` reads it (crate::study).
+    table.remove("study");
     let mut doc = Value::Table(table);
     let touched = overrides.apply(&mut doc)?;
     let located = |path: String, message: String| match set_for(&touched, &path) {
@@ -276,7 +279,7 @@ fn line_at(text: &str, at: usize) -> usize {
 
 /// The line where the deepest existing part of `path` is written, if the file has it.
 /// `[*]` in a path (a rule over all entries) stops the walk at the array.
-fn line_of(text: &str, path: &str) -> Option<usize> {
+pub fn line_of(text: &str, path: &str) -> Option<usize> {
     let doc = toml_edit::ImDocument::parse(text).ok()?;
     let clean = path.split("[*]").next().unwrap_or(path);
     let mut item = doc.as_item();

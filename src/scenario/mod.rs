@@ -15,8 +15,8 @@ mod resolve;
 mod validate;
 mod warnings;
 
-pub use load::{load_file, load_str, Overrides, ScenarioError};
-pub use overrides::{apply_override, OverrideError};
+pub use load::{line_of, load_file, load_str, Overrides, ScenarioError};
+pub use overrides::{apply_override, parse_path, OverrideError};
 pub use plan::{Counting, Plan};
 
 use crate::behavior::{BehaviorSpec, Behaviors};

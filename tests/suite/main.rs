@@ -34,6 +34,7 @@ mod signing;
 mod signing_cli;
 mod signing_refusals;
 mod stale;
+mod study;
 mod sweep;
 mod trace_trust;
 mod trace_workload;
