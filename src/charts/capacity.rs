@@ -186,7 +186,7 @@ pub fn region_pop_heatmap(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
     }
     pops.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let pops: Vec<String> = pops.into_iter().map(|p| p.0).collect();
-    let grid: Vec<Vec<f64>> = regions
+    let shade: Vec<Vec<f64>> = regions
         .iter()
         .map(|r| {
             pops.iter()
@@ -194,45 +194,78 @@ pub fn region_pop_heatmap(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
                 .collect()
         })
         .collect();
-    render!(path, svg, heatmap(&regions, &pops, &grid))
+    let text = shade
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|&share| match share {
+                    0.0 => String::new(),
+                    s if s < 0.01 => "<1%".to_string(),
+                    s => format!("{:.0}%", s * 100.0),
+                })
+                .collect()
+        })
+        .collect();
+    let heat = Heat {
+        caption: "Where each region's requests were served (% of the region's requests)",
+        x_desc: "POP (busiest first)",
+        y_desc: "client region",
+        cols: pops,
+        rows: regions,
+        shade,
+        text,
+    };
+    render!(path, svg, heatmap(&heat))
 }
 
-fn heatmap<DB: DrawingBackend>(
+/// A heatmap: a grid of cells, each shaded by a value from 0 to 1 and labelled.
+pub struct Heat<'a> {
+    pub caption: &'a str,
+    pub x_desc: &'a str,
+    pub y_desc: &'a str,
+    /// Column labels, left to right.
+    pub cols: Vec<String>,
+    /// Row labels, top to bottom.
+    pub rows: Vec<String>,
+    /// Per row, per column: the shade, 0 (white) to 1 (darkest).
+    pub shade: Vec<Vec<f64>>,
+    /// Per row, per column: the cell's text.
+    pub text: Vec<Vec<String>>,
+}
+
+/// Draws `h`.
+pub fn heatmap<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    regions: &[String],
-    pops: &[String],
-    grid: &[Vec<f64>],
+    h: &Heat,
 ) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
-    let (w, h) = (pops.len().max(1), regions.len().max(1));
+    let (pops, regions) = (&h.cols, &h.rows);
+    let (w, hh) = (pops.len().max(1), regions.len().max(1));
     let mut chart = ChartBuilder::on(root)
-        .caption(
-            "Where each region's requests were served (% of the region's requests)",
-            ("sans-serif", 28),
-        )
+        .caption(h.caption, ("sans-serif", 28))
         .margin(20)
         .x_label_area_size(60)
         .y_label_area_size(170)
-        .build_cartesian_2d(0f64..w as f64, 0f64..h as f64)
+        .build_cartesian_2d(0f64..w as f64, 0f64..hh as f64)
         .map_err(e)?;
     let rows: Vec<String> = regions.iter().rev().cloned().collect();
     chart
         .configure_mesh()
         .disable_mesh()
         .x_labels(2 * w + 1)
-        .y_labels(2 * h + 1)
+        .y_labels(2 * hh + 1)
         .x_label_formatter(&|x: &f64| centre_label(pops, *x))
         .y_label_formatter(&|y: &f64| centre_label(&rows, *y))
-        .x_desc("POP (busiest first)")
-        .y_desc("client region")
+        .x_desc(h.x_desc)
+        .y_desc(h.y_desc)
         .label_style(("sans-serif", 18))
         .draw()
         .map_err(e)?;
     // Cell text shrinks with the cell, and is left out where it would not fit.
     let cell_px = (SIZE_W - 230) / w as i32;
     let size = cell_px.min(18 * 3) / 3;
-    for (ri, row) in grid.iter().enumerate() {
-        let y = (h - 1 - ri) as f64;
+    for (ri, row) in h.shade.iter().enumerate() {
+        let y = (hh - 1 - ri) as f64;
         for (pi, &share) in row.iter().enumerate() {
             let x = pi as f64;
             let shade = |full: u8| (255.0 - share * (255.0 - f64::from(full))) as u8;
@@ -243,12 +276,8 @@ fn heatmap<DB: DrawingBackend>(
                     fill.filled(),
                 )))
                 .map_err(e)?;
-            if size >= 9 && share > 0.0 {
-                let text = if share < 0.01 {
-                    "<1%".to_string()
-                } else {
-                    format!("{:.0}%", share * 100.0)
-                };
+            let text = &h.text[ri][pi];
+            if size >= 9 && !text.is_empty() {
                 let ink = if share > 0.5 { WHITE } else { BLACK };
                 let style = ("sans-serif", size).into_font().color(&ink).pos(
                     plotters::style::text_anchor::Pos::new(
@@ -257,7 +286,11 @@ fn heatmap<DB: DrawingBackend>(
                     ),
                 );
                 chart
-                    .draw_series(std::iter::once(Text::new(text, (x + 0.5, y + 0.5), style)))
+                    .draw_series(std::iter::once(Text::new(
+                        text.clone(),
+                        (x + 0.5, y + 0.5),
+                        style,
+                    )))
                     .map_err(e)?;
             }
         }

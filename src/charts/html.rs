@@ -184,7 +184,12 @@ pub fn page_start(title: &str) -> String {
 
 /// Writes `html` to `dir/report.html` through a temporary file.
 pub fn write_page(dir: &Path, html: &str) -> io::Result<()> {
-    let tmp = dir.join(".report.html.tmp");
+    write_named(dir, "report.html", html)
+}
+
+/// Writes `html` to `dir/name` through a temporary file.
+pub fn write_named(dir: &Path, name: &str, html: &str) -> io::Result<()> {
+    let tmp = dir.join(format!(".{name}.tmp"));
     std::fs::write(&tmp, html)?;
-    std::fs::rename(tmp, dir.join("report.html"))
+    std::fs::rename(tmp, dir.join(name))
 }

@@ -26,6 +26,7 @@ mod draw;
 mod frame;
 mod html;
 mod mrc;
+pub mod study;
 mod style;
 mod table;
 #[cfg(test)]
@@ -33,7 +34,8 @@ mod tests;
 mod time;
 
 pub use compare::{compare, COMPARED, COMPARE_CHARTS};
-pub use html::HEADLINE;
+pub use frame::register_font;
+pub use html::{escape, page_start, write_named, HEADLINE};
 pub use mrc::render_mrc;
 pub use table::{Col, Table};
 

@@ -15,6 +15,8 @@
 //! differences between points are sharper than with independent streams.
 
 mod definition;
+pub mod figures;
+mod html;
 pub mod interval;
 pub mod manifest;
 pub mod output;
@@ -181,7 +183,10 @@ pub fn finish(dir: &std::path::Path, m: &manifest::Manifest) -> std::io::Result<
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
     let results = output::Results::read(dir, m)?;
     results.write_tables(dir, &targets)?;
-    Ok(output::answer(&results, &targets))
+    let answer = output::answer(&results, &targets);
+    figures::draw(dir, &results)?;
+    html::write(dir, &results, &targets, &answer)?;
+    Ok(answer)
 }
 
 /// A unit's hash: edgesim's version and its resolved scenario.

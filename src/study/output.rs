@@ -354,7 +354,8 @@ pub fn short(x: f64) -> String {
         a if a >= 100.0 => 1,
         a if a >= 10.0 => 2,
         a if a >= 1.0 => 3,
-        _ => 4,
+        0.0 => 0,
+        a => (3 - a.log10().floor() as i64).clamp(4, 12) as usize,
     };
     format!("{x:.digits$}")
 }
