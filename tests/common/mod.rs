@@ -108,3 +108,20 @@ cache_capacity = "1MiB"
 pub fn at(table: &str, key: &str, name: &str, lon: f64, extra: &str) -> String {
     format!("[[{table}]]\n{key} = \"{name}\"\nlat = 0.0\nlon = {lon:.1}\n{extra}\n\n")
 }
+
+/// Every file under `dir`, relative path to bytes.
+pub fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}

@@ -13,6 +13,7 @@ mod cli;
 mod collapsing;
 mod compare;
 mod conservation;
+mod deploy;
 mod determinism;
 mod erlang;
 mod failover;
