@@ -62,7 +62,6 @@ pub mod signing;
 pub mod sim;
 pub mod stats;
 pub mod study;
-pub mod sweep;
 pub mod topology;
 pub mod trace;
 pub mod units;

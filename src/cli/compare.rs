@@ -1,19 +1,22 @@
-//! `edgesim compare`: a scenario run once per cache policy × capacity at one tier, side by
-//! side in `compare.csv`.
+//! `edgesim compare`: a study of cache policy × capacity at one tier, side by side in
+//! `compare.csv`, with the study's intervals, charts and page beside it.
 
+use super::sweep::{execute, How};
 use super::{bad, Failure, OverrideArgs};
 use clap::Args;
 use edgesim::cache::PolicyKind;
 use edgesim::replay::Capacity;
-use edgesim::sweep::{self, Tier};
+use edgesim::study::compare::{self, Tier};
+use edgesim::study::output::Results;
+use edgesim::study::Study;
 use edgesim::units::{Bytes, SIZE_HELP};
 use std::path::PathBuf;
 
 /// Arguments of `edgesim compare`.
 #[derive(Args)]
 pub struct CompareArgs {
-    /// Scenario file.
-    file: PathBuf,
+    /// Scenario file; the built-in default scenario when omitted.
+    file: Option<PathBuf>,
     /// Eviction policies, comma-separated (see `edgesim policies`; not belady).
     #[arg(long, value_delimiter = ',', required = true)]
     policies: Vec<String>,
@@ -23,6 +26,12 @@ pub struct CompareArgs {
     /// Which caches to set: pop, regional, shield or all.
     #[arg(long, default_value = "pop")]
     tier: String,
+    /// Runs per policy × capacity, each with its own seed.
+    #[arg(long, default_value_t = 1)]
+    replications: usize,
+    /// A service level, as `edgesim sweep` takes it. Repeatable.
+    #[arg(long, value_name = "EXPR")]
+    target: Vec<String>,
     /// Runs at once [default: one per core].
     #[arg(long)]
     threads: Option<usize>,
@@ -62,49 +71,61 @@ pub fn compare(a: CompareArgs) -> Result<(), Failure> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let tier = Tier::parse(&a.tier).map_err(bad)?;
-    let file = a.file.display().to_string();
-    let text = std::fs::read_to_string(&a.file)
-        .map_err(|e| bad(format!("{file}: cannot read the scenario: {e}")))?;
+    let (text, file) = super::scenario_text(a.file.as_ref())?;
     let overrides = a.overrides.to_overrides();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(a.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Failure::Failed(e.into()))?;
-    let rows = pool
-        .install(|| sweep::sweep(&text, &file, &overrides, tier, &policies, &capacities))
-        .map_err(bad)?;
-    let name = edgesim::scenario::load_str(&text, &file, &overrides)?
-        .spec()
-        .name
-        .clone();
+    let base = edgesim::scenario::load_str(&text, &file, &overrides)?;
+    let mut definition = compare::definition(&base, &file, tier, &policies, &capacities)?;
+    definition.replications = a.replications;
+    definition.targets = a.target.clone();
+    if a.replications == 0 {
+        return Err(bad(
+            "--replications 0: a comparison needs at least 1 replication",
+        ));
+    }
+    let study = Study::new(&text, &file, &overrides, definition)?;
     let out = a
         .out
-        .unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{name}")));
-    std::fs::create_dir_all(&out).map_err(|e| {
-        bad(format!(
-            "{}: cannot create the results folder: {e}",
-            out.display()
-        ))
-    })?;
-    let lines = rows.iter().map(|r| (tier, r.clone()));
-    edgesim::report::write_table(&out, "compare.csv", edgesim::sweep::COMPARE, lines)
-        .map_err(|e| Failure::Failed(anyhow::anyhow!("{}: {e}", out.display())))?;
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{}", study.name)));
+    let how = How {
+        threads: a.threads,
+        keep_runs: false,
+        quiet: a.quiet,
+    };
+    let (manifest, answer) = execute(&study, None, &out, &how)?.expect("not a shard");
+    let failed = |e: std::io::Error| Failure::Failed(anyhow::anyhow!("{}: {e}", out.display()));
+    let results = Results::read(&out, &manifest).map_err(failed)?;
+    let rows = compare::rows(&results, tier);
+    let table = compare::rows(&results, tier);
+    edgesim::report::write_table(&out, "compare.csv", edgesim::report::COMPARE, table)
+        .map_err(failed)?;
     if !a.quiet {
         println!(
-            "{name}: {} runs, caches set at tier {}",
-            rows.len(),
+            "{}: {} runs, caches set at tier {}",
+            study.name,
+            manifest.units.len(),
             tier.name()
         );
         for r in &rows {
+            let m = |name: &str| {
+                r.means
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or(f64::NAN, |x| x.1)
+            };
             println!(
-                "  {:<9} {:>8}  hit ratio {:.4}  byte hit ratio {:.4}  origin offload {:.4}  p99 {:.1} ms",
-                r.policy.name(),
-                r.capacity.to_string(),
-                r.hit_ratio,
-                r.byte_hit_ratio,
-                r.origin_offload,
-                r.p99_ms
+                "  {:<9} {:>8}  hit ratio {:.4} (POP {:.4}, regional {:.4}, shield {:.4})  byte hit ratio {:.4}  p99 {:.1} ms",
+                r.policy,
+                r.capacity,
+                m("hit_ratio"),
+                m("hit_ratio_pop"),
+                m("hit_ratio_regional"),
+                m("hit_ratio_shield"),
+                m("byte_hit_ratio"),
+                m("latency_p99_ms")
             );
+        }
+        for line in answer {
+            println!("{line}");
         }
         println!("results: {}", out.display());
     }

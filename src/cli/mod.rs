@@ -166,6 +166,19 @@ fn load(file: Option<&PathBuf>, overrides: &OverrideArgs) -> Result<Scenario, Fa
     })
 }
 
+/// The text of scenario `file` and its name in messages; the built-in default without one.
+fn scenario_text(file: Option<&PathBuf>) -> Result<(String, String), Failure> {
+    match file {
+        Some(p) => {
+            let name = p.display().to_string();
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| bad(format!("{name}: cannot read the scenario: {e}")))?;
+            Ok((text, name))
+        }
+        None => Ok((DEFAULT_SCENARIO.to_string(), DEFAULT_FILE.to_string())),
+    }
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {

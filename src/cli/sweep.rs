@@ -1,10 +1,9 @@
 //! `edgesim sweep`: a study of a scenario (varied parameters × replications, with targets),
 //! on this machine or as one shard of a cluster's job; and `edgesim merge` of the shards.
 
-use super::{bad, count, Failure, OverrideArgs, DEFAULT_FILE};
+use super::{bad, count, Failure, OverrideArgs};
 use clap::Args;
 use edgesim::report::FolderError;
-use edgesim::scenario::DEFAULT_SCENARIO;
 use edgesim::study::manifest::Manifest;
 use edgesim::study::run::{self, RunError};
 use edgesim::study::shard::{self, MergeError};
@@ -94,15 +93,7 @@ fn run_failure(e: RunError) -> Failure {
 
 /// Runs `edgesim sweep`.
 pub fn sweep(a: SweepArgs) -> Result<(), Failure> {
-    let (text, file) = match &a.file {
-        Some(p) => {
-            let file = p.display().to_string();
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| bad(format!("{file}: cannot read the scenario: {e}")))?;
-            (text, file)
-        }
-        None => (DEFAULT_SCENARIO.to_string(), DEFAULT_FILE.to_string()),
-    };
+    let (text, file) = super::scenario_text(a.file.as_ref())?;
     let shard = a.shard.as_deref().map(parse_shard).transpose()?;
     let changes = Changes {
         vary: a.vary.clone(),
@@ -113,8 +104,6 @@ pub fn sweep(a: SweepArgs) -> Result<(), Failure> {
     };
     let definition = Definition::new(study::spec_of(&text, &file)?, &file, &changes)?;
     let study = Study::new(&text, &file, &a.overrides.to_overrides(), definition)?;
-    super::fits(&study.unit_scenario(&study.units[0])?, a.quiet)?;
-    let manifest = Manifest::of(&study, shard);
     let out = a.out.clone().unwrap_or_else(|| {
         let name = match shard {
             Some((k, n)) => format!("study-{}-shard-{k}-of-{n}", study.name),
@@ -122,7 +111,42 @@ pub fn sweep(a: SweepArgs) -> Result<(), Failure> {
         };
         PathBuf::from("output").join(name)
     });
-    let prepared = run::prepare(&out, &manifest).map_err(run_failure)?;
+    let how = How {
+        threads: a.threads,
+        keep_runs: a.keep_runs,
+        quiet: a.quiet,
+    };
+    let Some((_, answer)) = execute(&study, shard, &out, &how)? else {
+        return Ok(());
+    };
+    if !a.quiet {
+        for line in answer {
+            println!("{line}");
+        }
+        println!("results: {}", out.display());
+    }
+    Ok(())
+}
+
+/// How units run and what is printed.
+pub struct How {
+    pub threads: Option<usize>,
+    pub keep_runs: bool,
+    pub quiet: bool,
+}
+
+/// Runs `study` (or its shard) into `out` with a progress bar, resuming what is there;
+/// then, unless it is a shard, builds its tables, charts and page. Returns the manifest and
+/// the answer to its targets, or `None` for a shard.
+pub fn execute(
+    study: &Study,
+    shard: Option<(usize, usize)>,
+    out: &std::path::Path,
+    how: &How,
+) -> Result<Option<(Manifest, Vec<String>)>, Failure> {
+    super::fits(&study.unit_scenario(&study.units[0])?, how.quiet)?;
+    let manifest = Manifest::of(study, shard);
+    let prepared = run::prepare(out, &manifest).map_err(run_failure)?;
     let held = manifest.held();
     let pending: Vec<usize> = held
         .iter()
@@ -130,7 +154,7 @@ pub fn sweep(a: SweepArgs) -> Result<(), Failure> {
         .filter(|i| !prepared.done.contains(i))
         .collect();
     let say = |line: String| {
-        if !a.quiet {
+        if !how.quiet {
             eprintln!("{line}");
         }
     };
@@ -163,7 +187,7 @@ pub fn sweep(a: SweepArgs) -> Result<(), Failure> {
     }
     super::interrupt::install()
         .map_err(|e| Failure::Failed(anyhow::anyhow!("cannot watch for Ctrl-C: {e}")))?;
-    let bar = (!a.quiet && std::io::stderr().is_terminal()).then(|| {
+    let bar = (!how.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(held.len() as u64);
         let style = ProgressStyle::with_template(
             "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} units · ETA {eta} · {msg}",
@@ -195,16 +219,16 @@ pub fn sweep(a: SweepArgs) -> Result<(), Failure> {
     };
     let stop = || super::interrupt::received().is_some();
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(a.threads.unwrap_or(0))
+        .num_threads(how.threads.unwrap_or(0))
         .build()
         .map_err(|e| Failure::Failed(e.into()))?;
     let result = pool.install(|| {
         run::run_units(
-            &study,
+            study,
             &manifest,
-            &out,
+            out,
             &pending,
-            a.keep_runs,
+            how.keep_runs,
             &event,
             &stop,
         )
@@ -214,7 +238,7 @@ pub fn sweep(a: SweepArgs) -> Result<(), Failure> {
     }
     result.map_err(run_failure)?;
     if let Some(signal) = super::interrupt::received() {
-        let kept = run::prepare(&out, &manifest)
+        let kept = run::prepare(out, &manifest)
             .map_err(run_failure)?
             .done
             .len();
@@ -228,17 +252,11 @@ pub fn sweep(a: SweepArgs) -> Result<(), Failure> {
     }
     if let Some((k, n)) = shard {
         say(format!("shard {k}/{n}: {} in {}; when every shard is done: edgesim merge SHARD_FOLDERS... --out DIR", count(held.len(), "unit"), out.display()));
-        return Ok(());
+        return Ok(None);
     }
-    let answer = study::finish(&out, &manifest)
+    let answer = study::finish(out, &manifest)
         .map_err(|e| Failure::Failed(anyhow::anyhow!("{}: {e}", out.display())))?;
-    if !a.quiet {
-        for line in answer {
-            println!("{line}");
-        }
-        println!("results: {}", out.display());
-    }
-    Ok(())
+    Ok(Some((manifest, answer)))
 }
 
 /// Runs `edgesim merge`.

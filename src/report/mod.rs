@@ -12,6 +12,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+mod compare;
 mod faults;
 mod folder;
 mod log;
@@ -19,12 +20,15 @@ mod origins;
 mod stream;
 mod tables;
 
+pub use compare::{CompareRow, COMPARE, COMPARE_MEANS};
 pub use faults::{ConnectionRow, FailoverRow, FaultRow, CONNECTIONS, FAILOVER, FAULTS};
 pub use folder::{FolderError, Staged};
 pub use log::{RequestLog, FIELDS as LOG_FIELDS};
 pub use origins::{capacity_rps, OriginSeriesRow, RegionPopRow, ORIGIN_SERIES, REGION_POPS};
 pub use stream::TimeseriesCsv;
-pub use tables::{column_reference, tables, TableDoc, RUN_COLUMN};
+pub use tables::{
+    column_reference, tables, TableDoc, PARAMETER_COLUMN, RUN_COLUMN, STATISTICS, SUMMARY_COLUMNS,
+};
 
 /// The files every run writes, in the order they are written.
 pub const RUN_FILES: &[&str] = &[

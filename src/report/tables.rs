@@ -36,6 +36,17 @@ fn table<R>(file: &'static str, rows: &'static str, cols: &[Column<R>], metrics:
 
 /// The placeholder for `comparison.csv`'s columns after `metric`, one per run.
 pub const RUN_COLUMN: &str = "<run>";
+/// The placeholder for a study's varied parameters, one column each.
+pub const PARAMETER_COLUMN: &str = "<parameter>";
+/// The placeholder for every column of `summary.csv`, in `study.csv`.
+pub const SUMMARY_COLUMNS: &str = "<summary columns>";
+/// The statistics `study_summary.csv` gives of each numeric column of `summary.csv`.
+pub const STATISTICS: [(&str, &str); 4] = [
+    ("mean", "the mean over the point's replications"),
+    ("sd", "their sample standard deviation (divisor n - 1); empty with 1 replication"),
+    ("ci_low", "the low end of the 95% confidence interval of the mean: mean - t(0.975, n-1) × sd / √n (Student's t); empty with 1 replication"),
+    ("ci_high", "its high end: mean + t(0.975, n-1) × sd / √n"),
+];
 
 /// Every CSV file, in the order the README documents them.
 pub fn tables() -> Vec<TableDoc> {
@@ -55,7 +66,31 @@ pub fn tables() -> Vec<TableDoc> {
         table("latency_cdf.csv", "the run's latency distribution for the charts: 24 quantiles per result type that occurred, and `All`", CDF, false),
         table("requests.csv", "only with `log_sample_rate` > 0 or `--log-sample`: one per sampled request, in CloudFront's standard-log field order, then a real-time log field and the simulator's own", super::log::FIELDS, false),
         table("mrc.csv", "`edgesim replay`: one per policy × capacity, policies outer, in the order given", crate::replay::MRC, false),
-        table("compare.csv", "`edgesim compare`: one per policy × capacity, policies outer", crate::sweep::COMPARE, false),
+        table("compare.csv", "`edgesim compare`: one per policy × capacity, policies outer", super::COMPARE, false),
+        TableDoc {
+            file: "study.csv",
+            rows: "`edgesim sweep` and `edgesim compare`: one per unit (point × replication), points in grid order (the first varied parameter outermost), replications inner",
+            columns: vec![
+                (PARAMETER_COLUMN, "one column per varied parameter, named by its key path (`pops[*].cache_capacity`), or `variant`, or `compare`'s `policy` and `capacity`: the point's value"),
+                ("replication", "0 to N - 1; replication 0 runs with the scenario's own seed"),
+                (SUMMARY_COLUMNS, "every column of `summary.csv` for this run, its `seed` included"),
+            ],
+            metrics: false,
+        },
+        TableDoc {
+            file: "study_summary.csv",
+            rows: "`edgesim sweep` and `edgesim compare`: one per point, in grid order",
+            columns: vec![
+                (PARAMETER_COLUMN, "one column per varied parameter, as in `study.csv`"),
+                ("replications", "runs at this point"),
+                ("verdict", "only when targets were given: `meets` (every target's interval wholly on its side), `fails` (some interval wholly on the wrong side) or `undecided`"),
+                ("<column>_mean", "for every numeric column of `summary.csv` (all but `scenario` and `seed`), these four"),
+                ("<column>_sd", STATISTICS[1].1),
+                ("<column>_ci_low", STATISTICS[2].1),
+                ("<column>_ci_high", STATISTICS[3].1),
+            ],
+            metrics: false,
+        },
         TableDoc {
             file: "comparison.csv",
             rows: "`edgesim report DIR... --out DIR`: one per compared metric",

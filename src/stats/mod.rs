@@ -354,6 +354,20 @@ impl Metrics {
         ratio(self.hits(), self.counts.cacheable)
     }
 
+    /// Hits at `tier` over the cacheable requests that got past the tiers before it
+    /// (POP, then regional cache, then shield); 0 for the origin.
+    pub fn tier_hit_ratio(&self, tier: Tier) -> f64 {
+        let by = &self.counts.hits_by_tier;
+        let before: u64 = by[..tier as usize].iter().sum();
+        match tier {
+            Tier::Origin => 0.0,
+            _ => ratio(
+                by[tier as usize],
+                self.counts.cacheable.saturating_sub(before),
+            ),
+        }
+    }
+
     /// Bytes served from cache over bytes served for cacheable requests.
     pub fn byte_hit_ratio(&self) -> f64 {
         ratio(self.counts.bytes_from_cache, self.counts.cacheable_bytes)

@@ -45,10 +45,13 @@ pub const MAX_UNITS: usize = 1_000_000;
 /// One varied parameter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Axis {
-    /// Its key path (`pops[*].cache_capacity`), or [`VARIANT`].
+    /// Its key path (`pops[*].cache_capacity`), or a name such as [`VARIANT`].
     pub key: String,
     /// Its values, in order.
     pub values: Vec<String>,
+    /// Per value, the `--set`s it applies, for a parameter that is not one key path
+    /// (variants, `compare`'s policy at a tier); `None` sets `key=value`.
+    pub sets: Option<Vec<Vec<String>>>,
 }
 
 /// A study's definition, from the file's `[study]` and the command line.
@@ -103,6 +106,12 @@ pub(super) fn bad(arg: String, message: String) -> ScenarioError {
     ScenarioError::Override { arg, message }
 }
 
+/// The sets of variant `name`.
+fn variant_sets(variants: &[VariantSpec], name: &str) -> Vec<String> {
+    let v = variants.iter().find(|v| v.name == name);
+    v.map_or_else(Vec::new, |v| v.set.clone())
+}
+
 /// One `KEY=VALUES` as an axis; `origin` names it in errors.
 fn axis(entry: &str, origin: &str) -> Result<Axis, ScenarioError> {
     let arg = || format!("{origin} {entry}");
@@ -120,7 +129,11 @@ fn axis(entry: &str, origin: &str) -> Result<Axis, ScenarioError> {
             format!("{key:?} is not a key path such as pops[*].cache_capacity or regions[asia].traffic, nor `{VARIANT}`"),
         ));
     }
-    Ok(Axis { key, values })
+    Ok(Axis {
+        key,
+        values,
+        sets: None,
+    })
 }
 
 impl Definition {
@@ -179,7 +192,7 @@ impl Definition {
                 ));
             }
         }
-        match axes.iter().find(|a| a.key == VARIANT) {
+        match axes.iter_mut().find(|a| a.key == VARIANT) {
             Some(a) => {
                 if let Some(v) = a
                     .values
@@ -199,10 +212,17 @@ impl Definition {
                         ),
                     ));
                 }
+                a.sets = Some(
+                    a.values
+                        .iter()
+                        .map(|v| variant_sets(&variants, v))
+                        .collect(),
+                );
             }
             None if !variants.is_empty() => axes.push(Axis {
                 key: VARIANT.into(),
                 values: variants.iter().map(|v| v.name.clone()).collect(),
+                sets: Some(variants.iter().map(|v| v.set.clone()).collect()),
             }),
             None => {}
         }
@@ -260,13 +280,9 @@ impl Definition {
     pub(super) fn sets(&self, point: &[usize]) -> Vec<String> {
         let mut out = Vec::new();
         for (a, &i) in self.axes.iter().zip(point) {
-            let value = &a.values[i];
-            match a.key == VARIANT {
-                true => {
-                    let v = self.variants.iter().find(|v| &v.name == value);
-                    out.extend(v.into_iter().flat_map(|v| v.set.iter().cloned()));
-                }
-                false => out.push(format!("{}={value}", a.key)),
+            match &a.sets {
+                Some(sets) => out.extend(sets[i].iter().cloned()),
+                None => out.push(format!("{}={}", a.key, a.values[i])),
             }
         }
         out

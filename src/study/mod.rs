@@ -14,6 +14,7 @@
 //! replication see the same arrivals and objects as far as their settings allow, so the
 //! differences between points are sharper than with independent streams.
 
+pub mod compare;
 mod definition;
 pub mod figures;
 mod html;

@@ -199,7 +199,7 @@ impl<'a> Results<'a> {
             header.push("verdict".into());
         }
         for (_, name) in &self.measured {
-            for part in ["mean", "sd", "ci_low", "ci_high"] {
+            for (part, _) in report::STATISTICS {
                 header.push(format!("{name}_{part}"));
             }
         }

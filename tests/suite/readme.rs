@@ -3,7 +3,9 @@
 //! the column lists: `EDGESIM_BLESS=1 cargo test --release readme` rewrites it after a change.
 
 use crate::common;
-use edgesim::report::{column_reference, tables, RUN_FILES};
+use edgesim::report::{
+    column_reference, tables, PARAMETER_COLUMN, RUN_FILES, STATISTICS, SUMMARY_COLUMNS,
+};
 
 const README_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
 const BEGIN: &str =
@@ -147,6 +149,33 @@ fn every_csv_file_any_command_writes_has_exactly_the_documented_columns() {
             want.extend(&metrics);
         }
         let mut got = header(path);
+        if file == "study.csv" || file == "study_summary.csv" {
+            // compare's parameters, then the columns the placeholders stand for.
+            assert_eq!(got[..2], ["policy", "capacity"], "{folder}/{file}");
+            got.drain(..2);
+            let summary: Vec<String> = docs[0]
+                .columns
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .chain(metrics.iter().map(|m| m.to_string()))
+                .collect();
+            want.retain(|w| *w != PARAMETER_COLUMN && !w.starts_with("<column>"));
+            want.retain(|w| *w != "verdict");
+            let mut expanded: Vec<String> = want.iter().map(|w| w.to_string()).collect();
+            match file {
+                "study.csv" => {
+                    expanded.retain(|w| w != SUMMARY_COLUMNS);
+                    expanded.extend(summary);
+                }
+                _ => {
+                    for c in summary.iter().filter(|c| *c != "scenario" && *c != "seed") {
+                        expanded.extend(STATISTICS.iter().map(|(s, _)| format!("{c}_{s}")));
+                    }
+                }
+            }
+            assert_eq!(got, expanded, "{folder}/{file}");
+            continue;
+        }
         if file == "comparison.csv" {
             assert_eq!(got[1..], ["a", "b"]);
             got.truncate(1);
@@ -184,9 +213,15 @@ fn exit_codes_and_commands_are_documented() {
         ["cargo run --release -- run", "cargo test --release"]
     );
     let ci_tests: Vec<_> = CI.lines().filter(|l| l.starts_with("cargo test")).collect();
-    assert_eq!(ci_tests[0], commands[1], "CI runs the README's test command first");
+    assert_eq!(
+        ci_tests[0], commands[1],
+        "CI runs the README's test command first"
+    );
     // The others run ignored tests (that need a real component) by name.
     for t in &ci_tests[1..] {
-        assert!(t.starts_with("cargo test --release") && t.contains(" -- --ignored "), "{t}");
+        assert!(
+            t.starts_with("cargo test --release") && t.contains(" -- --ignored "),
+            "{t}"
+        );
     }
 }

@@ -271,6 +271,21 @@ const BASE: &[Column<Metrics>] = &[
         doc: "body bytes served from cache / body bytes served for cacheable requests",
         get: |m| Cell::Ratio(m.byte_hit_ratio()),
     },
+    Column {
+        name: "hit_ratio_pop",
+        doc: "hits_pop / cacheable_requests: the POP caches' own hit ratio",
+        get: |m| Cell::Ratio(m.tier_hit_ratio(Tier::Pop)),
+    },
+    Column {
+        name: "hit_ratio_regional",
+        doc: "hits_regional / (cacheable_requests - hits_pop): the regional caches' hit ratio on what the POPs passed on (POPs without a regional cache count as misses here)",
+        get: |m| Cell::Ratio(m.tier_hit_ratio(Tier::Regional)),
+    },
+    Column {
+        name: "hit_ratio_shield",
+        doc: "hits_shield / (cacheable_requests - hits_pop - hits_regional): the origin shields' hit ratio on what reached them (origins without a shield count as misses here)",
+        get: |m| Cell::Ratio(m.tier_hit_ratio(Tier::Shield)),
+    },
     counter!("bytes_from_cache", "body bytes served from cache (the byte hit ratio's numerator)", bytes_from_cache),
     counter!("cacheable_bytes", "body bytes served for cacheable requests (its denominator)", cacheable_bytes),
     counter!("bytes_served", "body bytes sent to viewers", bytes_served),
