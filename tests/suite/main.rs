@@ -36,6 +36,7 @@ mod signing_cli;
 mod signing_refusals;
 mod stale;
 mod study;
+mod study_ci;
 mod sweep;
 mod trace_trust;
 mod trace_workload;

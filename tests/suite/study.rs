@@ -254,3 +254,39 @@ fn replications_differ_and_intervals_narrow_as_they_grow() {
         assert!(sixteen < four, "{metric}: {four} with 4, {sixteen} with 16");
     }
 }
+
+#[test]
+fn keep_runs_keeps_each_units_whole_folder_and_a_bad_study_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&sweep(
+        d,
+        "kept",
+        &[
+            &["-q", "--keep-runs", "--vary", "regions[eu].traffic=1"],
+            SHORT,
+        ]
+        .concat(),
+    ));
+    let runs: Vec<_> = std::fs::read_dir(d.join("kept/runs"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(runs.len(), 2, "one folder per unit: 1 × 2 points");
+    let study = csv_rows(&d.join("kept/study.csv"));
+    let first = csv_rows(&d.join("kept/runs/000000/summary.csv"));
+    assert_eq!(
+        first[0]["hit_ratio"], study[0]["hit_ratio"],
+        "a kept run is the unit's run"
+    );
+    assert!(d.join("kept/runs/000000/timeseries.csv").exists());
+    // A bad value fails before anything runs, with exit 2, and leaves no folder.
+    let o = sweep(d, "bad", &["--vary", "regions[eu].traffic=1,-1"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("regions[1].traffic: must be between 0 and 1000, got -1"),
+        "{err}"
+    );
+    assert!(!d.join("bad").exists());
+}
