@@ -300,12 +300,31 @@ pub fn answer(r: &Results, targets: &[Target]) -> Vec<String> {
             };
             let meets = ps.iter().find(|&&p| overall(&verdicts[p]) == "meets");
             match meets {
-                Some(&p) => format!(
-                    "the first {} that meets all targets{at} is {} ({})",
-                    first.key,
-                    first.values[m.points[p][0]],
-                    detail(p)
-                ),
+                Some(&p) => {
+                    // Earlier values that could not be decided might meet the targets too.
+                    let before: Vec<String> = ps
+                        .iter()
+                        .take_while(|&&q| q != p)
+                        .filter(|&&q| overall(&verdicts[q]) == "undecided")
+                        .map(|&q| {
+                            format!(
+                                "{}{}",
+                                first.values[m.points[q][0]],
+                                needed_text(&verdicts[q])
+                            )
+                        })
+                        .collect();
+                    let open = match before.is_empty() {
+                        true => String::new(),
+                        false => format!("; undecided before it: {}", before.join("; ")),
+                    };
+                    format!(
+                        "the first {} that meets all targets{at} is {} ({}){open}",
+                        first.key,
+                        first.values[m.points[p][0]],
+                        detail(p)
+                    )
+                }
                 None => {
                     let undecided: Vec<String> = ps
                         .iter()

@@ -1,5 +1,5 @@
 //! Running a study's units: which are already done, running the rest in parallel, and
-//! writing each finished unit's result as one file at once (`units/NNNNNN-HASH.csv`), so an
+//! writing each finished unit's result as one file at once (`units/HASH.csv`), so an
 //! interrupt loses only the units in progress.
 //!
 //! A unit's file holds its `summary.csv` row and its rows of `regions.csv` and `pops.csv`
@@ -15,7 +15,7 @@ use crate::sim::{self, Observer, RunResult};
 use crate::stats::Metrics;
 use crate::units::Nanos;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -98,14 +98,15 @@ pub fn prepare(dir: &Path, m: &Manifest) -> Result<Prepared, RunError> {
         }
     }
     report::write_text(dir, FILE, &m.text()).map_err(io_err)?;
-    let wanted: BTreeSet<String> = m.held().iter().map(|u| file_name(u)).collect();
+    let mut wanted: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for u in m.held() {
+        wanted.entry(file_name(u)).or_default().push(u.id);
+    }
     let mut prepared = Prepared::default();
     for e in std::fs::read_dir(&units).map_err(io_err)?.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if wanted.contains(&name) {
-            prepared
-                .done
-                .insert(name[..6].parse().unwrap_or(usize::MAX));
+        if let Some(ids) = wanted.get(&name) {
+            prepared.done.extend(ids);
         } else if !name.starts_with('.') || name.ends_with(".tmp") {
             std::fs::remove_file(e.path()).map_err(io_err)?;
             prepared.removed += usize::from(!name.starts_with('.'));
@@ -114,9 +115,11 @@ pub fn prepare(dir: &Path, m: &Manifest) -> Result<Prepared, RunError> {
     Ok(prepared)
 }
 
-/// A unit file's name.
+/// A unit file's name: its hash alone, so a unit whose scenario is unchanged is found
+/// again when the grid changes around it (more replications, another value added), and
+/// runs only once.
 pub fn file_name(u: &UnitRecord) -> String {
-    format!("{:06}-{}.csv", u.id, u.hash)
+    format!("{}.csv", u.hash)
 }
 
 /// Asks whether to stop, and streams the time series when the run's folder is kept.
