@@ -298,22 +298,25 @@ pub fn answer(r: &Results, targets: &[Target]) -> Vec<String> {
                     format!(" at {}", parts.join(", "))
                 }
             };
-            let meets = ps.iter().find(|&&p| overall(&verdicts[p]) == "meets");
-            match meets {
-                Some(&p) => {
+            // The undecided values among `points`, with the replications that would decide them.
+            let undecided = |points: &[usize]| -> Vec<String> {
+                points
+                    .iter()
+                    .filter(|&&q| overall(&verdicts[q]) == "undecided")
+                    .map(|&q| {
+                        format!(
+                            "{}{}",
+                            first.values[m.points[q][0]],
+                            needed_text(&verdicts[q])
+                        )
+                    })
+                    .collect()
+            };
+            match ps.iter().position(|&p| overall(&verdicts[p]) == "meets") {
+                Some(at_meet) => {
+                    let p = ps[at_meet];
                     // Earlier values that could not be decided might meet the targets too.
-                    let before: Vec<String> = ps
-                        .iter()
-                        .take_while(|&&q| q != p)
-                        .filter(|&&q| overall(&verdicts[q]) == "undecided")
-                        .map(|&q| {
-                            format!(
-                                "{}{}",
-                                first.values[m.points[q][0]],
-                                needed_text(&verdicts[q])
-                            )
-                        })
-                        .collect();
+                    let before = undecided(&ps[..at_meet]);
                     let open = match before.is_empty() {
                         true => String::new(),
                         false => format!("; undecided before it: {}", before.join("; ")),
@@ -326,17 +329,7 @@ pub fn answer(r: &Results, targets: &[Target]) -> Vec<String> {
                     )
                 }
                 None => {
-                    let undecided: Vec<String> = ps
-                        .iter()
-                        .filter(|&&p| overall(&verdicts[p]) == "undecided")
-                        .map(|&p| {
-                            format!(
-                                "{}{}",
-                                first.values[m.points[p][0]],
-                                needed_text(&verdicts[p])
-                            )
-                        })
-                        .collect();
+                    let undecided = undecided(ps);
                     match undecided.is_empty() {
                         true => format!("no {} meets all targets{at}", first.key),
                         false => format!(

@@ -82,10 +82,16 @@ pub fn prepare(dir: &Path, m: &Manifest) -> Result<Prepared, RunError> {
         }
     }
     let units = dir.join(UNITS);
-    std::fs::create_dir_all(&units).map_err(|cause| FolderError::Create {
-        dir: dir.to_path_buf(),
-        cause,
-    })?;
+    let create = |path: &Path| {
+        std::fs::create_dir_all(path).map_err(|cause| FolderError::Create {
+            dir: dir.to_path_buf(),
+            cause,
+        })
+    };
+    // The manifest first: a folder holding units/ without it would be refused next time.
+    create(dir)?;
+    report::write_text(dir, FILE, &m.text()).map_err(io_err)?;
+    create(&units)?;
     for name in OUTPUTS.iter().filter(|n| **n != "runs") {
         let path = dir.join(name);
         let gone = match path.is_dir() {
@@ -97,7 +103,6 @@ pub fn prepare(dir: &Path, m: &Manifest) -> Result<Prepared, RunError> {
             _ => {}
         }
     }
-    report::write_text(dir, FILE, &m.text()).map_err(io_err)?;
     let mut wanted: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for u in m.held() {
         wanted.entry(file_name(u)).or_default().push(u.id);
