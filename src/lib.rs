@@ -49,8 +49,11 @@
 
 pub mod behavior;
 pub mod cache;
+pub mod calendar;
+pub mod calibration;
 pub mod charts;
 pub mod check;
+pub mod data;
 pub mod engine;
 pub mod fault;
 pub mod origin;

@@ -28,7 +28,8 @@ pub struct ReplayArgs {
     /// (e.g. 1h).
     #[arg(long, value_name = "N|D")]
     warmup: Option<String>,
-    /// Trace layout: csv, oracle or wikimedia [default: from the file name].
+    /// Trace layout: csv, oracle, wikimedia or cloudfront (a file, folder or glob of
+    /// CloudFront standard logs) [default: from the name].
     #[arg(long)]
     format: Option<String>,
     /// CSV columns holding the fields, e.g. time=ts,id=key,size=bytes.
@@ -59,18 +60,13 @@ fn spec(a: &ReplayArgs) -> Result<ReplaySpec, Failure> {
     let format = match a.format.as_deref() {
         None => Format::guess(&a.trace).ok_or_else(|| {
             bad(format!(
-                "{}: cannot tell the trace format from the name; give --format csv, oracle or wikimedia",
-                a.trace.display()
+                "{}: cannot tell the trace format from the name; give --format {}",
+                a.trace.display(),
+                Format::NAMES
             ))
         })?,
-        Some("csv") => Format::Csv(Columns::default()),
-        Some("oracle") => Format::Oracle,
-        Some("wikimedia") => Format::Wikimedia,
-        Some(other) => {
-            return Err(bad(format!(
-                "--format {other:?}: expected csv, oracle or wikimedia"
-            )))
-        }
+        Some(name) => Format::from_name(name)
+            .ok_or_else(|| bad(format!("--format {name:?}: expected {}", Format::NAMES)))?,
     };
     let format = match (format, &a.columns) {
         (Format::Csv(_), Some(c)) => {

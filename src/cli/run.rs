@@ -3,6 +3,7 @@
 use super::{load_to_run, Failure, OverrideArgs};
 use anyhow::Context;
 use clap::Args;
+use edgesim::calibration::Calibration;
 use edgesim::report::{self, FolderError, RequestLog, Staged, TimeseriesCsv};
 use edgesim::sim::{self, LogLine, Observer, Progress, RunResult};
 use edgesim::stats::Metrics;
@@ -26,6 +27,10 @@ pub struct RunArgs {
     /// Write this share (0 to 1) of counted requests to requests.csv (sets log_sample_rate).
     #[arg(long, value_name = "RATE")]
     log_sample: Option<f64>,
+    /// The request log's format: csv (requests.csv), w3c (requests.log, CloudFront's
+    /// standard-log format) or w3c.gz (sets log_format).
+    #[arg(long, value_name = "FORMAT")]
+    log_format: Option<String>,
     /// Skip the charts in <out>/charts/ and report.html, which shows them.
     #[arg(long)]
     no_charts: bool,
@@ -38,6 +43,8 @@ struct CliObserver {
     bar: Option<ProgressBar>,
     series: TimeseriesCsv,
     log: Option<RequestLog>,
+    /// The run against the CloudFront log it replays, if it replays one.
+    calibration: Option<Calibration>,
     started: Instant,
     /// Per interval over all POPs: start, hits and cacheable requests.
     warmth: Vec<(Nanos, u64, u64)>,
@@ -78,8 +85,11 @@ impl Observer for CliObserver {
     }
 
     fn request(&mut self, line: &LogLine) {
-        if let Some(log) = &mut self.log {
+        if let (Some(log), true) = (&mut self.log, line.sampled) {
             log.line(line);
+        }
+        if let Some(c) = &mut self.calibration {
+            c.simulated(line);
         }
     }
 
@@ -91,6 +101,9 @@ impl Observer for CliObserver {
 pub fn run(mut args: RunArgs) -> Result<(), Failure> {
     if let Some(rate) = args.log_sample {
         args.overrides.sets.push(format!("log_sample_rate={rate}"));
+    }
+    if let Some(format) = &args.log_format {
+        args.overrides.sets.push(format!("log_format={format:?}"));
     }
     let scenario = load_to_run(args.file.as_ref(), &args.overrides, args.quiet)?;
     if !args.quiet {
@@ -137,6 +150,7 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         bar,
         series,
         log,
+        calibration: Calibration::new(&scenario),
         started: Instant::now(),
         warmth: Vec::new(),
     };
@@ -152,12 +166,24 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         // The staged folder goes with `staged`; the last results stay as they were.
         return Err(Failure::BadInput(anyhow::anyhow!("{why}")));
     }
+    let calibration = match &observer.calibration {
+        Some(c) => Some(
+            c.rows()
+                .map_err(|e| Failure::BadInput(anyhow::anyhow!("{e}")))?,
+        ),
+        None => None,
+    };
+    let overall = calibration
+        .as_ref()
+        .and_then(|rows| rows.first())
+        .map(|r| (r.observed.hit_ratio(), r.simulated.hit_ratio()));
     let log = observer.log.map_or(Ok(()), RequestLog::commit);
     let written = observer
         .series
         .commit()
         .and(log)
         .and_then(|()| report::write_results(dir, &scenario, &result))
+        .and_then(|()| calibration.map_or(Ok(()), |rows| edgesim::calibration::write(dir, rows)))
         .and_then(|()| {
             if args.no_charts {
                 Ok(())
@@ -174,6 +200,13 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         .map_err(Failure::Failed)?;
     if !args.quiet {
         print_table(&spec.name, spec.seed, &result, wall, &out);
+        if let Some((logged, simulated)) = overall {
+            println!(
+                "  against the log   {:>9.2} % hits simulated, {:.2} % logged (calibration.csv)",
+                simulated * 100.0,
+                logged * 100.0
+            );
+        }
         // The last interval is cut short by the run's end.
         let intervals: Vec<(f64, u64, u64)> = observer.warmth
             [..observer.warmth.len().saturating_sub(1)]

@@ -8,7 +8,10 @@
 //! sent (the body's transfer included) and to the first.
 
 use super::stream::StreamingCsv;
+use super::w3c::{Names, W3cLog};
+use crate::calendar::civil_from_days;
 use crate::col;
+use crate::scenario::LogFormat;
 use crate::scenario::Scenario;
 use crate::sim::LogLine;
 use crate::stats::columns::{Cell, Column};
@@ -71,9 +74,15 @@ fn refill(to: &mut String, from: &str) {
 /// Days from 1970-01-01 to 2026-01-01, the date of simulated time zero.
 const EPOCH_DAY: i64 = 20_454;
 
+/// Where a run's sampled requests are written.
+enum Sink {
+    Csv(StreamingCsv),
+    W3c(W3cLog),
+}
+
 /// The sampled access log of one run.
 pub struct RequestLog {
-    file: StreamingCsv,
+    file: Sink,
     catalog: Catalog,
     pops: Vec<String>,
     regions: Vec<String>,
@@ -90,14 +99,25 @@ impl RequestLog {
     pub fn create(dir: &Path, scenario: &Scenario) -> io::Result<Self> {
         let s = scenario.spec();
         let behaviors = scenario.behaviors().all();
-        Ok(RequestLog {
-            file: StreamingCsv::create(
+        let pops: Vec<String> = s.pops.iter().map(|p| p.code.clone()).collect();
+        let file = match s.log_format {
+            LogFormat::Csv => Sink::Csv(StreamingCsv::create(
                 dir,
                 "requests.csv",
                 FIELDS.iter().map(|c| c.name.to_string()).collect(),
-            )?,
+            )?),
+            w3c => Sink::W3c(W3cLog::create(
+                dir,
+                &s.name,
+                s.seed,
+                &pops,
+                w3c == LogFormat::W3cGz,
+            )?),
+        };
+        Ok(RequestLog {
+            file,
             catalog: scenario.catalog().clone(),
-            pops: s.pops.iter().map(|p| p.code.clone()).collect(),
+            pops,
             regions: s.regions.iter().map(|r| r.name.clone()).collect(),
             patterns: behaviors
                 .iter()
@@ -139,17 +159,34 @@ impl RequestLog {
         refill(&mut e.pattern, &self.patterns[l.behavior as usize]);
         refill(&mut e.origin, &self.origins[origin]);
         refill(&mut e.region, &self.regions[l.region as usize]);
-        self.file.write_row(FIELDS, e);
+        match &mut self.file {
+            Sink::Csv(file) => file.write_row(FIELDS, e),
+            Sink::W3c(file) => {
+                let (date, time) = utc(e.finished);
+                let names = Names {
+                    path: &e.path,
+                    date: &date,
+                    time: &time,
+                };
+                file.line(l, &names);
+            }
+        }
     }
 
     /// Finishes the file and moves it to its final name, or removes it on error.
     pub fn commit(self) -> io::Result<()> {
-        self.file.commit()
+        match self.file {
+            Sink::Csv(f) => f.commit(),
+            Sink::W3c(f) => f.commit(),
+        }
     }
 
     /// Abandons the file, removing its temporary.
     pub fn discard(self) {
-        self.file.discard()
+        match self.file {
+            Sink::Csv(f) => f.discard(),
+            Sink::W3c(f) => f.discard(),
+        }
     }
 }
 
@@ -162,20 +199,6 @@ fn utc(t: Nanos) -> (String, String) {
         format!("{y:04}-{m:02}-{d:02}"),
         format!("{:02}:{:02}:{:02}", rest / 3600, rest / 60 % 60, rest % 60),
     )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
-/// public-domain `civil_from_days` algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 #[cfg(test)]
@@ -197,7 +220,5 @@ mod tests {
             utc(365 * 86_400 * SEC),
             ("2027-01-01".into(), "00:00:00".into())
         );
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
     }
 }

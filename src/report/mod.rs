@@ -19,6 +19,7 @@ mod log;
 mod origins;
 mod stream;
 mod tables;
+pub mod w3c;
 
 pub use compare::{CompareRow, COMPARE, COMPARE_MEANS};
 pub use faults::{ConnectionRow, FailoverRow, FaultRow, CONNECTIONS, FAILOVER, FAULTS};

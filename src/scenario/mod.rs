@@ -34,6 +34,21 @@ use crate::workload::{Catalog, ClassSpec, RegionSpec, TraceIndex, WorkloadSpec};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+/// The request log's file format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LogFormat {
+    /// `requests.csv`, with the simulator's own fields.
+    #[default]
+    #[serde(rename = "csv")]
+    Csv,
+    /// `requests.log`, CloudFront's standard log.
+    #[serde(rename = "w3c")]
+    W3c,
+    /// `requests.log.gz`, the same compressed, as CloudFront delivers it.
+    #[serde(rename = "w3c.gz")]
+    W3cGz,
+}
+
 /// The built-in default scenario, embedded so `edgesim run` works from any directory.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
 
@@ -61,6 +76,10 @@ pub struct ScenarioSpec {
     /// Share of counted requests written to `requests.csv` (0 writes no log).
     #[serde(default)]
     pub log_sample_rate: f64,
+    /// The request log's format: `csv` (`requests.csv`), or CloudFront's standard-log
+    /// format, `w3c` (`requests.log`) or `w3c.gz` (`requests.log.gz`).
+    #[serde(default)]
+    pub log_format: LogFormat,
     /// Latency model.
     #[serde(default)]
     pub network: NetworkSpec,
@@ -379,9 +398,11 @@ impl Scenario {
             .map(|(i, o)| o.service.sampler(&format!("origins[{i}].service")))
             .collect::<Result<_, _>>()?;
         let trace = match &spec.workload.trace {
-            Some(t) => Some(Shared(Arc::new(
-                t.index(&spec.workload.classes, &spec.regions)?,
-            ))),
+            Some(t) => Some(Shared(Arc::new(t.index(
+                &spec.workload.classes,
+                &spec.regions,
+                &behaviors,
+            )?))),
             None => None,
         };
         Ok(Scenario {

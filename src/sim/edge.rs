@@ -58,6 +58,7 @@ pub(super) struct Edge {
     targets: Vec<(u16, Option<u16>)>,
     /// Requests whose hash falls below this are written to the access log.
     log_threshold: u64,
+    observe_all: bool,
     seed: u64,
 }
 
@@ -110,6 +111,7 @@ impl Edge {
             processing: plan.edge_processing,
             revalidated_200: plan.revalidated_200,
             log_threshold: plan.log_threshold,
+            observe_all: plan.observe_all,
             seed: plan.seed,
         }
     }
@@ -377,8 +379,10 @@ impl Edge {
         }
         let Out { stats, observer } = out;
         stats.record(now, &r, &mut |t, p, m: &Metrics| observer.interval(t, p, m));
-        if self.log_threshold > 0 && mix64(req.index ^ self.seed) < self.log_threshold {
+        let sampled = self.log_threshold > 0 && mix64(req.index ^ self.seed) < self.log_threshold;
+        if sampled || self.observe_all {
             observer.request(&LogLine {
+                sampled,
                 index: req.index,
                 arrived: req.at,
                 done: leaves,

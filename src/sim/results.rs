@@ -38,6 +38,8 @@ pub trait Observer {
 /// One request in the sampled access log: ids and times, resolved to names by the writer.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LogLine {
+    /// Whether it was sampled for the request log (else it is observed for calibration).
+    pub sampled: bool,
     /// Position in the arrival sequence: unique within the run.
     pub index: u64,
     /// When it reached the edge.

@@ -7,6 +7,7 @@
 //! hashed to 64 bits with FNV-1a, whose output is fixed by its definition, so a trace
 //! always replays to the same ids.
 
+pub mod cloudfront;
 mod oracle;
 mod text;
 
@@ -21,6 +22,9 @@ use std::path::{Path, PathBuf};
 pub struct Request {
     /// Trace time in seconds (as the trace gives it; 0 where it gives none).
     pub time: u64,
+    /// Microseconds past `time`, where the trace times requests that finely (CloudFront
+    /// logs); `None` where requests sharing a second are to be spread over it.
+    pub micros: Option<u32>,
     /// The object.
     pub id: u64,
     /// Its size in bytes.
@@ -36,14 +40,81 @@ pub struct Request {
     pub method: Option<crate::protocol::Method>,
 }
 
-/// What a CSV trace's optional `path` and `region` columns are matched against: a
-/// scenario's path-class prefixes and region names, in their order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a trace's paths and regions are matched against: a scenario's path-class
+/// prefixes and region names, in their order, and for CloudFront logs its behaviors.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lookup {
     /// Path prefix of each class.
     pub prefixes: Vec<String>,
     /// Name of each region.
     pub regions: Vec<String>,
+    /// The behaviors a CloudFront log's paths are matched against.
+    pub behaviors: Option<std::sync::Arc<crate::behavior::Behaviors>>,
+    /// The class that serves each behavior's requests, where one does.
+    pub behavior_class: Vec<Option<u16>>,
+    /// How a CloudFront log's edge locations name client regions.
+    pub edge_regions: EdgeRegions,
+}
+
+/// Which client region a CloudFront log line comes from: the one named after its edge
+/// location's metro (`FRA` for `FRA56-P1`), or after that metro's continent (`EU`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EdgeRegions {
+    /// A region per metro.
+    #[default]
+    Metro,
+    /// A region per continent.
+    Continent,
+}
+
+impl EdgeRegions {
+    /// `metro` or `continent`.
+    pub fn parse(text: &str) -> Result<EdgeRegions, String> {
+        match text {
+            "metro" => Ok(EdgeRegions::Metro),
+            "continent" => Ok(EdgeRegions::Continent),
+            other => Err(format!("{other:?}: expected metro or continent")),
+        }
+    }
+
+    /// The region name a metro's requests come from.
+    pub fn name_of(self, metro: &str) -> Option<String> {
+        match self {
+            EdgeRegions::Metro => Some(metro.to_string()),
+            EdgeRegions::Continent => crate::data::metro(metro).map(|m| m.continent.clone()),
+        }
+    }
+}
+
+impl Lookup {
+    /// The class whose prefix is the longest that `path` starts with.
+    pub fn class_of(&self, path: &[u8]) -> Option<u16> {
+        self.prefixes
+            .iter()
+            .enumerate()
+            .filter(|(_, prefix)| path.starts_with(prefix.as_bytes()))
+            .max_by_key(|(_, prefix)| prefix.len())
+            .map(|(k, _)| k as u16)
+    }
+
+    /// The region a CloudFront log line from `metro` comes from; `None` when the lookup
+    /// has no regions (a replay), an error when the scenario has no such region.
+    fn edge_region(&self, metro: [u8; 3]) -> Result<Option<u16>, String> {
+        if self.regions.is_empty() {
+            return Ok(None);
+        }
+        let code = std::str::from_utf8(&metro).unwrap_or("???");
+        let name = self.edge_regions.name_of(code).ok_or_else(|| {
+            format!("x-edge-location: metro {code} is not in edgesim's list of edge metros (data/edge-metros.csv), so it has no continent; use regions = \"metro\"")
+        })?;
+        match self.regions.iter().position(|r| r.eq_ignore_ascii_case(&name)) {
+            Some(k) => Ok(Some(k as u16)),
+            None => Err(format!(
+                "x-edge-location: metro {code}: no region of the scenario is named {name:?} (regions: {})",
+                self.regions.join(", ")
+            )),
+        }
+    }
 }
 
 /// A trace's layout.
@@ -55,6 +126,8 @@ pub enum Format {
     Oracle,
     /// Wikimedia 2019 CDN trace TSV: upload (5 columns) or text (4 columns).
     Wikimedia,
+    /// CloudFront standard access logs (W3C, tab-separated): one file, a folder or a glob.
+    CloudFront,
 }
 
 crate::message_error!(
@@ -125,9 +198,28 @@ impl Columns {
 }
 
 impl Format {
+    /// The names a format is given by, for messages.
+    pub const NAMES: &'static str = "csv, oracle, wikimedia or cloudfront";
+
+    /// The format named `name`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "csv" => Some(Format::Csv(Columns::default())),
+            "oracle" => Some(Format::Oracle),
+            "wikimedia" => Some(Format::Wikimedia),
+            "cloudfront" => Some(Format::CloudFront),
+            _ => None,
+        }
+    }
+
     /// The format a file name suggests: `.csv`, `.tsv`, or an `oracleGeneral` name, each
-    /// possibly followed by `.zst` or `.gz`.
+    /// possibly followed by `.zst` or `.gz`; a CloudFront log for `.log`, for the names
+    /// CloudFront gives its log files (`DISTRIBUTION.YYYY-MM-DD-HH.ID`), and for a folder
+    /// or a glob.
     pub fn guess(path: &Path) -> Option<Format> {
+        if path.is_dir() || path.to_string_lossy().contains(['*', '?', '[']) {
+            return Some(Format::CloudFront);
+        }
         let name = path.file_name()?.to_string_lossy().to_lowercase();
         let name = name
             .strip_suffix(".zst")
@@ -139,9 +231,25 @@ impl Format {
             Some(Format::Wikimedia)
         } else if name.contains("oraclegeneral") || name.ends_with(".bin") {
             Some(Format::Oracle)
+        } else if name.ends_with(".log") || cloudfront_log_name(name) {
+            Some(Format::CloudFront)
         } else {
             None
         }
+    }
+}
+
+/// Whether `name` (compression suffix removed) reads as CloudFront names its log files:
+/// `DISTRIBUTION-ID.YYYY-MM-DD-HH.UNIQUE-ID`.
+fn cloudfront_log_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() == 3 && {
+        let stamp = parts[1].as_bytes();
+        stamp.len() == 13
+            && stamp.iter().enumerate().all(|(i, b)| match i {
+                4 | 7 | 10 => *b == b'-',
+                _ => b.is_ascii_digit(),
+            })
     }
 }
 
@@ -222,6 +330,9 @@ pub fn open_with(
     skip_bad: bool,
     lookup: &Lookup,
 ) -> Result<Box<dyn Source>, TraceError> {
+    if *format == Format::CloudFront {
+        return open_sources(&[path.to_path_buf()], format, skip_bad, lookup);
+    }
     let file = File::open(path)
         .map_err(|e| TraceError::whole(path, format!("cannot open the trace: {e}")))?;
     from_reader(Box::new(file), path, format, skip_bad, lookup)
@@ -236,16 +347,7 @@ pub fn from_reader(
     skip_bad: bool,
     lookup: &Lookup,
 ) -> Result<Box<dyn Source>, TraceError> {
-    let fail = |message: String| TraceError::whole(path, message);
-    let name = path.to_string_lossy().to_lowercase();
-    let raw: Box<dyn Read + Send> = if name.ends_with(".zst") {
-        Box::new(zstd::Decoder::new(raw).map_err(|e| fail(format!("not a zstd stream: {e}")))?)
-    } else if name.ends_with(".gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(raw))
-    } else {
-        raw
-    };
-    let reader = BufReader::with_capacity(1 << 20, raw);
+    let reader = BufReader::with_capacity(1 << 20, decompressed(raw, path)?);
     let path = path.to_path_buf();
     Ok(match format {
         Format::Oracle => Box::new(oracle::OracleReader::new(reader, path, skip_bad)),
@@ -253,7 +355,51 @@ pub fn from_reader(
             reader, path, columns, lookup, skip_bad,
         )?),
         Format::Wikimedia => Box::new(text::TsvReader::new(reader, path, skip_bad)),
+        Format::CloudFront => {
+            return Err(TraceError::whole(
+                &path,
+                "CloudFront logs are read from files (trace::open_sources)".into(),
+            ))
+        }
     })
+}
+
+/// `raw` decompressed as the name of `path` says: `.zst`, `.gz`, or neither.
+fn decompressed(
+    raw: Box<dyn Read + Send>,
+    path: &Path,
+) -> Result<Box<dyn Read + Send>, TraceError> {
+    let name = path.to_string_lossy().to_lowercase();
+    Ok(if name.ends_with(".zst") {
+        Box::new(
+            zstd::Decoder::new(raw)
+                .map_err(|e| TraceError::whole(path, format!("not a zstd stream: {e}")))?,
+        )
+    } else if name.ends_with(".gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(raw))
+    } else {
+        raw
+    })
+}
+
+/// Opens a trace of one or more `sources`: a CloudFront log may be several files, folders
+/// and globs; every other format is one file.
+pub fn open_sources(
+    sources: &[PathBuf],
+    format: &Format,
+    skip_bad: bool,
+    lookup: &Lookup,
+) -> Result<Box<dyn Source>, TraceError> {
+    match (format, sources) {
+        (Format::CloudFront, _) => Ok(Box::new(cloudfront::LogSource::open(
+            sources, lookup, skip_bad,
+        )?)),
+        (_, [one]) => open_with(one, format, skip_bad, lookup),
+        (_, _) => Err(TraceError::whole(
+            sources.first().map_or(Path::new("-"), |p| p.as_path()),
+            "only a CloudFront log may be read from several files".into(),
+        )),
+    }
 }
 
 /// An object id from trace text: the number itself, else its hash.

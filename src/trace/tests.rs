@@ -82,6 +82,7 @@ fn path_region_and_method_columns_are_matched_against_the_scenario() {
     let lookup = Lookup {
         prefixes: vec!["/api/".into(), "/api/v1/".into()],
         regions: vec!["us".into(), "eu".into()],
+        ..Lookup::default()
     };
     let columns = Columns::parse("path=url,region=client,method=verb").unwrap();
     let mut s = open_with(&path, &Format::Csv(columns.clone()), false, &lookup).unwrap();

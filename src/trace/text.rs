@@ -224,16 +224,7 @@ impl<R: Read + Send> Source for CsvReader<R> {
             };
             // The longest matching prefix names the class, as a more specific one should.
             let class = match path {
-                Some(i) => {
-                    let p = text(i, "path")?;
-                    lookup
-                        .prefixes
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, prefix)| p.starts_with(prefix.as_str()))
-                        .max_by_key(|(_, prefix)| prefix.len())
-                        .map(|(k, _)| k as u16)
-                }
+                Some(i) => lookup.class_of(text(i, "path")?.as_bytes()),
                 None => None,
             };
             let region = match region {
@@ -272,6 +263,7 @@ impl<R: Read + Send> Source for CsvReader<R> {
                 id: parse_id(field(id, "id")?),
                 size: bytes,
                 next: None,
+                micros: None,
                 class,
                 region,
                 method,

@@ -20,10 +20,11 @@
 //! played in file order, each request no earlier than the one before.
 
 use super::{ClassSpec, RegionSpec};
+use crate::behavior::Behaviors;
 use crate::check::{fail, Checked, Invalid};
 use crate::engine::{stream, Stream};
 use crate::protocol::Method;
-use crate::trace::{self, Columns, Format, Lookup, Request, Source};
+use crate::trace::{self, Columns, EdgeRegions, Format, Lookup, Request, Source};
 use crate::units::{Nanos, SEC};
 use rand::Rng;
 use rustc_hash::FxHashMap;
@@ -35,11 +36,19 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TraceSpec {
-    /// The trace file, relative to the working directory.
+    /// The trace file, relative to the working directory; for a CloudFront log also a
+    /// folder or a glob.
     pub file: String,
-    /// `csv`, `oracle` or `wikimedia`; absent: from the file name.
+    /// More CloudFront log files, folders or globs, merged with `file` in time order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_files: Vec<String>,
+    /// `csv`, `oracle`, `wikimedia` or `cloudfront`; absent: from the file name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// CloudFront logs: the client region of a line is the region named after its edge
+    /// location's metro (`metro`, the default) or that metro's continent (`continent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<String>,
     /// CSV columns, as `time=ts,id=key,size=bytes,path=url,region=client,method=verb`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<String>,
@@ -57,18 +66,40 @@ impl TraceSpec {
     fn format(&self) -> Result<Format, String> {
         let format = match self.format.as_deref() {
             None => Format::guess(self.file.as_ref()).ok_or_else(|| {
-                "cannot tell the trace format from the file name; set format = \"csv\", \"oracle\" or \"wikimedia\"".to_string()
+                format!(
+                    "cannot tell the trace format from the file name; set format = one of {}",
+                    Format::NAMES
+                )
             })?,
-            Some("csv") => Format::Csv(Columns::default()),
-            Some("oracle") => Format::Oracle,
-            Some("wikimedia") => Format::Wikimedia,
-            Some(f) => return Err(format!("{f:?}: expected csv, oracle or wikimedia")),
+            Some(f) => {
+                Format::from_name(f).ok_or_else(|| format!("{f:?}: expected {}", Format::NAMES))?
+            }
         };
         match (format, &self.columns) {
             (Format::Csv(_), Some(c)) => Columns::parse(c).map(Format::Csv).map_err(|e| e.0),
             (_, Some(_)) => Err("columns apply to CSV traces only".into()),
             (f, None) => Ok(f),
         }
+    }
+
+    /// Whether the trace is a CloudFront log.
+    pub fn is_cloudfront(&self) -> bool {
+        self.format().is_ok_and(|f| f == Format::CloudFront)
+    }
+
+    /// Every file, folder or glob the trace is read from.
+    pub fn sources(&self) -> Vec<PathBuf> {
+        std::iter::once(&self.file)
+            .chain(&self.more_files)
+            .map(PathBuf::from)
+            .collect()
+    }
+
+    /// How a CloudFront log's lines find their regions.
+    fn edge_regions(&self) -> Result<EdgeRegions, String> {
+        self.regions
+            .as_deref()
+            .map_or(Ok(EdgeRegions::Metro), EdgeRegions::parse)
     }
 
     /// Checks the settings (the file is read by [`TraceSpec::index`]).
@@ -79,15 +110,32 @@ impl TraceSpec {
                 format!("must be a number above zero, got {}", self.time_scale),
             );
         }
-        if let Err(e) = self.format() {
-            let key = if self.columns.is_some() && !e.contains("format") {
-                "workload.trace.columns"
-            } else {
-                "workload.trace.format"
-            };
-            return fail(key, e);
+        let format = match self.format() {
+            Ok(f) => f,
+            Err(e) => {
+                let key = if self.columns.is_some() && !e.contains("format") {
+                    "workload.trace.columns"
+                } else {
+                    "workload.trace.format"
+                };
+                return fail(key, e);
+            }
+        };
+        let cloudfront = format == Format::CloudFront;
+        if !cloudfront && !self.more_files.is_empty() {
+            return fail(
+                "workload.trace.more_files",
+                "only a CloudFront log (format = \"cloudfront\") is read from several files",
+            );
         }
-        Ok(())
+        match (&self.regions, self.edge_regions()) {
+            (Some(_), _) if !cloudfront => fail(
+                "workload.trace.regions",
+                "applies to CloudFront logs only (format = \"cloudfront\")",
+            ),
+            (_, Err(e)) => fail("workload.trace.regions", e),
+            _ => Ok(()),
+        }
     }
 
     /// Reads the whole trace once, for a scenario that passed [`TraceSpec::check`].
@@ -95,8 +143,9 @@ impl TraceSpec {
         &self,
         classes: &[ClassSpec],
         regions: &[RegionSpec],
+        behaviors: &Behaviors,
     ) -> Result<TraceIndex, Invalid> {
-        match TraceIndex::build(self, classes, regions) {
+        match TraceIndex::build(self, classes, regions, behaviors) {
             Ok(index) if index.requests == 0 => Err(Invalid {
                 path: "workload.trace.file".into(),
                 message: "the trace has no requests".into(),
@@ -123,8 +172,10 @@ pub struct TraceIndex {
     pub requests: u64,
     /// Trace time of the first request.
     start: u64,
-    /// The file's size and modification time when it was read.
-    fingerprint: Option<(u64, std::time::SystemTime)>,
+    /// The files' sizes and modification times when they were read.
+    fingerprint: Fingerprint,
+    /// Whether the trace times requests within a second (else they are spread over it).
+    precise: bool,
 }
 
 impl std::fmt::Debug for TraceIndex {
@@ -137,10 +188,33 @@ impl std::fmt::Debug for TraceIndex {
     }
 }
 
-/// The file's size and modification time, which a change to it would alter.
-fn fingerprint(file: &str) -> Option<(u64, std::time::SystemTime)> {
-    let m = std::fs::metadata(file).ok()?;
-    Some((m.len(), m.modified().ok()?))
+/// The trace files' sizes and modification times, which a change to them would alter.
+type Fingerprint = Vec<Option<(u64, std::time::SystemTime)>>;
+
+fn fingerprint(spec: &TraceSpec, format: &Format) -> Fingerprint {
+    let files = match format {
+        Format::CloudFront => trace::cloudfront::expand(&spec.sources()).unwrap_or_default(),
+        _ => spec.sources(),
+    };
+    files
+        .iter()
+        .map(|f| {
+            let m = std::fs::metadata(f).ok()?;
+            Some((m.len(), m.modified().ok()?))
+        })
+        .collect()
+}
+
+/// For each behavior, the first class whose paths it serves: a CloudFront log's path then
+/// picks its class by the behavior it matches, as CloudFront picks the behavior.
+fn behavior_classes(classes: &[ClassSpec], behaviors: &Behaviors) -> Vec<Option<u16>> {
+    let mut out = vec![None; behaviors.all().len()];
+    for (k, c) in classes.iter().enumerate() {
+        let path = format!("{}1{}", c.prefix, c.suffix);
+        let b = behaviors.select(path.as_bytes());
+        out[b].get_or_insert(k as u16);
+    }
+    out
 }
 
 /// A stable number in [0, 1) from an object id, for drawing its class.
@@ -151,18 +225,33 @@ fn unit(id: u64) -> f64 {
 }
 
 impl TraceIndex {
+    /// Trace time of the first request, seconds: simulated time zero.
+    pub fn start(&self) -> u64 {
+        self.start
+    }
+
+    /// The CloudFront log the trace is, read again whole, with the scenario's lookup.
+    pub fn cloudfront_log(&self) -> Result<trace::cloudfront::Log, trace::TraceError> {
+        trace::cloudfront::read(&self.spec.sources(), &self.lookup, false)
+    }
+
     /// Reads the trace once; the error names the file and line.
     fn build(
         spec: &TraceSpec,
         classes: &[ClassSpec],
         regions: &[RegionSpec],
+        behaviors: &Behaviors,
     ) -> Result<TraceIndex, String> {
         let format = spec.format()?;
+        let cloudfront = format == Format::CloudFront;
         let lookup = Lookup {
             prefixes: classes.iter().map(|c| c.prefix.clone()).collect(),
             regions: regions.iter().map(|r| r.name.clone()).collect(),
+            behaviors: cloudfront.then(|| Arc::new(behaviors.clone())),
+            behavior_class: behavior_classes(classes, behaviors),
+            edge_regions: spec.edge_regions()?,
         };
-        let fingerprint = fingerprint(&spec.file);
+        let fingerprint = fingerprint(spec, &format);
         let mut source = open(spec, &format, &lookup)?;
         let total: f64 = classes.iter().map(|c| c.share).sum();
         let mut cumulative = Vec::with_capacity(classes.len());
@@ -180,6 +269,7 @@ impl TraceIndex {
             requests: 0,
             start: 0,
             fingerprint,
+            precise: cloudfront,
         };
         let mut batch = Vec::with_capacity(1 << 16);
         loop {
@@ -218,7 +308,7 @@ impl TraceIndex {
 }
 
 fn open(spec: &TraceSpec, format: &Format, lookup: &Lookup) -> Result<Box<dyn Source>, String> {
-    trace::open_with(&PathBuf::from(&spec.file), format, false, lookup).map_err(|e| e.to_string())
+    trace::open_sources(&spec.sources(), format, false, lookup).map_err(|e| e.to_string())
 }
 
 fn changed(file: &str) -> String {
@@ -267,7 +357,7 @@ impl TraceFeed {
         seed: u64,
     ) -> Self {
         let file = &index.spec.file;
-        let (source, failure) = if fingerprint(file) != index.fingerprint {
+        let (source, failure) = if fingerprint(&index.spec, &index.format) != index.fingerprint {
             (None, Some(changed(file)))
         } else {
             match open(&index.spec, &index.format, &index.lookup) {
@@ -348,7 +438,11 @@ impl TraceFeed {
             self.fail(changed(&file));
             return None;
         };
-        let seconds = r.time.saturating_sub(self.index.start) as f64 + f64::from(k) / f64::from(n);
+        let within = match (self.index.precise, r.micros) {
+            (true, Some(us)) => f64::from(us) / 1e6,
+            _ => f64::from(k) / f64::from(n),
+        };
+        let seconds = r.time.saturating_sub(self.index.start) as f64 + within;
         let at = ((seconds / self.index.spec.time_scale * SEC as f64) as Nanos).max(self.last);
         self.last = at;
         let region = match r.region {

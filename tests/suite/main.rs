@@ -10,6 +10,7 @@ mod capacity_files;
 mod charts;
 mod che;
 mod cli;
+mod cloudfront_logs;
 mod collapsing;
 mod compare;
 mod conservation;
