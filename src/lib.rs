@@ -56,6 +56,7 @@ pub mod check;
 pub mod data;
 pub mod engine;
 pub mod fault;
+pub mod import;
 pub mod origin;
 pub mod protocol;
 pub mod replay;

@@ -44,6 +44,9 @@ pub struct BehaviorSpec {
     /// content private (cloudfront.md §5.1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trusted_key_groups: Vec<String>,
+    /// CloudFront's `Compress`: recorded (an import keeps it), not modelled yet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub compress: bool,
 }
 
 impl Default for BehaviorSpec {
@@ -56,6 +59,7 @@ impl Default for BehaviorSpec {
             ttl: Ttls::default(),
             viewer_protocol_policy: ViewerProtocolPolicy::default(),
             trusted_key_groups: Vec::new(),
+            compress: false,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod compare;
+mod import;
 mod interrupt;
 mod replay;
 mod run;
@@ -61,6 +62,12 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// Run a scenario once per cache policy and capacity at one tier, side by side.
     Compare(compare::CompareArgs),
+    /// Make a scenario from a real configuration: `import cloudfront FILE` reads a
+    /// CloudFront distribution (API JSON or a CloudFormation template).
+    Import {
+        #[command(subcommand)]
+        what: import::ImportWhat,
+    },
     /// Draw the charts and report.html of an earlier run again, from its CSV files; or,
     /// with --out, compare several runs side by side.
     Report {
@@ -198,6 +205,7 @@ pub fn main() -> i32 {
         Command::Report { dirs, out } => report(&dirs, out.as_deref()),
         Command::Replay(args) => replay::replay(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Import { what } => import::import(what),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
         Command::Policies => {

@@ -358,8 +358,13 @@ impl ProtocolSampler {
     /// the uniform `resume` (0–1).
     #[inline]
     pub fn draw(&self, r: u64, resume: impl FnOnce() -> f64) -> ViewerConn {
+        self.draw_as(r, None, resume)
+    }
+
+    /// As [`ProtocolSampler::draw`], with the scheme given where a trace says it.
+    pub fn draw_as(&self, r: u64, https: Option<bool>, resume: impl FnOnce() -> f64) -> ViewerConn {
         let (u1, u2, u3, u4) = (r & 0xffff, (r >> 16) & 0xffff, (r >> 32) & 0xffff, r >> 48);
-        let https = u1 < self.https;
+        let https = https.unwrap_or(u1 < self.https);
         let version = HttpVersion::ALL[self.versions.iter().filter(|&&c| u2 >= c).count()];
         let tls = TlsVersion::ALL[self.tls.iter().filter(|&&c| u3 >= c).count()];
         let new = u4 < self.new_connection;

@@ -26,9 +26,10 @@ pub struct Plan {
     pub counting: Counting,
     /// A request is logged when its 64-bit hash is below this (`log_sample_rate` scaled).
     pub log_threshold: u64,
-    /// Every counted request goes to the observer, sampled or not: a run on a CloudFront
-    /// log compares each with the log (`calibration.csv`).
-    pub observe_all: bool,
+    /// The workload is a CloudFront log: every counted request goes to the observer,
+    /// sampled or not, to be compared with the log (`calibration.csv`); and a redirect to
+    /// HTTPS has no follow-up request, since the log holds the viewer's next request.
+    pub cloudfront_log: bool,
     /// Time the edge spends on every request.
     pub edge_processing: Nanos,
     pub revalidated_200: Revalidated200,
@@ -67,7 +68,7 @@ impl Plan {
                 Warmup::Requests(n) => Counting::After(n),
             },
             log_threshold: (s.log_sample_rate * u64::MAX as f64) as u64,
-            observe_all: s.workload.trace.as_ref().is_some_and(|t| t.is_cloudfront()),
+            cloudfront_log: s.workload.trace.as_ref().is_some_and(|t| t.is_cloudfront()),
             edge_processing: s.network.edge_processing.0,
             revalidated_200: s.caching.revalidated_200,
             prefill: s.caching.prefill,

@@ -58,7 +58,7 @@ pub(super) struct Edge {
     targets: Vec<(u16, Option<u16>)>,
     /// Requests whose hash falls below this are written to the access log.
     log_threshold: u64,
-    observe_all: bool,
+    cloudfront_log: bool,
     seed: u64,
 }
 
@@ -111,7 +111,7 @@ impl Edge {
             processing: plan.edge_processing,
             revalidated_200: plan.revalidated_200,
             log_threshold: plan.log_threshold,
-            observe_all: plan.observe_all,
+            cloudfront_log: plan.cloudfront_log,
             seed: plan.seed,
         }
     }
@@ -193,6 +193,9 @@ impl Edge {
                 // The client gets the redirect half a round trip after it leaves, and its
                 // HTTPS request reaches the edge half a round trip after that, on a new
                 // connection whose handshake it pays.
+                if self.cloudfront_log {
+                    return None;
+                }
                 let conn = req.conn.upgraded(&self.protocols[req.region as usize]);
                 let handshake = handshake_rtts(&conn, self.zero_rtt) as Nanos * req.viewer_rtt;
                 return Some(Request {
@@ -380,7 +383,7 @@ impl Edge {
         let Out { stats, observer } = out;
         stats.record(now, &r, &mut |t, p, m: &Metrics| observer.interval(t, p, m));
         let sampled = self.log_threshold > 0 && mix64(req.index ^ self.seed) < self.log_threshold;
-        if sampled || self.observe_all {
+        if sampled || self.cloudfront_log {
             observer.request(&LogLine {
                 sampled,
                 index: req.index,

@@ -293,7 +293,7 @@ impl<'a> Sim<'a> {
         let viewer_rtt = rtt + last_mile + (jitter * jitter_mean) as Nanos;
         let bits = self.protocol_rng.next_u64();
         let rng = &mut self.protocol_rng;
-        let conn = self.edge.protocols[a.region as usize].draw(bits, || rng.random());
+        let conn = self.edge.protocols[a.region as usize].draw_as(bits, a.https, || rng.random());
         let handshake = handshake_rtts(&conn, self.edge.zero_rtt) as Nanos * viewer_rtt;
         let req = Request::new(a, route, viewer_rtt, conn, handshake, counted);
         self.at_edge(req, observer);

@@ -8,6 +8,7 @@
 //! always replays to the same ids.
 
 pub mod cloudfront;
+mod files;
 mod oracle;
 mod text;
 
@@ -38,6 +39,8 @@ pub struct Request {
     pub region: Option<u16>,
     /// Its method (a CSV `method` column).
     pub method: Option<crate::protocol::Method>,
+    /// Whether it came over HTTPS, where the trace says (a CloudFront log's `cs-protocol`).
+    pub https: Option<bool>,
 }
 
 /// What a trace's paths and regions are matched against: a scenario's path-class

@@ -267,6 +267,7 @@ impl<R: Read + Send> Source for CsvReader<R> {
                 class,
                 region,
                 method,
+                https: None,
             }))
         })
     }

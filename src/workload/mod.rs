@@ -437,6 +437,8 @@ pub struct Arrival {
     pub object: ObjectId,
     /// Request method.
     pub method: Method,
+    /// HTTPS or not, where a trace says (else the region's protocol mix decides).
+    pub https: Option<bool>,
 }
 
 /// The lazy request generator of one run.
@@ -490,19 +492,19 @@ impl Workload {
     /// The next request, at or after the previous one's time; `None` when a trace ends.
     pub fn next_arrival(&mut self) -> Option<Arrival> {
         let index = self.next_index;
-        let (at, region, class, object, method) = match &mut self.trace {
+        let (at, region, class, object, method, https) = match &mut self.trace {
             Some(feed) => {
                 let p = feed.next()?;
                 let method = p
                     .method
                     .unwrap_or_else(|| self.catalog.method(p.class, &mut self.methods));
-                (p.at, p.region, p.class, p.object, method)
+                (p.at, p.region, p.class, p.object, method, p.https)
             }
             None => {
                 let (at, region, focus) = self.rates.next(&mut self.arrivals);
                 let (class, object) = self.catalog.draw(&mut self.objects, focus);
                 let method = self.catalog.method(class, &mut self.methods);
-                (at, region, class, object, method)
+                (at, region, class, object, method, None)
             }
         };
         self.next_index += 1;
@@ -513,6 +515,7 @@ impl Workload {
             class,
             object,
             method,
+            https,
         })
     }
 }

@@ -346,6 +346,8 @@ pub struct Played {
     pub region: u16,
     /// Its method, when the trace gives it.
     pub method: Option<Method>,
+    /// Whether it came over HTTPS, when the trace says.
+    pub https: Option<bool>,
 }
 
 impl TraceFeed {
@@ -461,6 +463,7 @@ impl TraceFeed {
             object: self.offsets[class as usize] + number,
             region,
             method: r.method,
+            https: r.https,
         })
     }
 }

@@ -21,6 +21,7 @@ mod failover;
 mod failover_files;
 mod faults;
 mod https;
+mod import;
 mod interrupt;
 mod latency_calibration;
 mod memory;

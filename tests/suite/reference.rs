@@ -73,6 +73,7 @@ fn the_reference_names_every_key_the_code_knows() {
         "# max_queue =",
         "# max_rps =",
         "# trusted_key_groups =",
+        "# compress =",
     ] {
         assert!(REFERENCE.contains(key), "{key}");
     }
