@@ -4,7 +4,8 @@
 //! Both sides are measured alike, over the same requests: those whose arrival falls in the
 //! run's counted span (warm-up excluded).
 //! - Hit ratio: `Hit` and `RefreshHit` over those and `Miss`; other result types (errors,
-//!   redirects, refusals) are in neither.
+//!   redirects, refusals) are in neither. The log's result type is the edge's: a response
+//!   a regional cache or the shield served is a `Miss` there, and so in the run's column.
 //! - Byte hit ratio: the same, by bytes sent (`sc-bytes` in the log, body bytes in the run;
 //!   headers are a few hundred bytes a response, so the ratios are close but not equal).
 //! - Error share: responses with status 400 or above, or `000`, over all requests.
@@ -20,7 +21,7 @@ use crate::col;
 use crate::scenario::Scenario;
 use crate::sim::LogLine;
 use crate::stats::columns::{Cell, Column};
-use crate::stats::Outcome;
+use crate::stats::{Outcome, Tier};
 use crate::trace::cloudfront::{Entry, ResultType};
 use crate::units::Nanos;
 use crate::workload::TraceIndex;
@@ -161,6 +162,17 @@ pub struct Calibration {
     hour: String,
 }
 
+/// How the edge classifies a simulated response, as CloudFront's log does: a hit or miss of
+/// the POP's own cache. A response a regional cache or the shield served was a miss at
+/// the edge (the edge forwarded the request), so it counts as a miss, as the log counts it.
+pub fn edge_result(outcome: Outcome, tier: Tier) -> Option<bool> {
+    match (outcome, tier) {
+        (Outcome::Hit | Outcome::RefreshHit, Tier::Pop) => Some(true),
+        (Outcome::Hit | Outcome::RefreshHit | Outcome::Miss, _) => Some(false),
+        _ => None,
+    }
+}
+
 /// `metro` upper-cased to three letters.
 fn metro_of(code: &str) -> String {
     code.chars()
@@ -208,11 +220,7 @@ impl Calibration {
     pub fn simulated(&mut self, l: &LogLine) {
         let span = self.span.get_or_insert((l.arrived, l.arrived));
         *span = (span.0.min(l.arrived), span.1.max(l.arrived));
-        let hit = match l.outcome {
-            Outcome::Hit | Outcome::RefreshHit => Some(true),
-            Outcome::Miss => Some(false),
-            _ => None,
-        };
+        let hit = edge_result(l.outcome, l.tier);
         let mut hour = std::mem::take(&mut self.hour);
         hour_label(self.log_time(l.arrived), &mut hour);
         let keys = [
@@ -287,84 +295,100 @@ pub struct Row {
     pub simulated: Tally,
 }
 
-macro_rules! pair {
-    ($name:literal, $doc:literal, $cell:ident, $f:expr) => {
-        [
-            col!(
-                concat!($name, "_observed"),
-                concat!($doc, ", from the log"),
-                |r: &Row| Cell::$cell($f(&r.observed))
-            ),
-            col!(
-                concat!($name, "_simulated"),
-                concat!($doc, ", from the run"),
-                |r: &Row| Cell::$cell($f(&r.simulated))
-            ),
-            col!(
-                concat!($name, "_diff"),
-                concat!($doc, ": simulated minus observed"),
-                |r: &Row| Cell::$cell($f(&r.simulated) - $f(&r.observed))
-            ),
-        ]
-    };
-}
-
 fn requests(t: &Tally) -> f64 {
     t.requests as f64
 }
 
+fn p50(t: &Tally) -> f64 {
+    t.taken_ms(0.5)
+}
+
+fn p90(t: &Tally) -> f64 {
+    t.taken_ms(0.9)
+}
+
+fn p99(t: &Tally) -> f64 {
+    t.taken_ms(0.99)
+}
+
+/// The columns: scope and key, then each measure observed, simulated, and their difference.
+macro_rules! columns {
+    ($(($name:literal, $doc:literal, $cell:ident, $f:expr)),* $(,)?) => {
+        &[
+            col!("scope", "`overall`, `pop` (an edge location's metro), `behavior` (its path pattern) or `hour` (UTC, by the log's clock)", |r: &Row| Cell::Label(r.scope.name())),
+            col!("key", "the metro, path pattern or hour (`YYYY-MM-DDTHH`); empty for `overall`", |r: &Row| Cell::Text(r.key.clone())),
+            $(
+                col!(concat!($name, "_observed"), concat!($doc, ", from the log"), |r: &Row| Cell::$cell($f(&r.observed))),
+                col!(concat!($name, "_simulated"), concat!($doc, ", from the run"), |r: &Row| Cell::$cell($f(&r.simulated))),
+                col!(concat!($name, "_diff"), concat!($doc, ": simulated minus observed"), |r: &Row| Cell::$cell($f(&r.simulated) - $f(&r.observed))),
+            )*
+        ]
+    };
+}
+
 /// The columns of `calibration.csv`.
-pub fn columns() -> Vec<Column<Row>> {
-    let mut out = vec![
-        col!("scope", "`overall`, `pop` (an edge location's metro), `behavior` (its path pattern) or `hour` (UTC, by the log's clock)", |r: &Row| Cell::Label(r.scope.name())),
-        col!("key", "the metro, path pattern or hour (`YYYY-MM-DDTHH`); empty for `overall`", |r: &Row| Cell::Text(r.key.clone())),
-    ];
-    out.extend(pair!(
-        "requests",
-        "requests in the counted span",
-        Whole,
-        requests
-    ));
-    out.extend(pair!(
+pub const COLUMNS: &[Column<Row>] = columns![
+    ("requests", "requests in the counted span", Whole, requests),
+    (
         "hit_ratio",
         "Hit and RefreshHit among them and Miss",
         Ratio,
         Tally::hit_ratio
-    ));
-    out.extend(pair!(
+    ),
+    (
         "byte_hit_ratio",
         "the hit ratio by bytes sent",
         Ratio,
         Tally::byte_hit_ratio
-    ));
-    out.extend(pair!(
+    ),
+    (
         "error_share",
         "responses with status 400 or above (or 000) among all",
         Ratio,
         Tally::error_share
-    ));
-    out.extend(pair!(
+    ),
+    (
         "time_taken_p50_ms",
         "median edge-side time to the last byte",
         Ms,
-        |t: &Tally| t.taken_ms(0.5)
-    ));
-    out.extend(pair!(
+        p50
+    ),
+    (
         "time_taken_p90_ms",
         "90th percentile edge-side time to the last byte",
         Ms,
-        |t: &Tally| t.taken_ms(0.9)
-    ));
-    out.extend(pair!(
+        p90
+    ),
+    (
         "time_taken_p99_ms",
         "99th percentile edge-side time to the last byte",
         Ms,
-        |t: &Tally| t.taken_ms(0.99)
-    ));
-    out
-}
+        p99
+    ),
+];
 
 /// Writes `dir/calibration.csv`.
 pub fn write(dir: &std::path::Path, rows: Vec<Row>) -> std::io::Result<()> {
-    crate::report::write_table(dir, "calibration.csv", &columns(), rows)
+    crate::report::write_table(dir, "calibration.csv", COLUMNS, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_pops_own_cache_makes_a_hit_as_the_edge_logs_it() {
+        assert_eq!(edge_result(Outcome::Hit, Tier::Pop), Some(true));
+        assert_eq!(edge_result(Outcome::RefreshHit, Tier::Pop), Some(true));
+        assert_eq!(edge_result(Outcome::Hit, Tier::Regional), Some(false));
+        assert_eq!(edge_result(Outcome::Hit, Tier::Shield), Some(false));
+        assert_eq!(edge_result(Outcome::Miss, Tier::Origin), Some(false));
+        assert_eq!(edge_result(Outcome::Error, Tier::Origin), None);
+        let mut label = String::new();
+        hour_label(
+            crate::calendar::days_from_civil(2026, 11, 2) * 86_400_000_000 + 14 * 3_600_000_000 + 5,
+            &mut label,
+        );
+        assert_eq!(label, "2026-11-02T14");
+    }
 }

@@ -105,6 +105,41 @@ pub fn requests_per_pop(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
     render!(path, svg, bar_chart(titles, &labels, &series))
 }
 
+/// A run on a CloudFront log against the log: the hit ratio each logged and each
+/// simulated, overall, per POP and per behavior (`calibration.csv`).
+pub fn calibration(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
+    use crate::calibration::COLUMNS;
+    let rows: Vec<&Vec<String>> = t
+        .rows()
+        .iter()
+        .filter(|r| t.text(r, key!(COLUMNS, "scope")) != "hour")
+        .collect();
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| match t.text(r, key!(COLUMNS, "key")) {
+            "" => t.text(r, key!(COLUMNS, "scope")).to_string(),
+            k => k.to_string(),
+        })
+        .collect();
+    let column = |c: Col| rows.iter().map(|r| t.num(r, c)).collect::<Vec<f64>>();
+    let series = [
+        (
+            "logged".to_string(),
+            column(key!(COLUMNS, "hit_ratio_observed")),
+        ),
+        (
+            "simulated".to_string(),
+            column(key!(COLUMNS, "hit_ratio_simulated")),
+        ),
+    ];
+    let titles = (
+        "Hit ratio: the log against the run",
+        "overall, POP and behavior",
+        "hit ratio",
+    );
+    render!(path, svg, bar_chart(titles, &labels, &series))
+}
+
 /// Median and 99th percentile latency per negotiated viewer protocol.
 pub fn latency_by_protocol(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
     latency_bars(

@@ -21,6 +21,7 @@ fn caption(stem: &str) -> &'static str {
         "errors_over_time" => "Errors per interval over all POPs, stacked by status, and the requests that failed over.",
         "latency_by_protocol" => "Median and tail latency by the HTTP and TLS versions viewers negotiated.",
         "denials_over_time" => "403 responses per interval over all POPs, stacked by reason: HTTPS policy refusals and signed-content denials.",
+        "calibration" => "The hit ratio CloudFront logged against the one simulated, over the same requests: overall, per POP and per behavior.",
         _ => "",
     }
 }
@@ -130,6 +131,38 @@ pub fn write(dir: &Path) -> io::Result<()> {
             "<figure>{svg}<figcaption>{}</figcaption></figure>",
             escape(caption(stem))
         );
+    }
+    let calibration = dir.join("calibration.csv");
+    if calibration.exists() {
+        use crate::calibration::COLUMNS as C;
+        let t = Table::read(&calibration)?;
+        let svg = std::fs::read_to_string(dir.join("charts").join("calibration.svg"))?;
+        let _ = write!(
+            html,
+            "<h2>Against the log</h2><p>The run replays a CloudFront log; calibration.csv has every measure.</p><figure>{svg}<figcaption>{}</figcaption></figure>",
+            escape(caption("calibration"))
+        );
+        html.push_str(&table(
+            &t,
+            &[
+                (key!(C, "scope"), "scope"),
+                (key!(C, "key"), "key"),
+                (key!(C, "requests_observed"), "requests"),
+                (key!(C, "hit_ratio_observed"), "hit ratio logged"),
+                (key!(C, "hit_ratio_simulated"), "simulated"),
+                (key!(C, "byte_hit_ratio_observed"), "byte hit ratio logged"),
+                (key!(C, "byte_hit_ratio_simulated"), "simulated"),
+                (key!(C, "error_share_observed"), "error share logged"),
+                (key!(C, "error_share_simulated"), "simulated"),
+                (
+                    key!(C, "time_taken_p50_ms_observed"),
+                    "p50 time taken logged (ms)",
+                ),
+                (key!(C, "time_taken_p50_ms_simulated"), "simulated"),
+                (key!(C, "time_taken_p99_ms_observed"), "p99 logged (ms)"),
+                (key!(C, "time_taken_p99_ms_simulated"), "simulated"),
+            ],
+        ));
     }
     let per_view = [
         (metric!("requests"), "requests"),

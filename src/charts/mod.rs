@@ -98,6 +98,12 @@ pub fn render(dir: &Path) -> io::Result<()> {
             ),
             ("denials_over_time", time::denials_over_time),
         ];
+        let calibration = dir.join("calibration.csv");
+        match calibration.exists() {
+            true => draw::calibration(&file("calibration"), svg, &Table::read(&calibration)?)?,
+            false if file("calibration").exists() => std::fs::remove_file(file("calibration"))?,
+            false => {}
+        }
         for (stem, chart) in occasional {
             let path = file(stem);
             if !chart(&path, svg, &series, &windows)? && path.exists() {

@@ -12,7 +12,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Names a run may leave in its folder, besides the tables of [`super::RUN_FILES`].
-const OTHER_OUTPUTS: &[&str] = &["requests.csv", "report.html", "charts"];
+const OTHER_OUTPUTS: &[&str] = &[
+    "requests.csv",
+    "requests.log",
+    "requests.log.gz",
+    "calibration.csv",
+    "report.html",
+    "charts",
+];
 
 /// Why a folder cannot receive a run's results.
 #[derive(Debug, thiserror::Error)]

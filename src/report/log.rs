@@ -1,4 +1,5 @@
-//! `requests.csv`: a sampled access log in CloudFront's standard-log field order.
+//! The sampled access log: `requests.csv` in CloudFront's standard-log field order, or
+//! `requests.log` in its own format (`w3c.rs`).
 //!
 //! The fields edgesim models come first, named and ordered as in CloudFront's standard
 //! log (cloudfront.md §7.1), then `cache-behavior-path-pattern` from the real-time log,

@@ -8,6 +8,9 @@
 //! `x-forwarded-for`, field-level encryption, the viewer's port, the content type and
 //! ranges. Modelled fields are written as CloudFront writes them:
 //! - `x-edge-location`: the POP's code, a number and a suffix (`FRA56-P1`), fixed per POP;
+//! - `x-edge-result-type`: the edge's own: a response a regional cache or the shield served
+//!   is a `Miss` (the POP forwarded it), with `x-edge-detailed-result-type`
+//!   `OriginShieldHit` for the shield's;
 //! - `sc-bytes` and `sc-content-len`: the body bytes (the simulator has no header bytes);
 //! - `c-ip`: an address from the documentation range 198.51.100.0/24 (RFC 5737), one per
 //!   client region; `cs(Host)` and `x-host-header`: a `d….cloudfront.net` name fixed by the
@@ -21,6 +24,7 @@ use super::Pending;
 use crate::engine::{fnv1a, mix64};
 use crate::protocol::TlsVersion;
 use crate::sim::LogLine;
+use crate::stats::Outcome;
 use base64::Engine;
 use std::fmt::Write as _;
 use std::fs::File;
@@ -161,7 +165,16 @@ impl W3cLog {
         let ttfb = secs(l.done - l.arrived);
         let https = l.conn.https;
         let tls = l.conn.tls.filter(|_| https);
-        let result = l.outcome.log_name();
+        // The result type is the edge's: a regional or shield hit was a miss at the POP.
+        let result = match crate::calibration::edge_result(l.outcome, l.tier) {
+            Some(false) if l.outcome != Outcome::Miss => Outcome::Miss.log_name(),
+            _ => l.outcome.log_name(),
+        };
+        // The detailed type differs from the result type for errors and shield hits only.
+        let detailed = match l.detail.log_name(l.outcome) {
+            same if same == l.outcome.log_name() => result,
+            other => other,
+        };
         let _ = write!(
             s,
             "{}\t{}\t{}\t{}\t198.51.100.{}\t{}\t{}\t",
@@ -184,7 +197,7 @@ impl W3cLog {
             tls.map_or("-", |t| t.name()),
             cipher(tls),
             l.conn.version.name(),
-            l.detail.log_name(l.outcome),
+            detailed,
             l.bytes,
         );
         if let Err(e) = self.out.writer().write_all(s.as_bytes()) {

@@ -220,3 +220,26 @@ fn goaccess_parses_every_line_of_the_log_edgesim_writes() {
     assert_eq!(general("valid_requests"), 52_000);
     assert_eq!(general("failed_requests"), 0);
 }
+
+#[test]
+fn the_report_shows_the_run_against_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let args = [
+        "run",
+        "tests/data/cloudfront/replay.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ];
+    edgesim(&args);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<h2>Against the log</h2>"));
+    assert!(
+        out.join("charts/calibration.svg").exists() && out.join("charts/calibration.png").exists()
+    );
+    // The table gives the logged and simulated hit ratio of each POP.
+    for metro in ["FRA", "GRU", "IAD", "NRT"] {
+        assert!(html.contains(&format!("<td>{metro}</td>")), "{metro}");
+    }
+}

@@ -127,9 +127,25 @@ fn every_csv_file_any_command_writes_has_exactly_the_documented_columns() {
         "--set",
         "duration=\"6m\"",
     ]);
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/cloudfront/replay.toml"
+    );
+    let logs = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cloudfront/logs");
+    let logs = format!("workload.trace.file={logs:?}");
+    run(&[
+        "run",
+        fixture,
+        "--out",
+        "cf",
+        "--no-charts",
+        "-q",
+        "--set",
+        &logs,
+    ]);
     let metrics: Vec<&str> = edgesim::stats::columns::metrics().map(|c| c.name).collect();
     let mut seen = Vec::new();
-    for folder in ["a", "ab", "r", "c"] {
+    for folder in ["a", "ab", "r", "c", "cf"] {
         for entry in std::fs::read_dir(d.join(folder)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "csv") {
