@@ -241,3 +241,19 @@ fn url_decoding_keeps_malformed_escapes() {
     url_decode(b"/a%20b%2Fc%zz%4", &mut out);
     assert_eq!(out, b"/a b/c%zz%4");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever a line holds, reading it gives requests or an error naming the line, never
+    /// a panic.
+    #[test]
+    fn any_line_reads_or_is_refused_by_line(fields in proptest::collection::vec("[-0-9A-Za-z:./%\\t ]{0,12}", 0..40)) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = header(&FIELDS) + &fields.join("\t") + "\n";
+        match read_text(dir.path(), "p.log", &text, &Lookup::default()) {
+            Ok(log) => proptest::prop_assert!(log.entries.len() <= 1),
+            Err(e) => proptest::prop_assert_eq!(e.at, Some(("line", 3))),
+        }
+    }
+}

@@ -267,3 +267,46 @@ fn with_logs_the_workload_is_the_log_and_the_run_is_calibrated_against_it() {
     regions.sort();
     assert_eq!(regions, ["AS", "EU", "NA", "SA"]);
 }
+
+#[test]
+fn malformed_configurations_are_bad_input_that_names_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("top.json", "[1, 2]", "expected an object at the top level"),
+        (
+            "id.json",
+            r#"{"Origins": [{"DomainName": "x"}], "DefaultCacheBehavior": {}}"#,
+            "Origins[0]: an origin needs an Id",
+        ),
+        (
+            "ttl.json",
+            r#"{"Origins": [{"Id": "o"}], "DefaultCacheBehavior": {"TargetOriginId": "o", "MinTTL": "abc"}}"#,
+            "DefaultCacheBehavior.MinTTL: expected a whole number",
+        ),
+        (
+            "class.json",
+            r#"{"Origins": [{"Id": "o"}], "DefaultCacheBehavior": {"TargetOriginId": "o"}, "PriceClass": "PriceClass_300"}"#,
+            "PriceClass: \"PriceClass_300\" is not",
+        ),
+        ("bad.yaml", "Resources: [unclosed", "neither JSON nor YAML"),
+        (
+            "none.yaml",
+            "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n",
+            "no AWS::CloudFront::Distribution",
+        ),
+    ];
+    for (name, text, says) in cases {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let o = common::edgesim(
+            dir.path(),
+            &["import", "cloudfront", name, "--out", "x.toml"],
+        );
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let e = common::stderr(&o);
+        assert!(e.contains(name) && e.contains(says), "{name}: {e}");
+        assert!(
+            !dir.path().join("x.toml").exists(),
+            "{name}: no file is written"
+        );
+    }
+}
