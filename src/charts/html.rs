@@ -119,19 +119,6 @@ pub fn write(dir: &Path) -> io::Result<()> {
     }
     html.push_str("<h2>Headline</h2>");
     html.push_str(&table(&summary, &HEADLINE));
-    html.push_str("<h2>Charts</h2>");
-    for stem in CHARTS.iter().chain(&OCCASIONAL) {
-        let path = dir.join("charts").join(format!("{stem}.svg"));
-        if OCCASIONAL.contains(stem) && !path.exists() {
-            continue;
-        }
-        let svg = std::fs::read_to_string(path)?;
-        let _ = write!(
-            html,
-            "<figure>{svg}<figcaption>{}</figcaption></figure>",
-            escape(caption(stem))
-        );
-    }
     let calibration = dir.join("calibration.csv");
     if calibration.exists() {
         use crate::calibration::COLUMNS as C;
@@ -163,6 +150,19 @@ pub fn write(dir: &Path) -> io::Result<()> {
                 (key!(C, "time_taken_p99_ms_simulated"), "simulated"),
             ],
         ));
+    }
+    html.push_str("<h2>Charts</h2>");
+    for stem in CHARTS.iter().chain(&OCCASIONAL) {
+        let path = dir.join("charts").join(format!("{stem}.svg"));
+        if OCCASIONAL.contains(stem) && !path.exists() {
+            continue;
+        }
+        let svg = std::fs::read_to_string(path)?;
+        let _ = write!(
+            html,
+            "<figure>{svg}<figcaption>{}</figcaption></figure>",
+            escape(caption(stem))
+        );
     }
     let per_view = [
         (metric!("requests"), "requests"),

@@ -10,8 +10,9 @@
 //!   The lines of all files that finished in the same second are spread evenly over it in
 //!   file order, then `time-taken` is subtracted: that is the arrival. Lines are played
 //!   in arrival order, ties in file order, so the result depends only on the files.
-//! - `cs-uri-stem` is URL-decoded; the object is its hash (the cache key is the path today;
-//!   the query is read for the day it is part of the key). The behavior the path matches
+//! - `cs-uri-stem` is URL-decoded; the object is its hash (the cache key is the path today).
+//!   `cs-uri-query` is kept as the hash of its decoded text, for the day it is part of the
+//!   key. The behavior the path matches
 //!   picks the path class; `x-edge-location`'s metro picks the client region.
 //! - Sizes are `sc-content-len` where the log has it, else `sc-bytes`.
 //!
@@ -106,6 +107,9 @@ pub struct Entry {
     pub taken_us: u64,
     /// The object: the hash of the decoded path.
     pub id: u64,
+    /// The hash of the decoded `cs-uri-query`, where there is one: kept for a cache key
+    /// that includes the query string (the key is the path alone today).
+    pub query: Option<u64>,
     /// Its size: `sc-content-len`, else `sc-bytes`.
     pub size: u64,
     /// `sc-bytes`: bytes sent to the viewer, headers included.
@@ -148,6 +152,7 @@ struct Layout {
     sc_bytes: usize,
     method: Option<usize>,
     stem: usize,
+    query: Option<usize>,
     status: Option<usize>,
     result: Option<usize>,
     protocol: Option<usize>,
@@ -175,6 +180,7 @@ impl Layout {
             sc_bytes: need("sc-bytes")?,
             method: find("cs-method"),
             stem: need("cs-uri-stem")?,
+            query: find("cs-uri-query"),
             status: find("sc-status"),
             result: find("x-edge-result-type"),
             protocol: find("cs-protocol"),
@@ -341,6 +347,11 @@ fn parse_line(
         })?,
         None => 0,
     };
+    let query = opt(at.query).map(|q| {
+        let mut decoded = Vec::new();
+        url_decode(q, &mut decoded);
+        fnv1a(&decoded)
+    });
     let behavior = lookup.behaviors.as_ref().map(|b| b.select(path) as u16);
     let class = behavior
         .and_then(|b| lookup.behavior_class.get(b as usize).copied().flatten())
@@ -350,6 +361,7 @@ fn parse_line(
         at_us: 0,
         taken_us,
         id: fnv1a(path),
+        query,
         size,
         sc_bytes,
         status,

@@ -63,6 +63,7 @@ fn columns_come_from_the_fields_line_whatever_its_length() {
         ("sc-bytes", "5000"),
         ("cs-method", "HEAD"),
         ("cs-uri-stem", "/a%20b/c.jpg"),
+        ("cs-uri-query", "q=a%20b"),
         ("sc-status", "304"),
         ("x-edge-result-type", "RefreshHit"),
         ("time-taken", "0.250"),
@@ -82,6 +83,8 @@ fn columns_come_from_the_fields_line_whatever_its_length() {
         assert!(!e.https);
         assert_eq!(e.id, fnv1a(b"/a b/c.jpg"), "{} fields", fields.len());
         assert_eq!(e.taken_us, 250_000);
+        let query = (fields.len() > 11).then(|| fnv1a(b"q=a b"));
+        assert_eq!(e.query, query);
     }
 }
 
@@ -177,6 +180,21 @@ fn folders_and_globs_of_gzip_files_merge_in_arrival_order() {
     }
     let none = read(&[dir.path().join("*.txt")], &Lookup::default(), false);
     assert!(none.err().unwrap().to_string().contains("matches no file"));
+    // An empty subfolder is no error; an empty folder is.
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    assert_eq!(
+        read(&[dir.path().to_path_buf()], &Lookup::default(), false)
+            .unwrap()
+            .files
+            .len(),
+        2
+    );
+    let empty = read(&[dir.path().join("empty")], &Lookup::default(), false);
+    assert!(empty
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("holds no log file"));
 }
 
 #[test]

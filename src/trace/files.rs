@@ -22,7 +22,12 @@ pub fn expand(sources: &[PathBuf]) -> Result<Vec<PathBuf>, TraceError> {
             found.sort();
             out.extend(found);
         } else if source.is_dir() {
+            let before = out.len();
             walk(source, &mut out)?;
+            if out.len() == before {
+                let why = "the folder holds no log file".to_string();
+                return Err(TraceError::whole(source, why));
+            }
         } else {
             out.push(source.clone());
         }
@@ -42,18 +47,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), TraceError> {
         })
         .collect();
     paths.sort();
-    let before = out.len();
     for p in paths {
         match p.is_dir() {
             true => walk(&p, out)?,
             false => out.push(p),
         }
     }
-    match out.len() > before {
-        true => Ok(()),
-        false => Err(TraceError::whole(
-            dir,
-            "the folder holds no log file".into(),
-        )),
-    }
+    Ok(())
 }
