@@ -20,6 +20,8 @@
 //! and sorted (about 140 bytes a line at the peak): log files overlap in time, and lines are logged in
 //! the order they finished, not arrived.
 
+pub use super::fields::url_decode;
+use super::fields::{micros, number, present, split_tabs, Fields};
 pub use super::files::expand;
 use super::{Lookup, Request, Source, TraceError, MAX_OBJECT_SIZE};
 use crate::calendar::{parse_date, parse_time};
@@ -190,82 +192,6 @@ impl Layout {
             content_len: find("sc-content-len"),
         })
     }
-}
-
-/// `%XX` escapes decoded into `out`; a malformed escape is kept as written.
-pub fn url_decode(text: &[u8], out: &mut Vec<u8>) {
-    out.clear();
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut i = 0;
-    while i < text.len() {
-        if text[i] == b'%' && i + 2 < text.len() {
-            if let (Some(h), Some(l)) = (hex(text[i + 1]), hex(text[i + 2])) {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(text[i]);
-        i += 1;
-    }
-}
-
-/// A field's seconds with up to microsecond precision, as `time-taken` writes them.
-fn micros(text: &[u8]) -> Option<u64> {
-    let s = std::str::from_utf8(text).ok()?;
-    let v: f64 = s.parse().ok()?;
-    (0.0..1e9).contains(&v).then(|| (v * 1e6).round() as u64)
-}
-
-fn number(text: &[u8], name: &str) -> Result<u64, String> {
-    std::str::from_utf8(text)
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .ok_or_else(|| {
-            format!(
-                "{name}: expected a whole number, got {:?}",
-                String::from_utf8_lossy(text)
-            )
-        })
-}
-
-fn present(text: &[u8]) -> Option<&[u8]> {
-    (text != b"-" && !text.is_empty()).then_some(text)
-}
-
-/// A line's tab-separated fields, as ranges of the line reused from line to line, so that
-/// reading a line allocates nothing.
-struct Fields<'a> {
-    text: &'a [u8],
-    at: &'a [(usize, usize)],
-}
-
-impl<'a> Fields<'a> {
-    fn get(&self, i: usize) -> Option<&'a [u8]> {
-        self.at.get(i).map(|&(a, b)| &self.text[a..b])
-    }
-
-    fn len(&self) -> usize {
-        self.at.len()
-    }
-}
-
-/// The ranges of `text`'s tab-separated fields, into `out`.
-fn split_tabs(text: &[u8], out: &mut Vec<(usize, usize)>) {
-    out.clear();
-    let mut start = 0;
-    for i in memchr_tabs(text) {
-        out.push((start, i));
-        start = i + 1;
-    }
-    out.push((start, text.len()));
-}
-
-fn memchr_tabs(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    text.iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'\t')
-        .map(|(i, _)| i)
 }
 
 /// Parses one data line: the second it finished, and the entry.

@@ -8,6 +8,7 @@
 //! always replays to the same ids.
 
 pub mod cloudfront;
+mod fields;
 mod files;
 mod oracle;
 mod text;
