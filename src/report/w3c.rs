@@ -48,18 +48,19 @@ pub fn edge_location(code: &str) -> String {
     format!("{code}{}-{kind}{}", h % 99 + 1, (h >> 8) % 9 + 1)
 }
 
+/// What CloudFront leaves unencoded in `cs-uri-stem`: RFC 3986's unreserved characters
+/// and the path's slashes.
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
 /// `text` URL-encoded as CloudFront encodes `cs-uri-stem`.
 pub fn url_encode(text: &str, out: &mut String) {
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => {
-                let _ = write!(out, "%{b:02X}");
-            }
-        }
-    }
+    use std::fmt::Write as _;
+    let _ = write!(out, "{}", percent_encoding::utf8_percent_encode(text, PATH));
 }
 
 /// The names a log line refers to, resolved by the caller.

@@ -40,19 +40,7 @@ fn memchr_tabs(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
 /// `%XX` escapes decoded into `out`; a malformed escape is kept as written.
 pub fn url_decode(text: &[u8], out: &mut Vec<u8>) {
     out.clear();
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut i = 0;
-    while i < text.len() {
-        if text[i] == b'%' && i + 2 < text.len() {
-            if let (Some(h), Some(l)) = (hex(text[i + 1]), hex(text[i + 2])) {
-                out.push(h << 4 | l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(text[i]);
-        i += 1;
-    }
+    out.extend(percent_encoding::percent_decode(text));
 }
 
 /// A field's seconds with up to microsecond precision, as `time-taken` writes them.
