@@ -4,22 +4,25 @@
 //! The files are parsed once, on first use; a malformed row is a build defect that a unit
 //! test catches, so parsing here may panic with the row it could not read.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 const METROS: &str = include_str!("../data/edge-metros.csv");
 const REGIONS: &str = include_str!("../data/aws-regions.csv");
 
-/// A CloudFront price class: which edge locations serve a distribution.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+/// A CloudFront price class: which edge locations serve a distribution. Written as the
+/// API names it (`PriceClass_100`); the data file's short names (`100`) are accepted too.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum PriceClass {
     /// North America, Europe and Israel.
-    #[serde(rename = "100")]
+    #[serde(rename = "PriceClass_100", alias = "100")]
     P100,
     /// Price class 100 and Africa, the Middle East and most of Asia.
-    #[serde(rename = "200")]
+    #[serde(rename = "PriceClass_200", alias = "200")]
     P200,
     /// Every edge location.
+    #[default]
+    #[serde(rename = "PriceClass_All", alias = "All")]
     All,
 }
 
@@ -92,6 +95,11 @@ fn parse<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Vec<T> {
 pub fn metros() -> &'static [Metro] {
     static ALL: OnceLock<Vec<Metro>> = OnceLock::new();
     ALL.get_or_init(|| parse("edge-metros.csv", METROS))
+}
+
+/// The metro a POP code names: its first three letters (`FRA` of `FRA2`), case-insensitive.
+pub fn metro_of_pop(code: &str) -> Option<&'static Metro> {
+    code.get(..3).and_then(metro)
 }
 
 /// The metro with `code` (case-insensitive).

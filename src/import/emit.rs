@@ -445,8 +445,9 @@ pub fn distribution(out: &mut Out, d: &Distribution, warnings: &mut Vec<String>)
     }
     out.table(
         "distribution",
-        "ViewerCertificate.MinimumProtocolVersion and HttpVersion.",
+        "ViewerCertificate.MinimumProtocolVersion, HttpVersion and PriceClass.",
     );
+    out.kv("price_class", d.price_class.api_name());
     match &d.security_policy {
         Some(p) if SECURITY_POLICIES.contains(&p.as_str()) => out.kv("security_policy", p.as_str()),
         Some(p) => warnings.push(format!("ViewerCertificate.MinimumProtocolVersion {p:?} is not a security policy edgesim knows; the default is used")),

@@ -148,6 +148,9 @@ pub struct DistributionSpec {
     /// Whether resumed TLS 1.3 and QUIC connections send the request with the handshake
     /// (0-RTT). CloudFront does not (§4.3), hence the default.
     pub zero_rtt: bool,
+    /// `PriceClass_100`, `PriceClass_200` or `PriceClass_All`: POPs outside the class
+    /// serve nothing, and viewers go to the nearest POP inside it.
+    pub price_class: crate::data::PriceClass,
 }
 
 impl Default for DistributionSpec {
@@ -156,6 +159,7 @@ impl Default for DistributionSpec {
             security_policy: "TLSv1.2_2021".into(),
             http_versions: HttpVersions::Http2,
             zero_rtt: false,
+            price_class: crate::data::PriceClass::All,
         }
     }
 }

@@ -121,7 +121,11 @@ impl Scenario {
         let outages: Vec<_> = (self.faults.pop_outages.iter())
             .map(|o| (o.site, o.start, o.end))
             .collect();
-        Topology::new(&s.network, &s.pops, &regions, &outages)
+        let class = s.distribution.price_class;
+        let serving: Vec<bool> = (s.pops.iter())
+            .map(|p| Topology::in_class(p, class).unwrap_or(true))
+            .collect();
+        Topology::new(&s.network, &s.pops, &serving, &regions, &outages)
     }
 
     /// Fresh origin servers, each with its service times and its faults.

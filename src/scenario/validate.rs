@@ -81,6 +81,7 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
         )?;
         p.check(&path)?;
     }
+    price_class(s)?;
     ensure(
         !s.origins.is_empty(),
         || "origins".into(),
@@ -365,4 +366,35 @@ fn validate_errors(s: &ScenarioSpec) -> Checked {
         )?;
     }
     Ok(())
+}
+
+/// A price class short of `PriceClass_All` needs every POP's class, and some POP in it.
+fn price_class(s: &ScenarioSpec) -> Checked {
+    use crate::data::PriceClass;
+    use crate::topology::Topology;
+    let class = s.distribution.price_class;
+    if class == PriceClass::All {
+        return Ok(());
+    }
+    let mut serving = 0;
+    for (i, p) in s.pops.iter().enumerate() {
+        match Topology::in_class(p, class) {
+            Some(inside) => serving += usize::from(inside),
+            None => {
+                return check::fail(
+                    format!("pops[{i}].price_class"),
+                    format!(
+                        "POP {:?} is not a metro of data/edge-metros.csv, so distribution.price_class = {:?} cannot tell whether it serves: set its price_class (\"PriceClass_100\", \"PriceClass_200\" or \"PriceClass_All\")",
+                        p.code,
+                        class.api_name()
+                    ),
+                )
+            }
+        }
+    }
+    ensure(
+        serving > 0,
+        || "distribution.price_class".into(),
+        || format!("no POP of the scenario is in {}", class.api_name()),
+    )
 }

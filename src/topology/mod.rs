@@ -36,6 +36,10 @@ pub struct PopSpec {
     /// the origin (or its shield).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regional_cache: Option<String>,
+    /// The smallest price class that includes this POP; absent: its metro's, from
+    /// `data/edge-metros.csv` by the code's first three letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_class: Option<crate::data::PriceClass>,
 }
 
 /// A regional edge cache: a larger mid-tier cache shared by POPs, in an AWS Region. An
@@ -249,10 +253,12 @@ pub struct Topology {
 }
 
 impl Topology {
-    /// Builds the rankings for regions at `regions`.
+    /// Builds the rankings for regions at `regions`, over the POPs `serving` marks (those in
+    /// the distribution's price class).
     pub fn new(
         net: &NetworkSpec,
         pops: &[PopSpec],
+        serving: &[bool],
         regions: &[LatLon],
         outages: &[(u16, Nanos, Nanos)],
     ) -> Self {
@@ -281,6 +287,7 @@ impl Topology {
                 let mut ranked: Vec<(u16, Nanos)> = pops
                     .iter()
                     .enumerate()
+                    .filter(|&(i, _)| serving[i])
                     .map(|(i, p)| (i as u16, net.rtt(r, p.location())))
                     .collect();
                 // Stable sort: equal RTTs keep file order, so ties are deterministic.
@@ -292,6 +299,15 @@ impl Topology {
             pops: states,
             rankings,
         }
+    }
+
+    /// Whether `pop` is in the distribution's price class `class`: by its own
+    /// `price_class`, else its metro's; `None` when neither is known.
+    pub fn in_class(pop: &PopSpec, class: crate::data::PriceClass) -> Option<bool> {
+        let own = pop
+            .price_class
+            .or_else(|| crate::data::metro_of_pop(&pop.code).map(|m| m.price_class));
+        own.map(|c| c <= class)
     }
 
     /// The POPs of `region`, nearest first, with their RTTs.
@@ -337,12 +353,19 @@ mod tests {
             cache_policy: PolicyKind::default_for_sites(),
             capacity_rps: rps,
             regional_cache: None,
+            price_class: None,
         }
     }
 
     fn topo(pops: &[PopSpec], outages: &[(u16, Nanos, Nanos)]) -> Topology {
         let region = LatLon { lat: 0.0, lon: 0.0 };
-        Topology::new(&NetworkSpec::default(), pops, &[region], outages)
+        Topology::new(
+            &NetworkSpec::default(),
+            pops,
+            &vec![true; pops.len()],
+            &[region],
+            outages,
+        )
     }
 
     #[test]

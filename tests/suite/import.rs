@@ -83,6 +83,7 @@ fn an_s3_origin_with_legacy_ttls() {
         .pops
         .iter()
         .any(|p| ["NRT", "GRU", "SYD"].contains(&p.code.as_str())));
+    assert_eq!(s.distribution.price_class, edgesim::data::PriceClass::P100);
     assert!(
         stderr.contains("DefaultCacheBehavior.ForwardedValues"),
         "{stderr}"

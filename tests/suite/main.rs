@@ -28,6 +28,7 @@ mod memory;
 mod mutants;
 mod policies;
 mod prefill;
+mod price_class;
 mod private;
 mod readme;
 mod reference;

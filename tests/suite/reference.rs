@@ -74,6 +74,7 @@ fn the_reference_names_every_key_the_code_knows() {
         "# max_rps =",
         "# trusted_key_groups =",
         "# compress =",
+        "# price_class =",
     ] {
         assert!(REFERENCE.contains(key), "{key}");
     }
