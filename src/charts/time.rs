@@ -178,8 +178,11 @@ pub fn two_panels<DB: DrawingBackend>(
             y_desc: desc,
             size: 10,
         };
-        let mut chart = time_plane(area, &t, x.clone(), 0.0..1.0, windows, &|v| {
-            format!("{v:.1}")
+        let y = fitted(lines);
+        let fine = y.end - y.start < 0.5;
+        let mut chart = time_plane(area, &t, x.clone(), y, windows, &|v| match fine {
+            true => format!("{v:.2}"),
+            false => format!("{v:.1}"),
         })?;
         // A POP with no traffic for a while (an outage) gets a gap, not a line across it.
         for (i, (_, points)) in lines.iter().enumerate() {
@@ -378,4 +381,36 @@ fn stacked_chart<DB: DrawingBackend>(
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight)
+}
+
+/// A ratio axis that fits the panel's lines: their lowest and highest points widened to
+/// the next tenth (a twentieth of headroom), within 0 to 1, and at least a tenth tall.
+fn fitted(lines: &[Line]) -> Range<f64> {
+    let values = lines.iter().flat_map(|l| l.1.iter().map(|p| p.1));
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    if !lo.is_finite() {
+        return 0.0..1.0;
+    }
+    let low = ((lo - 0.05) * 10.0).floor().max(0.0) / 10.0;
+    let high = ((hi + 0.05) * 10.0).ceil().min(10.0) / 10.0;
+    match high - low < 0.1 {
+        true => low..(low + 0.1).min(1.0),
+        false => low..high,
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn the_ratio_axis_fits_the_lines_within_zero_and_one() {
+        let line = |ys: &[f64]| ("p".to_string(), ys.iter().map(|&y| (0.0, y)).collect());
+        assert_eq!(fitted(&[line(&[0.74, 0.95])]), 0.6..1.0);
+        assert_eq!(fitted(&[line(&[0.02, 0.3])]), 0.0..0.4);
+        assert_eq!(fitted(&[line(&[0.5, 0.5])]), 0.4..0.6);
+        assert_eq!(fitted(&[]), 0.0..1.0);
+    }
 }

@@ -238,9 +238,12 @@ pub fn thousands(n: u64) -> String {
 fn print_table(name: &str, seed: u64, r: &RunResult, wall: f64, out: &Path) {
     let m = &r.summary;
     let gb = m.counts.origin_bytes as f64 / 1e9;
+    // The measured span is summary.csv's `measured_s`: from the first counted arrival to
+    // the last answer, warm-up excluded; the simulated span includes the warm-up.
     println!(
-        "{name} (seed {seed}): {} requests counted, {} simulated, {wall:.1} s wall",
+        "{name} (seed {seed}): {} requests counted over {} measured ({} simulated, warm-up included), {wall:.1} s wall",
         thousands(m.counts.requests),
+        human(r.measured_span),
         human(r.end)
     );
     println!("  hit ratio         {:>9.2} %", m.hit_ratio() * 100.0);

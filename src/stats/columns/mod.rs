@@ -289,7 +289,7 @@ const BASE: &[Column<Metrics>] = &[
     counter!("bytes_from_cache", "body bytes served from cache (the byte hit ratio's numerator)", bytes_from_cache),
     counter!("cacheable_bytes", "body bytes served for cacheable requests (its denominator)", cacheable_bytes),
     counter!("bytes_served", "body bytes sent to viewers", bytes_served),
-    counter!("origin_requests", "requests that caused an origin request (revalidations included)", origin_requests),
+    counter!("origin_requests", "requests that caused an origin request (revalidations included); a stale copy served while it is refreshed in the background is not one, so `origins.csv`'s `requests` is higher by about `stale_served`", origin_requests),
     counter!("origin_bytes", "body bytes fetched from origins", origin_bytes),
     Column {
         name: "origin_offload",
@@ -355,7 +355,7 @@ pub const ORIGINS: &[Column<OriginRow>] = &[
     },
     Column {
         name: "requests",
-        doc: "responses the origin sent",
+        doc: "responses the origin sent for counted requests, background refreshes of stale copies included (so about `summary.csv`'s `origin_requests` + `stale_served`)",
         get: |o| Cell::Count(o.stats.requests),
     },
     Column {
