@@ -222,6 +222,14 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A latency as a person reads it: `22.3 ms`, or `30.9 s` from a second up.
+fn latency(ms: f64) -> String {
+    match ms >= 1000.0 {
+        true => format!("{:>9.1} s", ms / 1000.0),
+        false => format!("{ms:>9.1} ms"),
+    }
+}
+
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -247,9 +255,26 @@ fn print_table(name: &str, seed: u64, r: &RunResult, wall: f64, out: &Path) {
         human(r.end)
     );
     println!("  hit ratio         {:>9.2} %", m.hit_ratio() * 100.0);
+    // Beside the hit ratio, what it leaves out: errors leave its denominator (CloudFront's
+    // CacheHitRate), so it can rise while requests fail; shed requests went past their
+    // nearest POP.
+    let requests = m.counts.requests.max(1) as f64;
+    let failed: u64 = m.counts.errors_by_status.iter().sum();
+    if failed > 0 {
+        println!(
+            "  error rate        {:>9.2} %  (errors are not in the hit ratio's denominator, as in CloudFront's CacheHitRate)",
+            failed as f64 / requests * 100.0
+        );
+    }
+    if m.counts.shed > 0 {
+        println!(
+            "  shed              {:>9.2} %  (served past their nearest POP: it was down or over capacity)",
+            m.counts.shed as f64 / requests * 100.0
+        );
+    }
     println!("  byte hit ratio    {:>9.2} %", m.byte_hit_ratio() * 100.0);
-    println!("  latency p50       {:>9.1} ms", m.latency_ms(0.5));
-    println!("  latency p99       {:>9.1} ms", m.latency_ms(0.99));
+    println!("  latency p50       {}", latency(m.latency_ms(0.5)));
+    println!("  latency p99       {}", latency(m.latency_ms(0.99)));
     println!(
         "  origin requests   {:>9} ({gb:.2} GB)",
         thousands(m.counts.origin_requests)
