@@ -482,3 +482,33 @@ fn bad_protocol_settings_are_bad_input() {
         "unknown variant `https-maybe`, expected one of `http-only`, `https-only`, `match-viewer`",
     );
 }
+
+#[test]
+fn the_summary_names_the_measured_span_and_the_error_rate_beside_the_hit_ratio() {
+    let dir = tempfile::tempdir().unwrap();
+    let failover = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/origin-failover.toml"
+    );
+    let args = ["run", failover, "--out", "f", "--no-charts"];
+    let o = edgesim(dir.path(), &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let summary = &common::csv_rows(&dir.path().join("f/summary.csv"))[0];
+    let measured: f64 = summary["measured_s"].parse().unwrap();
+    let label = format!(
+        "{}m{:02}s measured",
+        (measured / 60.0) as u64,
+        (measured % 60.0).round() as u64
+    );
+    assert!(
+        stdout.contains(&label) && stdout.contains("(45m00s simulated, warm-up included)"),
+        "{label}: {stdout}"
+    );
+    let share: f64 = summary["error_share"].parse().unwrap();
+    assert!(share > 0.0);
+    assert!(
+        stdout.contains(&format!("error rate        {:>9.2} %", share * 100.0)),
+        "{stdout}"
+    );
+}
