@@ -162,7 +162,9 @@ pub fn latency_by_region(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
     )
 }
 
-/// p50 and p99 bars, one group per row of `t`, named by its `key` column.
+/// p50 and p99 bars, one group per row of `t`, named by its `key` column and labelled
+/// with its share of the requests, so that a bar of a few requests is not read as a
+/// trend.
 fn latency_bars(
     path: &Path,
     svg: bool,
@@ -176,11 +178,22 @@ fn latency_bars(
         .map(|r| t.text(r, key).to_string())
         .collect();
     let column = |c: Col| t.rows().iter().map(|r| t.num(r, c)).collect::<Vec<f64>>();
+    let requests = column(metric!("requests"));
+    let total: f64 = requests.iter().sum::<f64>().max(1.0);
+    let labels: Vec<String> = labels
+        .into_iter()
+        .zip(&requests)
+        .map(|(name, n)| match n / total * 100.0 {
+            share if share < 1.0 => format!("{name} (<1%)"),
+            share => format!("{name} ({share:.0}%)"),
+        })
+        .collect();
     let series = [
         ("p50".to_string(), column(metric!("latency_p50_ms"))),
         ("p99".to_string(), column(metric!("latency_p99_ms"))),
     ];
-    let titles = (title, x_desc, "time to first byte (ms)");
+    let x_desc = format!("{x_desc} (its share of the requests)");
+    let titles = (title, x_desc.as_str(), "time to first byte (ms)");
     render!(path, svg, bar_chart(titles, &labels, &series))
 }
 
