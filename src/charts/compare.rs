@@ -68,8 +68,9 @@ fn labels(dirs: &[PathBuf]) -> Vec<String> {
 }
 
 /// Compares the runs in `dirs`: writes `out/charts/*`, `out/comparison.csv` and
-/// `out/report.html`. A run folder missing a file it needs is an `InvalidInput` error.
-pub fn compare(dirs: &[PathBuf], out: &Path) -> io::Result<()> {
+/// `out/report.html`, and returns the scenario settings each later run changed from the
+/// first's. A run folder missing a file it needs is an `InvalidInput` error.
+pub fn compare(dirs: &[PathBuf], out: &Path) -> io::Result<Vec<Vec<(String, String, String)>>> {
     let runs = dirs
         .iter()
         .zip(labels(dirs))
@@ -132,7 +133,9 @@ pub fn compare(dirs: &[PathBuf], out: &Path) -> io::Result<()> {
         render!(&file("origin_load"), svg, load_chart(&load, x.clone()))?;
     }
     write_table(out, &runs)?;
-    write_page(out, &runs)
+    let changes = scenario_changes(dirs);
+    write_page(out, &runs, &changes)?;
+    Ok(changes)
 }
 
 /// Requests per second reaching all origins together, per interval.
@@ -172,52 +175,194 @@ fn load_chart<DB: DrawingBackend>(
     legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 
+/// One compared metric: its column, its label, each run's value, and each later run's
+/// difference from the first, absolute and in percent (empty where not numbers).
+struct Compared {
+    column: Col,
+    label: &'static str,
+    cells: Vec<String>,
+    diffs: Vec<(String, String)>,
+}
+
+/// The difference of `b` from `a`, absolute and in percent of `a`, as text.
+fn difference(a: &str, b: &str) -> (String, String) {
+    // The difference keeps the columns' own precision: counts whole, ratios to 6 places.
+    let decimals = a.split('.').nth(1).map_or(0, str::len).min(6);
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(a), Ok(b)) => {
+            let abs = format!("{:.*}", decimals, b - a);
+            let pct = match a {
+                0.0 => String::new(),
+                _ => format!("{:.2}", (b - a) / a.abs() * 100.0),
+            };
+            (abs, pct)
+        }
+        _ => (String::new(), String::new()),
+    }
+}
+
 /// The rows of the comparison: one per compared column, one cell per run.
-fn rows(runs: &[Run]) -> Vec<(&'static str, Vec<String>)> {
+fn rows(runs: &[Run]) -> Vec<Compared> {
     COMPARED
         .iter()
         .map(|&(column, label)| {
-            let cells = runs
+            let cells: Vec<String> = runs
                 .iter()
                 .map(|r| {
                     let row = r.summary.rows().first().cloned().unwrap_or_default();
                     r.summary.text(&row, column).to_string()
                 })
                 .collect();
-            (label, cells)
+            let diffs = match column.name() {
+                "scenario" | "seed" => vec![(String::new(), String::new()); cells.len() - 1],
+                _ => cells[1..]
+                    .iter()
+                    .map(|c| difference(&cells[0], c))
+                    .collect(),
+            };
+            Compared {
+                column,
+                label,
+                cells,
+                diffs,
+            }
         })
         .collect()
 }
 
-/// Writes `comparison.csv`: a `metric` column, then one column per run.
+/// Writes `comparison.csv`: a `metric` column (the `summary.csv` column's name), one
+/// column per run, then each later run's difference from the first, absolute and in %.
 fn write_table(out: &Path, runs: &[Run]) -> io::Result<()> {
-    let header = std::iter::once("metric".to_string()).chain(runs.iter().map(|r| r.label.clone()));
-    let body = rows(runs).into_iter().map(|(label, cells)| {
-        std::iter::once(label.to_string())
-            .chain(cells)
+    let first = &runs[0].label;
+    let diffs = runs[1..].iter().flat_map(|r| {
+        [
+            format!("{}_minus_{first}", r.label),
+            format!("{}_vs_{first}_pct", r.label),
+        ]
+    });
+    let header = std::iter::once("metric".to_string())
+        .chain(runs.iter().map(|r| r.label.clone()))
+        .chain(diffs);
+    let body = rows(runs).into_iter().map(|c| {
+        std::iter::once(c.column.name().to_string())
+            .chain(c.cells)
+            .chain(c.diffs.into_iter().flat_map(|(a, p)| [a, p]))
             .collect::<Vec<_>>()
     });
     crate::report::write_rows(out, "comparison.csv", header.collect(), body)
 }
 
-/// Writes `report.html`: the table and the charts inline.
-fn write_page(out: &Path, runs: &[Run]) -> io::Result<()> {
+/// The scenario settings that differ from the first run's, per later run: key path, the
+/// first run's value and this run's (`absent` where one run lacks the key).
+fn scenario_changes(dirs: &[PathBuf]) -> Vec<Vec<(String, String, String)>> {
+    let read = |d: &PathBuf| -> BTreeMap<String, String> {
+        let text = std::fs::read_to_string(d.join("scenario.resolved.toml")).unwrap_or_default();
+        let mut out = BTreeMap::new();
+        if let Ok(v) = text.parse::<toml::Table>() {
+            flatten(&toml::Value::Table(v), "", &mut out);
+        }
+        out
+    };
+    let first = read(&dirs[0]);
+    dirs[1..]
+        .iter()
+        .map(|d| {
+            let other = read(d);
+            let keys: std::collections::BTreeSet<&String> =
+                first.keys().chain(other.keys()).collect();
+            keys.into_iter()
+                .filter(|k| first.get(*k) != other.get(*k))
+                .map(|k| {
+                    let value = |m: &BTreeMap<String, String>| {
+                        m.get(k).cloned().unwrap_or_else(|| "absent".into())
+                    };
+                    (k.clone(), value(&first), value(&other))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Every leaf of `v` by key path (`pops[0].cache_capacity`), arrays of scalars as one.
+fn flatten(v: &toml::Value, path: &str, out: &mut BTreeMap<String, String>) {
+    let join = |k: &str| match path.is_empty() {
+        true => k.to_string(),
+        false => format!("{path}.{k}"),
+    };
+    match v {
+        toml::Value::Table(t) => t.iter().for_each(|(k, x)| flatten(x, &join(k), out)),
+        toml::Value::Array(items)
+            if items.iter().all(toml::Value::is_table) && !items.is_empty() =>
+        {
+            for (i, x) in items.iter().enumerate() {
+                flatten(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        other => {
+            out.insert(path.to_string(), other.to_string());
+        }
+    }
+}
+
+/// Writes `report.html`: what differs between the scenarios, the table and the charts.
+fn write_page(
+    out: &Path,
+    runs: &[Run],
+    changes: &[Vec<(String, String, String)>],
+) -> io::Result<()> {
     let names: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
     let mut html = page_start(&format!("comparison of {}", names.join(", ")));
     let _ = write!(
         html,
-        "<h1>edgesim comparison</h1><p>{} runs: {}</p><h2>Summary</h2><table><tr><th></th>",
+        "<h1>edgesim comparison</h1><p>{} runs: {}</p><h2>What differs</h2>",
         runs.len(),
         escape(&names.join(", "))
     );
+    for (run, changed) in runs[1..].iter().zip(changes) {
+        let _ = write!(
+            html,
+            "<p>{} against {}: ",
+            escape(&run.label),
+            escape(&runs[0].label)
+        );
+        match changed.is_empty() {
+            true => html.push_str("the same scenario.</p>"),
+            false => {
+                html.push_str("</p><table><tr><th>setting</th><th>was</th><th>is</th></tr>");
+                for (k, a, b) in changed {
+                    let _ = write!(
+                        html,
+                        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        escape(k),
+                        escape(a),
+                        escape(b)
+                    );
+                }
+                html.push_str("</table>");
+            }
+        }
+    }
+    html.push_str("<h2>Summary</h2><table><tr><th></th>");
     for n in &names {
         let _ = write!(html, "<th>{}</th>", escape(n));
     }
+    for r in &runs[1..] {
+        let _ = write!(
+            html,
+            "<th>{} − {}</th><th>%</th>",
+            escape(&r.label),
+            escape(&runs[0].label)
+        );
+    }
     html.push_str("</tr>");
-    for (label, cells) in rows(runs) {
-        let _ = write!(html, "<tr><th>{}</th>", escape(label));
-        for c in cells {
-            let _ = write!(html, "<td>{}</td>", escape(&c));
+    for c in rows(runs) {
+        let _ = write!(html, "<tr><th>{}</th>", escape(c.label));
+        for v in c
+            .cells
+            .iter()
+            .chain(c.diffs.iter().flat_map(|(a, p)| [a, p]))
+        {
+            let _ = write!(html, "<td>{}</td>", escape(v));
         }
         html.push_str("</tr>");
     }

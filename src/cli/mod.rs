@@ -272,12 +272,28 @@ fn report(dirs: &[PathBuf], out: Option<&std::path::Path>) -> Result<(), Failure
             d.display()
         )));
     }
-    edgesim::charts::compare(dirs, out).map_err(incomplete)?;
+    let changes = edgesim::charts::compare(dirs, out).map_err(incomplete)?;
     println!(
         "comparison of {}: {}",
         count(dirs.len(), "run"),
         out.display()
     );
+    // What a planner changed between the runs, before any number is read.
+    for (dir, changed) in dirs[1..].iter().zip(&changes) {
+        match changed.is_empty() {
+            true => println!(
+                "  {} against {}: the same scenario",
+                dir.display(),
+                dirs[0].display()
+            ),
+            false => {
+                println!("  {} against {}:", dir.display(), dirs[0].display());
+                for (key, was, is) in changed {
+                    println!("    {key}: {was} -> {is}");
+                }
+            }
+        }
+    }
     Ok(())
 }
 

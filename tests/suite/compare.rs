@@ -33,8 +33,23 @@ fn a_comparison_has_one_column_per_run_with_each_runs_numbers_and_overlaid_chart
     let o = edgesim(dir.path(), &["report", "before", "after", "--out", "both"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let both = dir.path().join("both");
+    // The terminal and the report say what was changed between the two.
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for (pop, was) in [(0, "64MiB"), (1, "32MiB")] {
+        let line = format!("pops[{pop}].cache_capacity: \"{was}\" -> \"2MiB\"");
+        assert!(stdout.contains(&line), "{line} not in {stdout}");
+    }
     let mut table = csv::Reader::from_path(both.join("comparison.csv")).unwrap();
-    assert_eq!(table.headers().unwrap(), vec!["metric", "before", "after"]);
+    assert_eq!(
+        table.headers().unwrap(),
+        vec![
+            "metric",
+            "before",
+            "after",
+            "after_minus_before",
+            "after_vs_before_pct"
+        ]
+    );
     let rows: Vec<csv::StringRecord> = table.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), edgesim::charts::COMPARED.len());
     let html = std::fs::read_to_string(both.join("report.html")).unwrap();
@@ -43,14 +58,21 @@ fn a_comparison_has_one_column_per_run_with_each_runs_numbers_and_overlaid_chart
         for ((column, label), row) in edgesim::charts::COMPARED.iter().zip(&rows) {
             let column = column.name();
             let i = header.iter().position(|h| h == column).unwrap();
-            assert_eq!(&row[0], *label);
+            assert_eq!(&row[0], column, "{label}");
             assert_eq!(&row[k + 1], &summary[i], "{run} {column}");
             assert!(html.contains(&format!("<td>{}</td>", &summary[i])));
         }
     }
     let hit = |k: usize| -> f64 { rows[4][k].parse().unwrap() };
-    assert_eq!(&rows[4][0], "hit ratio");
+    assert_eq!(&rows[4][0], "hit_ratio");
     assert!(hit(2) < hit(1), "smaller caches hit less: {rows:?}");
+    // The difference columns: after less before, and in percent of before.
+    assert!((hit(3) - (hit(2) - hit(1))).abs() < 2e-6, "{rows:?}");
+    assert!(
+        (hit(4) - (hit(2) - hit(1)) / hit(1) * 100.0).abs() < 0.01,
+        "{rows:?}"
+    );
+    assert!(html.contains("<h2>What differs</h2>") && html.contains("pops[0].cache_capacity"));
     for stem in edgesim::charts::COMPARE_CHARTS {
         let png = std::fs::read(both.join(format!("charts/{stem}.png"))).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
