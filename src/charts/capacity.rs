@@ -2,6 +2,7 @@
 //! traffic matrix.
 
 use super::frame::DrawError;
+use super::frame::Window;
 use super::frame::{e, legend, time_plane, Titles};
 use super::style::{centre_label, colour, tick, tint};
 use super::table::key;
@@ -36,7 +37,7 @@ pub fn origin_load(
     path: &Path,
     svg: bool,
     t: &Table,
-    windows: &[(f64, f64)],
+    windows: &[Window],
     cutoff: f64,
 ) -> io::Result<()> {
     let mut panels: Vec<Panel> = Vec::new();
@@ -86,7 +87,7 @@ fn load_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     panels: &[Panel],
     hidden: usize,
-    windows: &[(f64, f64)],
+    windows: &[Window],
 ) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let title = match hidden {

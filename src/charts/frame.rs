@@ -1,5 +1,5 @@
 //! What every chart shares: the embedded font, error conversion, presenting a drawing,
-//! legends, labelled lines and time axes with fault windows shaded.
+//! legends, labelled lines and time axes with fault and flash-crowd windows shaded and named.
 
 use super::style::colour;
 use plotters::coord::types::RangedCoordf64;
@@ -115,13 +115,35 @@ pub struct Titles<'t> {
     pub size: u32,
 }
 
-/// Axes of simulated minutes `x` against `y`, with `windows` (minutes) shaded grey.
+/// A span of simulated minutes to shade, named by its event: an injected fault (grey) or
+/// a flash crowd (amber).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Window {
+    pub from: f64,
+    pub to: f64,
+    /// What happened, written at the top of the shaded span.
+    pub label: String,
+    /// A flash crowd rather than a fault.
+    pub crowd: bool,
+}
+
+impl Window {
+    /// The shade of a fault's span, and of a flash crowd's.
+    pub fn colour(crowd: bool) -> RGBColor {
+        match crowd {
+            true => RGBColor(240, 170, 60),
+            false => RGBColor(128, 128, 128),
+        }
+    }
+}
+
+/// Axes of simulated minutes `x` against `y`, with `windows` (minutes) shaded and named.
 pub fn time_plane<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     t: &Titles<'_>,
     x: std::ops::Range<f64>,
     y: std::ops::Range<f64>,
-    windows: &[(f64, f64)],
+    windows: &[Window],
     y_label: &dyn Fn(&f64) -> String,
 ) -> Result<Plane<'a, DB>, DrawError> {
     let (top, bottom) = (y.end, y.start);
@@ -141,17 +163,23 @@ pub fn time_plane<'a, DB: DrawingBackend>(
         .label_style(("sans-serif", 18))
         .draw()
         .map_err(e)?;
-    let shade = RGBColor(128, 128, 128).mix(0.2);
+    let shown = || windows.iter().filter(|w| w.to > start && w.from < end);
     chart
-        .draw_series(
-            windows
-                .iter()
-                .filter(|w| w.1 > start && w.0 < end)
-                .map(|&(a, b)| {
-                    let (a, b) = (a.clamp(start, end), b.clamp(start, end));
-                    Rectangle::new([(a, bottom), (b, top)], shade.filled())
-                }),
-        )
+        .draw_series(shown().map(|w| {
+            let (a, b) = (w.from.clamp(start, end), w.to.clamp(start, end));
+            let shade = Window::colour(w.crowd).mix(0.2);
+            Rectangle::new([(a, bottom), (b, top)], shade.filled())
+        }))
+        .map_err(e)?;
+    // Each span's name just inside its top-left corner, staggered down so that windows
+    // close together do not write over each other.
+    let style = ("sans-serif", 14).into_font().color(&RGBColor(70, 70, 70));
+    let step = (top - bottom) / 16.0;
+    chart
+        .draw_series(shown().enumerate().map(|(i, w)| {
+            let y = top - step * (0.6 + (i % 3) as f64);
+            Text::new(w.label.clone(), (w.from.max(start), y), style.clone())
+        }))
         .map_err(e)?;
     Ok(chart)
 }

@@ -34,7 +34,7 @@ mod tests;
 mod time;
 
 pub use compare::{compare, COMPARED, COMPARE_CHARTS};
-pub use frame::register_font;
+pub use frame::{register_font, Window};
 pub use html::{escape, page_start, write_named, HEADLINE};
 pub use mrc::render_mrc;
 pub use table::{Col, Table};
@@ -77,7 +77,9 @@ pub fn render(dir: &Path) -> io::Result<()> {
     let protocols = read("protocols.csv")?;
     let origins = read("origin_timeseries.csv")?;
     let traffic = read("region_pops.csv")?;
-    let windows = time::fault_windows(&read("faults.csv")?);
+    let mut windows = time::fault_windows(&read("faults.csv")?);
+    let resolved = std::fs::read_to_string(dir.join("scenario.resolved.toml")).unwrap_or_default();
+    windows.extend(time::crowd_windows(&resolved));
     let cutoff = time::last_full_interval(&series);
     let out = dir.join("charts");
     std::fs::create_dir_all(&out)
@@ -117,4 +119,4 @@ pub fn render(dir: &Path) -> io::Result<()> {
 }
 
 /// A chart drawn only when it has something to show; returns whether it was drawn.
-type OccasionalChart = fn(&Path, bool, &Table, &[(f64, f64)]) -> io::Result<bool>;
+type OccasionalChart = fn(&Path, bool, &Table, &[Window]) -> io::Result<bool>;

@@ -1,7 +1,8 @@
 //! Charts over simulated time: hit ratios per POP, errors and 403s per interval, with the
-//! injected faults' windows shaded.
+//! injected faults' and flash crowds' windows shaded and named.
 
 use super::frame::DrawError;
+pub use super::frame::Window;
 use super::frame::{e, legend, time_plane, Titles};
 use super::style::{colour, runs, tick, tint};
 use super::table::{key, metric, Col};
@@ -17,14 +18,57 @@ use std::path::Path;
 /// POPs drawn on their own in the hit-ratio chart; the rest are summed as "others".
 const OWN_LINES: usize = 7;
 
-/// The fault windows of a `faults.csv` table, in minutes.
-pub fn fault_windows(faults: &Table) -> Vec<(f64, f64)> {
+/// The fault windows of a `faults.csv` table, in minutes, each named by its kind and
+/// target (`origin_outage primary`).
+pub fn fault_windows(faults: &Table) -> Vec<Window> {
     faults
         .rows()
         .iter()
         .map(|r| {
             let at = |c: Col| faults.num(r, c) / 60.0;
-            (at(key!(FAULTS, "start_s")), at(key!(FAULTS, "end_s")))
+            let kind = faults.text(r, key!(FAULTS, "kind"));
+            let target = faults.text(r, key!(FAULTS, "target"));
+            Window {
+                from: at(key!(FAULTS, "start_s")),
+                to: at(key!(FAULTS, "end_s")),
+                label: format!("{kind} {target}").trim().to_string(),
+                crowd: false,
+            }
+        })
+        .collect()
+}
+
+/// The flash crowds of a resolved scenario's text, in minutes, each named by its
+/// multiplier (`flash crowd ×4`); none when the text does not read.
+pub fn crowd_windows(resolved: &str) -> Vec<Window> {
+    let Ok(doc) = resolved.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let crowds = doc
+        .get("workload")
+        .and_then(|w| w.get("flash_crowds"))
+        .and_then(toml::Value::as_array);
+    let minutes = |v: Option<&toml::Value>| {
+        v.and_then(toml::Value::as_str)
+            .and_then(crate::units::Duration::parse)
+            .map(|d| d.0 as f64 / 60e9)
+    };
+    crowds
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            let from = minutes(c.get("start"))?;
+            let to = from + minutes(c.get("duration"))?;
+            let times = c
+                .get("multiplier")
+                .and_then(toml::Value::as_float)
+                .unwrap_or(1.0);
+            Some(Window {
+                from,
+                to,
+                label: format!("flash crowd ×{times}"),
+                crowd: true,
+            })
         })
         .collect()
 }
@@ -41,7 +85,7 @@ pub fn hit_ratio_over_time(
     path: &Path,
     svg: bool,
     t: &Table,
-    windows: &[(f64, f64)],
+    windows: &[Window],
 ) -> io::Result<()> {
     let (requests, byte) = hit_ratio_lines(t);
     let x = span(requests.iter().chain(&byte));
@@ -164,7 +208,7 @@ pub fn two_panels<DB: DrawingBackend>(
     title: &str,
     panels: [&[Line]; 2],
     x: Range<f64>,
-    windows: &[(f64, f64)],
+    windows: &[Window],
 ) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let titled = root.titled(title, ("sans-serif", 32)).map_err(e)?;
@@ -197,8 +241,11 @@ pub fn two_panels<DB: DrawingBackend>(
         .enumerate()
         .map(|(i, l)| (l.0.clone(), colour(i)))
         .collect();
-    if !windows.is_empty() {
-        names.push(("fault window".into(), RGBColor(210, 210, 210)));
+    if windows.iter().any(|w| !w.crowd) {
+        names.push(("fault".into(), RGBColor(210, 210, 210)));
+    }
+    if windows.iter().any(|w| w.crowd) {
+        names.push(("flash crowd".into(), RGBColor(250, 215, 160)));
     }
     key_column(&key, &names)
 }
@@ -224,12 +271,7 @@ type Bands<'a> = &'a [(Col, &'a str)];
 
 /// Errors per interval over all POPs, stacked by status, and failovers as a line; drawn
 /// only when there are any. Returns whether it was drawn.
-pub fn errors_over_time(
-    path: &Path,
-    svg: bool,
-    t: &Table,
-    windows: &[(f64, f64)],
-) -> io::Result<bool> {
+pub fn errors_over_time(path: &Path, svg: bool, t: &Table, windows: &[Window]) -> io::Result<bool> {
     const STATUSES: [(Col, &str); 6] = [
         (metric!("errors_4xx"), "4xx"),
         (metric!("errors_500"), "500"),
@@ -260,7 +302,7 @@ pub fn denials_over_time(
     path: &Path,
     svg: bool,
     t: &Table,
-    windows: &[(f64, f64)],
+    windows: &[Window],
 ) -> io::Result<bool> {
     const REASONS: [(Col, &str); 10] = [
         (
@@ -300,7 +342,7 @@ fn stacked(
     titles: &Titles<'_>,
     bands: Bands<'_>,
     line: Option<(Col, &str)>,
-    windows: &[(f64, f64)],
+    windows: &[Window],
 ) -> io::Result<bool> {
     let columns: Vec<Col> = bands.iter().map(|b| b.0).chain(line.map(|l| l.0)).collect();
     let mut per: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
@@ -353,7 +395,7 @@ fn stacked_chart<DB: DrawingBackend>(
     titles: &Titles<'_>,
     areas: &[Line],
     line: Option<&Line>,
-    windows: &[(f64, f64)],
+    windows: &[Window],
 ) -> Result<(), DrawError> {
     root.fill(&WHITE).map_err(e)?;
     let all = areas.iter().chain(line);
@@ -412,5 +454,20 @@ mod fit_tests {
         assert_eq!(fitted(&[line(&[0.02, 0.3])]), 0.0..0.4);
         assert_eq!(fitted(&[line(&[0.5, 0.5])]), 0.4..0.6);
         assert_eq!(fitted(&[]), 0.0..1.0);
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[test]
+    fn flash_crowds_of_the_resolved_scenario_become_named_windows() {
+        let text = "[workload]\nrate = 1.0\n[[workload.flash_crowds]]\nstart = \"3m\"\nduration = \"90s\"\nmultiplier = 4.0\n";
+        let w = crowd_windows(text);
+        assert_eq!(w.len(), 1);
+        assert_eq!((w[0].from, w[0].to, w[0].crowd), (3.0, 4.5, true));
+        assert_eq!(w[0].label, "flash crowd ×4");
+        assert!(crowd_windows("not toml [").is_empty());
     }
 }
