@@ -177,6 +177,8 @@ pub fn write(dir: &Path) -> io::Result<()> {
         &pops,
         &[&[(key!(POP_KEYS, "pop"), "POP")][..], &per_view].concat(),
     ));
+    html.push_str("<h2>Origins</h2>");
+    html.push_str(&origins_table(dir)?);
     html.push_str("<h2>Cache behaviors</h2>");
     let key = [(key!(BEHAVIOR_KEYS, "path_pattern"), "path pattern")];
     html.push_str(&table(&behaviors, &[&key[..], &per_view].concat()));
@@ -202,6 +204,48 @@ pub fn write(dir: &Path) -> io::Result<()> {
         escape(&scenario)
     );
     write_page(dir, &html)
+}
+
+/// The origins: what each served, its busiest interval against its capacity, its queue and
+/// what it refused (`origins.csv` and `origin_timeseries.csv`).
+fn origins_table(dir: &Path) -> io::Result<String> {
+    use crate::report::ORIGIN_SERIES as S;
+    use crate::stats::columns::ORIGINS as O;
+    let origins = Table::read(&dir.join("origins.csv"))?;
+    let series = Table::read(&dir.join("origin_timeseries.csv"))?;
+    let mut out = String::from(
+        "<table><tr><th>origin</th><th>responses</th><th>peak req/s</th><th>capacity req/s</th><th>utilisation</th><th>queued</th><th>mean queue wait (ms)</th><th>refused (503)</th></tr>",
+    );
+    for r in origins.rows() {
+        let name = origins.text(r, key!(O, "origin"));
+        let mine: Vec<&Vec<String>> = (series.rows().iter())
+            .filter(|s| series.text(s, key!(S, "origin")) == name)
+            .collect();
+        let peak = (mine
+            .iter()
+            .map(|s| series.num(s, key!(S, "arrivals_per_s"))))
+        .fold(0.0, f64::max);
+        let capacity = mine
+            .first()
+            .map_or("", |s| series.text(s, key!(S, "capacity_rps")));
+        let cells = [
+            name.to_string(),
+            origins.text(r, key!(O, "requests")).to_string(),
+            format!("{peak:.1}"),
+            capacity.to_string(),
+            origins.text(r, key!(O, "utilisation")).to_string(),
+            origins.text(r, key!(O, "queued")).to_string(),
+            origins.text(r, key!(O, "queue_wait_mean_ms")).to_string(),
+            origins.text(r, key!(O, "refused")).to_string(),
+        ];
+        out.push_str("<tr>");
+        for c in cells {
+            let _ = write!(out, "<td>{}</td>", escape(&c));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</table>");
+    Ok(out)
 }
 
 /// The head of a page titled `title`, with its style, up to the open body.

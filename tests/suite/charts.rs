@@ -160,6 +160,19 @@ fn errors_get_their_chart_only_when_there_are_some() {
         html.matches("<svg").count(),
         edgesim::charts::CHARTS.len() + 1
     );
+    // The origins table gives each origin's responses and refusals as origins.csv does.
+    assert!(html.contains("<h2>Origins</h2>"));
+    for o in crate::common::csv_rows(&dir.path().join("failover/origins.csv")) {
+        let row = format!("<tr><td>{}</td><td>{}</td>", o["origin"], o["requests"]);
+        assert!(html.contains(&row), "{row}");
+        assert!(html.contains(&format!("<td>{}</td></tr>", o["refused"])));
+    }
+    // The fault's window is named in the charts.
+    let svg = std::fs::read_to_string(dir.path().join("failover/charts/origin_load.svg")).unwrap();
+    assert!(
+        svg.contains("origin_outage primary"),
+        "the outage's window is named"
+    );
     // A run without errors has no such chart.
     let calm = ["workload.rate=100", "faults[0].start=100h"];
     run_scenario(dir.path(), "origin-failover", "calm", &calm);
