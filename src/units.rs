@@ -241,6 +241,19 @@ macro_rules! text_serde {
 text_serde!(Duration, DURATION_HELP);
 text_serde!(Bytes, SIZE_HELP);
 
+/// `1234567` as `1,234,567`: counts as a person reads them.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

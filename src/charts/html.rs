@@ -117,6 +117,10 @@ pub fn write(dir: &Path) -> io::Result<()> {
             escape(&climb.message())
         );
     }
+    html.push_str("<h2>Verdict</h2>");
+    for sentence in super::verdict(dir)? {
+        let _ = write!(html, "<p>{}</p>", escape(&sentence));
+    }
     html.push_str("<h2>Headline</h2>");
     html.push_str(&table(&summary, &HEADLINE));
     let calibration = dir.join("calibration.csv");

@@ -32,12 +32,14 @@ mod table;
 #[cfg(test)]
 mod tests;
 mod time;
+mod verdict;
 
 pub use compare::{compare, COMPARED, COMPARE_CHARTS};
 pub use frame::{register_font, Window};
 pub use html::{escape, page_start, write_named, HEADLINE};
 pub use mrc::render_mrc;
 pub use table::{Col, Table};
+pub use verdict::verdict;
 
 use std::io;
 use std::path::Path;

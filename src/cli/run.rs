@@ -200,6 +200,13 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         .map_err(Failure::Failed)?;
     if !args.quiet {
         print_table(&spec.name, spec.seed, &result, wall, &out);
+        // The verdict reads the files just written, as report.html does.
+        if let Ok(sentences) = edgesim::charts::verdict(&out) {
+            println!();
+            for s in sentences {
+                println!("{s}");
+            }
+        }
         if let Some((logged, simulated)) = overall {
             println!(
                 "  against the log   {:>9.2} % hits simulated, {:.2} % logged (calibration.csv)",
@@ -230,18 +237,7 @@ fn latency(ms: f64) -> String {
     }
 }
 
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use edgesim::units::thousands;
 
 fn print_table(name: &str, seed: u64, r: &RunResult, wall: f64, out: &Path) {
     let m = &r.summary;

@@ -88,6 +88,17 @@ fn the_report_page_is_self_contained_and_agrees_with_summary_csv() {
         assert!(!fetched.contains(reference), "report.html has {reference}");
     }
     assert_eq!(html.matches("<svg").count(), edgesim::charts::CHARTS.len());
+    // It opens with the verdict, the same sentences the library computes from the files.
+    let verdict = edgesim::charts::verdict(&out).unwrap();
+    let at = |h: &str| html.find(h).unwrap_or_else(|| panic!("no {h}"));
+    assert!(at("<h2>Verdict</h2>") < at("<h2>Headline</h2>"));
+    for sentence in &verdict {
+        let escaped = sentence
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        assert!(html.contains(&format!("<p>{escaped}</p>")), "{sentence}");
+    }
     // The headline numbers are summary.csv's, character for character.
     let mut r = csv::Reader::from_path(out.join("summary.csv")).unwrap();
     let header = r.headers().unwrap().clone();

@@ -507,6 +507,20 @@ fn the_summary_names_the_measured_span_and_the_error_rate_beside_the_hit_ratio()
     );
     let share: f64 = summary["error_share"].parse().unwrap();
     assert!(share > 0.0);
+    // The verdict: computed from the result files, each sentence only where its fact holds.
+    for sentence in [
+        "requests were counted over 40 minutes of simulated time",
+        "of requests failed (",
+        "of them during the origin_outage primary (20:00–30:00)",
+        "Origin secondary was sent more than its",
+        "requests failed over to a secondary origin",
+    ] {
+        assert!(stdout.contains(sentence), "{sentence:?} not in {stdout}");
+    }
+    assert!(
+        !stdout.contains("served by a POP other than their nearest"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(&format!("error rate        {:>9.2} %", share * 100.0)),
         "{stdout}"

@@ -1,0 +1,179 @@
+//! The verdict: a few plain sentences, computed from a run's result files, that say what
+//! happened before any table is read. `report.html` opens with them and `edgesim run`
+//! prints them; both read the same files, so they always agree.
+//!
+//! Each sentence appears only when its fact holds: errors, when there were any (and when
+//! most fell inside one fault's window, which); an origin over its capacity, for how long
+//! and what it refused; failovers; requests served past their nearest POP. Nothing is
+//! written per scenario.
+
+use super::table::{key, metric};
+use super::time::{fault_windows, Window};
+use super::Table;
+use crate::report::{INTERVAL_KEYS, ORIGIN_SERIES, SUMMARY};
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+/// A count as a person reads it, `1,234,567`.
+fn thousands(n: f64) -> String {
+    crate::units::thousands(n.max(0.0).round() as u64)
+}
+
+/// A latency as a person reads it.
+fn latency(ms: f64) -> String {
+    match ms >= 1000.0 {
+        true => format!("{:.1} s", ms / 1000.0),
+        false => format!("{ms:.0} ms"),
+    }
+}
+
+/// A span of seconds in words: `40 s`, `9 minutes`, `1.5 hours`.
+fn span(secs: f64) -> String {
+    match secs {
+        s if s < 120.0 => format!("{s:.0} s"),
+        s if s < 7200.0 => format!("{:.0} minutes", s / 60.0),
+        s => format!("{:.1} hours", s / 3600.0),
+    }
+}
+
+/// `mm:ss` of simulated minutes.
+fn clock(minutes: f64) -> String {
+    let s = (minutes * 60.0).round() as u64;
+    format!("{:02}:{:02}", s / 60, s % 60)
+}
+
+/// The verdict on the run whose files are in `dir`.
+pub fn verdict(dir: &Path) -> io::Result<Vec<String>> {
+    let summary = Table::read(&dir.join("summary.csv"))?;
+    let series = Table::read(&dir.join("timeseries.csv"))?;
+    let faults = Table::read(&dir.join("faults.csv"))?;
+    let origins = Table::read(&dir.join("origin_timeseries.csv"))?;
+    let row = summary.rows().first().cloned().unwrap_or_default();
+    let num = |c| summary.num(&row, c);
+    let requests = num(metric!("requests"));
+    let mut out = vec![format!(
+        "{} requests were counted over {} of simulated time: {:.1}% were cache hits ({:.1}% of the bytes), the median viewer waited {} for the first byte and the slowest 1% over {}.",
+        thousands(requests),
+        span(num(key!(SUMMARY, "measured_s"))),
+        num(metric!("hit_ratio")) * 100.0,
+        num(metric!("byte_hit_ratio")) * 100.0,
+        latency(num(metric!("latency_p50_ms"))),
+        latency(num(metric!("latency_p99_ms"))),
+    )];
+    let errors = num(metric!("errors"));
+    if errors > 0.0 {
+        out.push(errors_sentence(
+            errors,
+            requests,
+            &series,
+            &fault_windows(&faults),
+        ));
+    }
+    out.extend(over_capacity(&origins));
+    let failovers = num(metric!("failovers"));
+    if failovers > 0.0 {
+        out.push(format!(
+            "{} requests failed over to a secondary origin.",
+            thousands(failovers)
+        ));
+    }
+    let shed = num(metric!("shed"));
+    if shed / requests.max(1.0) >= 0.01 {
+        out.push(format!(
+            "{:.1}% of requests were served by a POP other than their nearest, which was down or over its capacity.",
+            shed / requests * 100.0
+        ));
+    }
+    Ok(out)
+}
+
+/// How many requests failed, and whether most did inside one fault's window.
+fn errors_sentence(errors: f64, requests: f64, series: &Table, windows: &[Window]) -> String {
+    let mut per: BTreeMap<u64, f64> = BTreeMap::new();
+    for r in series.rows() {
+        let start = series.num(r, key!(INTERVAL_KEYS, "interval_start_s"));
+        *per.entry(start as u64).or_default() += series.num(r, metric!("errors"));
+    }
+    let share = errors / requests.max(1.0) * 100.0;
+    let mut sentence = format!("{share:.1}% of requests failed ({}).", thousands(errors));
+    let inside = |w: &Window| -> f64 {
+        per.iter()
+            .filter(|(&s, _)| (s as f64 / 60.0) < w.to && (s as f64 / 60.0) >= w.from - 1e-9)
+            .map(|(_, e)| e)
+            .sum()
+    };
+    let best = windows
+        .iter()
+        .map(|w| (w, inside(w)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((w, n)) = best {
+        let total: f64 = per.values().sum();
+        if total > 0.0 && n / total >= 0.5 {
+            sentence = format!(
+                "{share:.1}% of requests failed ({}), {:.0}% of them during the {} ({}–{}).",
+                thousands(errors),
+                n / total * 100.0,
+                w.label,
+                clock(w.from),
+                clock(w.to)
+            );
+        }
+    }
+    sentence
+}
+
+/// A sentence per origin that was sent more than its capacity: for how long, and its
+/// refusals.
+fn over_capacity(t: &Table) -> Vec<String> {
+    let mut per: BTreeMap<&str, (u64, f64, f64, f64)> = BTreeMap::new();
+    let mut width = f64::INFINITY;
+    let mut last: BTreeMap<&str, f64> = BTreeMap::new();
+    for r in t.rows() {
+        let origin = t.text(r, key!(ORIGIN_SERIES, "origin"));
+        let start = t.num(r, key!(ORIGIN_SERIES, "interval_start_s"));
+        if let Some(prev) = last.insert(origin, start) {
+            width = width.min(start - prev);
+        }
+        let rate = t.num(r, key!(ORIGIN_SERIES, "arrivals_per_s"));
+        let capacity = t.num(r, key!(ORIGIN_SERIES, "capacity_rps"));
+        let e = per.entry(origin).or_insert((0, capacity, 0.0, 0.0));
+        if capacity > 0.0 && rate > capacity {
+            e.0 += 1;
+        }
+        e.2 += t.num(r, key!(ORIGIN_SERIES, "refused"));
+        e.3 = e.3.max(rate);
+    }
+    let width = if width.is_finite() { width } else { 0.0 };
+    per.into_iter()
+        .filter(|(_, (over, ..))| *over > 0)
+        .map(|(origin, (over, capacity, refused, peak))| {
+            let refused = match refused > 0.0 {
+                true => format!(" and refused {} requests", thousands(refused)),
+                false => String::new(),
+            };
+            format!(
+                "Origin {origin} was sent more than its {} requests per second for {} (up to {}){refused}.",
+                thousands(capacity),
+                span(over as f64 * width),
+                thousands(peak)
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_a_person_reads_them() {
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+        assert_eq!(latency(22.3), "22 ms");
+        assert_eq!(latency(30_867.0), "30.9 s");
+        assert_eq!(clock(20.0), "20:00");
+        assert_eq!(clock(29.5), "29:30");
+        assert_eq!(span(40.0), "40 s");
+        assert_eq!(span(540.0), "9 minutes");
+    }
+}
