@@ -105,29 +105,45 @@ pub fn compare(a: CompareArgs) -> Result<(), Failure> {
             manifest.units.len(),
             tier.name()
         );
-        for r in &rows {
-            let m = |name: &str| {
-                r.means
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map_or(f64::NAN, |x| x.1)
-            };
-            println!(
-                "  {:<9} {:>8}  hit ratio {:.4} (POP {:.4}, regional {:.4}, shield {:.4})  byte hit ratio {:.4}  p99 {:.1} ms",
-                r.policy,
-                r.capacity,
-                m("hit_ratio"),
-                m("hit_ratio_pop"),
-                m("hit_ratio_regional"),
-                m("hit_ratio_shield"),
-                m("byte_hit_ratio"),
-                m("latency_p99_ms")
-            );
-        }
+        print_varying(&rows);
         for line in answer {
             println!("{line}");
         }
         println!("results: {}", out.display());
     }
     Ok(())
+}
+
+/// The rows of compare.csv with every column whose value differs between rows (the
+/// others say nothing about the choice), as an aligned table.
+fn print_varying(rows: &[edgesim::report::CompareRow]) {
+    let columns = edgesim::report::COMPARE;
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| columns.iter().map(|c| (c.get)(r).to_string()).collect())
+        .collect();
+    let shown: Vec<usize> = (0..columns.len())
+        .filter(|&i| {
+            let name = columns[i].name;
+            name == "policy"
+                || name == "capacity"
+                || (name != "tier" && cells.iter().any(|row| row[i] != cells[0][i]))
+        })
+        .collect();
+    let width = |i: usize| {
+        let longest = cells.iter().map(|row| row[i].len()).max().unwrap_or(0);
+        longest.max(columns[i].name.len())
+    };
+    let line = |texts: Vec<&str>| {
+        let parts: Vec<String> = shown
+            .iter()
+            .zip(texts)
+            .map(|(&i, t)| format!("{t:>w$}", w = width(i)))
+            .collect();
+        format!("  {}", parts.join("  "))
+    };
+    println!("{}", line(shown.iter().map(|&i| columns[i].name).collect()));
+    for row in &cells {
+        println!("{}", line(shown.iter().map(|&i| row[i].as_str()).collect()));
+    }
 }

@@ -43,10 +43,12 @@ pub struct Prepared {
     pub removed: usize,
 }
 
-/// Names a study folder may hold besides `study.toml` and `units/`.
+/// Names a study folder may hold besides `study.toml` and `units/` (`compare.csv` is
+/// `edgesim compare`'s, written beside the study's tables).
 const OUTPUTS: &[&str] = &[
     "study.csv",
     "study_summary.csv",
+    "compare.csv",
     "study.html",
     "charts",
     "runs",

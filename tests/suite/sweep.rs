@@ -35,6 +35,28 @@ fn compare_in_parallel_matches_serial_and_single_runs() {
         read("parallel"),
         "same bytes on any thread count"
     );
+    // Again into the same folder: its own compare.csv is no stranger's file. The terminal
+    // shows every compare.csv column that differs between rows, and none that does not.
+    let again: Vec<&str> = args("serial", "1")
+        .into_iter()
+        .filter(|a| *a != "-q")
+        .collect();
+    let o = edgesim(dir.path(), &again);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let header = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("policy"))
+        .unwrap_or_else(|| panic!("no table in {stdout}"));
+    let shown: Vec<&str> = header.split_whitespace().collect();
+    assert!(
+        shown.contains(&"hit_ratio") && shown.contains(&"origin_requests"),
+        "{header}"
+    );
+    assert!(
+        !shown.contains(&"tier") && !shown.contains(&"requests"),
+        "{header}"
+    );
     let text = String::from_utf8(read("serial")).unwrap();
     let rows: Vec<Vec<&str>> = text
         .lines()
