@@ -32,8 +32,8 @@ pub const HEADLINE: [(Col, &str); 9] = [
     (metric!("hit_ratio"), "hit ratio"),
     (metric!("byte_hit_ratio"), "byte hit ratio"),
     (metric!("origin_offload"), "origin offload"),
-    (metric!("latency_p50_ms"), "p50 (ms)"),
-    (metric!("latency_p99_ms"), "p99 (ms)"),
+    (metric!("latency_p50_ms"), "p50"),
+    (metric!("latency_p99_ms"), "p99"),
     (metric!("failovers"), "failovers"),
     (metric!("errors"), "errors"),
     (metric!("forbidden"), "403s"),
@@ -47,7 +47,33 @@ pub fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// An HTML table of `columns` (with their labels) of every row of `t`.
+/// A value of column `name` as a person reads it: ratios and shares as percentages,
+/// milliseconds as `ms` (or `s` from a second up), whole numbers with thousands
+/// separators; other text as it is. The CSV files keep the plain numbers.
+pub fn human(name: &str, text: &str) -> String {
+    let Ok(v) = text.parse::<f64>() else {
+        return text.to_string();
+    };
+    let percent = name.contains("ratio")
+        || name.contains("share")
+        || name.contains("offload")
+        || name.contains("utilisation");
+    if name.contains("_ms") && !name.ends_with("_diff") {
+        match v.abs() >= 1000.0 {
+            true => format!("{:.2} s", v / 1000.0),
+            false => format!("{v:.1} ms"),
+        }
+    } else if percent && !name.ends_with("_diff") {
+        format!("{:.2}%", v * 100.0)
+    } else if !text.contains('.') && v >= 0.0 && v.fract() == 0.0 {
+        crate::units::thousands(v as u64)
+    } else {
+        text.to_string()
+    }
+}
+
+/// An HTML table of `columns` (with their labels) of every row of `t`, its numbers as a
+/// person reads them.
 fn table(t: &Table, columns: &[(Col, &str)]) -> String {
     let mut out = String::from("<table><tr>");
     for (_, label) in columns {
@@ -57,7 +83,11 @@ fn table(t: &Table, columns: &[(Col, &str)]) -> String {
     for r in t.rows() {
         out.push_str("<tr>");
         for (name, _) in columns {
-            let _ = write!(out, "<td>{}</td>", escape(t.text(r, *name)));
+            let _ = write!(
+                out,
+                "<td>{}</td>",
+                escape(&human(name.name(), t.text(r, *name)))
+            );
         }
         out.push_str("</tr>");
     }
@@ -103,11 +133,13 @@ pub fn write(dir: &Path) -> io::Result<()> {
     let mut html = page_start(name);
     let _ = write!(
         html,
-        "<h1>edgesim run: {n}</h1><p>seed {seed}, {span} simulated seconds measured, {req} requests counted</p>",
+        "<h1>edgesim run: {n}</h1><p>seed {seed}, {span} measured, {req} requests counted</p>",
         n = escape(name),
         seed = escape(summary.text(&row, key!(SUMMARY, "seed"))),
-        span = escape(summary.text(&row, key!(SUMMARY, "measured_s"))),
-        req = escape(summary.text(&row, metric!("requests"))),
+        span = escape(&super::verdict::span(
+            summary.num(&row, key!(SUMMARY, "measured_s"))
+        )),
+        req = escape(&human("requests", summary.text(&row, metric!("requests")))),
     );
     let series = Table::read(&dir.join("timeseries.csv"))?;
     if let Some(climb) = still_warming(&series, &scenario) {
@@ -147,10 +179,10 @@ pub fn write(dir: &Path) -> io::Result<()> {
                 (key!(C, "error_share_simulated"), "simulated"),
                 (
                     key!(C, "time_taken_p50_ms_observed"),
-                    "p50 time taken logged (ms)",
+                    "p50 time taken logged",
                 ),
                 (key!(C, "time_taken_p50_ms_simulated"), "simulated"),
-                (key!(C, "time_taken_p99_ms_observed"), "p99 logged (ms)"),
+                (key!(C, "time_taken_p99_ms_observed"), "p99 logged"),
                 (key!(C, "time_taken_p99_ms_simulated"), "simulated"),
             ],
         ));
@@ -172,8 +204,8 @@ pub fn write(dir: &Path) -> io::Result<()> {
         (metric!("requests"), "requests"),
         (metric!("hit_ratio"), "hit ratio"),
         (metric!("byte_hit_ratio"), "byte hit ratio"),
-        (metric!("latency_p50_ms"), "p50 (ms)"),
-        (metric!("latency_p99_ms"), "p99 (ms)"),
+        (metric!("latency_p50_ms"), "p50"),
+        (metric!("latency_p99_ms"), "p99"),
         (metric!("errors"), "errors"),
     ];
     html.push_str("<h2>POPs</h2>");
@@ -218,7 +250,7 @@ fn origins_table(dir: &Path) -> io::Result<String> {
     let origins = Table::read(&dir.join("origins.csv"))?;
     let series = Table::read(&dir.join("origin_timeseries.csv"))?;
     let mut out = String::from(
-        "<table><tr><th>origin</th><th>responses</th><th>peak req/s</th><th>capacity req/s</th><th>utilisation</th><th>queued</th><th>mean queue wait (ms)</th><th>refused (503)</th></tr>",
+        "<table><tr><th>origin</th><th>responses</th><th>peak req/s</th><th>capacity req/s</th><th>utilisation</th><th>queued</th><th>mean queue wait</th><th>refused (503)</th></tr>",
     );
     for r in origins.rows() {
         let name = origins.text(r, key!(O, "origin"));
@@ -234,13 +266,16 @@ fn origins_table(dir: &Path) -> io::Result<String> {
             .map_or("", |s| series.text(s, key!(S, "capacity_rps")));
         let cells = [
             name.to_string(),
-            origins.text(r, key!(O, "requests")).to_string(),
+            human("requests", origins.text(r, key!(O, "requests"))),
             format!("{peak:.1}"),
             capacity.to_string(),
-            origins.text(r, key!(O, "utilisation")).to_string(),
-            origins.text(r, key!(O, "queued")).to_string(),
-            origins.text(r, key!(O, "queue_wait_mean_ms")).to_string(),
-            origins.text(r, key!(O, "refused")).to_string(),
+            human("utilisation", origins.text(r, key!(O, "utilisation"))),
+            human("queued", origins.text(r, key!(O, "queued"))),
+            human(
+                "queue_wait_mean_ms",
+                origins.text(r, key!(O, "queue_wait_mean_ms")),
+            ),
+            human("refused", origins.text(r, key!(O, "refused"))),
         ];
         out.push_str("<tr>");
         for c in cells {
@@ -273,4 +308,20 @@ pub fn write_named(dir: &Path, name: &str, html: &str) -> io::Result<()> {
     let tmp = dir.join(format!(".{name}.tmp"));
     std::fs::write(&tmp, html)?;
     std::fs::rename(tmp, dir.join(name))
+}
+
+#[cfg(test)]
+mod human_tests {
+    use super::human;
+
+    #[test]
+    fn report_numbers_read_as_a_person_reads_them() {
+        assert_eq!(human("hit_ratio", "0.885469"), "88.55%");
+        assert_eq!(human("error_share", "0.045911"), "4.59%");
+        assert_eq!(human("latency_p50_ms", "29.055"), "29.1 ms");
+        assert_eq!(human("latency_p99_ms", "30867.455"), "30.87 s");
+        assert_eq!(human("requests", "3598129"), "3,598,129");
+        assert_eq!(human("measured_s", "2400.152"), "2400.152");
+        assert_eq!(human("pop", "FRA"), "FRA");
+    }
 }

@@ -36,7 +36,7 @@ mod verdict;
 
 pub use compare::{compare, COMPARED, COMPARE_CHARTS};
 pub use frame::{register_font, Window};
-pub use html::{escape, page_start, write_named, HEADLINE};
+pub use html::{escape, human, page_start, write_named, HEADLINE};
 pub use mrc::render_mrc;
 pub use table::{Col, Table};
 pub use verdict::verdict;

@@ -29,7 +29,7 @@ fn latency(ms: f64) -> String {
 }
 
 /// A span of seconds in words: `40 s`, `9 minutes`, `1.5 hours`.
-fn span(secs: f64) -> String {
+pub(super) fn span(secs: f64) -> String {
     match secs {
         s if s < 120.0 => format!("{s:.0} s"),
         s if s < 7200.0 => format!("{:.0} minutes", s / 60.0),
