@@ -96,29 +96,43 @@ fn errors_sentence(errors: f64, requests: f64, series: &Table, windows: &[Window
         *per.entry(start as u64).or_default() += series.num(r, metric!("errors"));
     }
     let share = errors / requests.max(1.0) * 100.0;
-    let mut sentence = format!("{share:.1}% of requests failed ({}).", thousands(errors));
+    let share = match share < 0.1 {
+        true => format!("{share:.2}%"),
+        false => format!("{share:.1}%"),
+    };
+    let mut sentence = format!("{share} of requests failed ({}).", thousands(errors));
     let inside = |w: &Window| -> f64 {
         per.iter()
             .filter(|(&s, _)| (s as f64 / 60.0) < w.to && (s as f64 / 60.0) >= w.from - 1e-9)
             .map(|(_, e)| e)
             .sum()
     };
+    // The shortest window that holds at least half of the errors names them; windows that
+    // overlap it share the blame, and the sentence says how many.
+    let total: f64 = per.values().sum();
     let best = windows
         .iter()
         .map(|w| (w, inside(w)))
-        .max_by(|a, b| a.1.total_cmp(&b.1));
+        .filter(|(_, n)| total > 0.0 && n / total >= 0.5)
+        .min_by(|a, b| (a.0.to - a.0.from).total_cmp(&(b.0.to - b.0.from)));
     if let Some((w, n)) = best {
-        let total: f64 = per.values().sum();
-        if total > 0.0 && n / total >= 0.5 {
-            sentence = format!(
-                "{share:.1}% of requests failed ({}), {:.0}% of them during the {} ({}–{}).",
-                thousands(errors),
-                n / total * 100.0,
-                w.label,
-                clock(w.from),
-                clock(w.to)
-            );
-        }
+        let others = windows
+            .iter()
+            .filter(|o| !std::ptr::eq(*o, w) && o.from < w.to && o.to > w.from)
+            .count();
+        let also = match others {
+            0 => String::new(),
+            1 => " and 1 event overlapping it".to_string(),
+            n => format!(" and {n} events overlapping it"),
+        };
+        sentence = format!(
+            "{share} of requests failed ({}), {:.0}% of them during the {}{also} ({}–{}).",
+            thousands(errors),
+            n / total * 100.0,
+            w.label,
+            clock(w.from),
+            clock(w.to)
+        );
     }
     sentence
 }
