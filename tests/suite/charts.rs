@@ -242,3 +242,20 @@ fn a_chart_that_cannot_be_written_gets_a_readable_message_and_leaves_no_temporar
         .collect();
     assert!(hidden.is_empty(), "{hidden:?}");
 }
+
+#[test]
+fn the_verdict_puts_errors_on_the_shortest_fault_window_and_names_what_overlaps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // The reference scenario's key rotation spans 1–7 minutes, over the other faults; its
+    // errors come from the 30-second origin outage at 3 minutes.
+    run_scenario(dir.path(), "reference", "reference", &[]);
+    let verdict = edgesim::charts::verdict(&dir.path().join("reference")).unwrap();
+    let errors = verdict
+        .iter()
+        .find(|s| s.contains("of requests failed"))
+        .unwrap();
+    assert!(
+        errors.contains("during the origin_outage origin and 1 event overlapping it (03:00–03:30)"),
+        "{errors}"
+    );
+}
