@@ -59,16 +59,21 @@ fn fixture_counts() -> BTreeMap<String, u64> {
     counts
 }
 
-fn run_fixture(out: &Path, extra: &[&str]) {
+/// Runs the fixture scenario into `out`, quietly, with `extra` arguments.
+fn run_fixture_drawing(out: &Path, extra: &[&str]) {
     let args = [
         "run",
         "tests/data/cloudfront/replay.toml",
         "--out",
         out.to_str().unwrap(),
         "-q",
-        "--no-charts",
     ];
     edgesim(&[&args[..], extra].concat());
+}
+
+/// The same without charts.
+fn run_fixture(out: &Path, extra: &[&str]) {
+    run_fixture_drawing(out, &[&["--no-charts"][..], extra].concat());
 }
 
 fn regions(out: &Path) -> BTreeMap<String, u64> {
@@ -225,14 +230,7 @@ fn goaccess_parses_every_line_of_the_log_edgesim_writes() {
 fn the_report_shows_the_run_against_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let args = [
-        "run",
-        "tests/data/cloudfront/replay.toml",
-        "--out",
-        out.to_str().unwrap(),
-        "-q",
-    ];
-    edgesim(&args);
+    run_fixture_drawing(&out, &[]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<h2>Against the log</h2>"));
     assert!(
