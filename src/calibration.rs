@@ -13,6 +13,8 @@
 //!   written, at the edge; the run's edge-side time to the last byte, the same span, which
 //!   is not the viewer's latency (no last mile).
 //!
+//! A ratio of nothing (no hits or misses in a row) is left empty.
+//!
 //! A POP is matched to a log metro by the first three letters of its code (`FRA` and
 //! `FRA56-P1`); an hour is the UTC hour the request arrived in, by the log's clock.
 
@@ -295,6 +297,15 @@ pub struct Row {
     pub simulated: Tally,
 }
 
+/// `cell`, or empty where its value is undefined (a ratio of nothing, a quantile of no
+/// requests), as the other files leave undefined values empty.
+fn defined(cell: Cell, value: f64) -> Cell {
+    match value.is_finite() {
+        true => cell,
+        false => Cell::Text(String::new()),
+    }
+}
+
 fn requests(t: &Tally) -> f64 {
     t.requests as f64
 }
@@ -318,9 +329,9 @@ macro_rules! columns {
             col!("scope", "`overall`, `pop` (an edge location's metro), `behavior` (its path pattern) or `hour` (UTC, by the log's clock)", |r: &Row| Cell::Label(r.scope.name())),
             col!("key", "the metro, path pattern or hour (`YYYY-MM-DDTHH`); empty for `overall`", |r: &Row| Cell::Text(r.key.clone())),
             $(
-                col!(concat!($name, "_observed"), concat!($doc, ", from the log"), |r: &Row| Cell::$cell($f(&r.observed))),
-                col!(concat!($name, "_simulated"), concat!($doc, ", from the run"), |r: &Row| Cell::$cell($f(&r.simulated))),
-                col!(concat!($name, "_diff"), concat!($doc, ": simulated minus observed"), |r: &Row| Cell::$cell($f(&r.simulated) - $f(&r.observed))),
+                col!(concat!($name, "_observed"), concat!($doc, ", from the log"), |r: &Row| defined(Cell::$cell($f(&r.observed)), $f(&r.observed))),
+                col!(concat!($name, "_simulated"), concat!($doc, ", from the run"), |r: &Row| defined(Cell::$cell($f(&r.simulated)), $f(&r.simulated))),
+                col!(concat!($name, "_diff"), concat!($doc, ": simulated minus observed"), |r: &Row| defined(Cell::$cell($f(&r.simulated) - $f(&r.observed)), $f(&r.simulated) - $f(&r.observed))),
             )*
         ]
     };
