@@ -210,22 +210,17 @@ fn protocols(out: &mut Out, mix: &Mix) {
         "protocols.https",
         &share(mix.https as f64 / mix.requests as f64),
     );
-    let http: Vec<f64> = mix.http.iter().map(|&n| n as f64).collect();
-    if mix.http.iter().sum::<u64>() > 0 {
-        for (k, s) in ["http1_0", "http1_1", "http2", "http3"]
-            .iter()
-            .zip(shares(&http))
-        {
-            out.raw(&format!("protocols.{k}"), &share(s));
-        }
-    }
-    let tls: Vec<f64> = mix.tls.iter().map(|&n| n as f64).collect();
-    if mix.tls.iter().sum::<u64>() > 0 {
-        for (k, s) in ["tls1_0", "tls1_1", "tls1_2", "tls1_3"]
-            .iter()
-            .zip(shares(&tls))
-        {
-            out.raw(&format!("protocols.{k}"), &share(s));
+    // Shares of clients by highest version, where the log names versions at all.
+    let versions = [
+        (["http1_0", "http1_1", "http2", "http3"], &mix.http),
+        (["tls1_0", "tls1_1", "tls1_2", "tls1_3"], &mix.tls),
+    ];
+    for (keys, counts) in versions {
+        if counts.iter().sum::<u64>() > 0 {
+            let weights: Vec<f64> = counts.iter().map(|&n| n as f64).collect();
+            for (k, s) in keys.iter().zip(shares(&weights)) {
+                out.raw(&format!("protocols.{k}"), &share(s));
+            }
         }
     }
 }
@@ -269,6 +264,15 @@ pub fn topology(out: &mut Out, regions: &[Region], pops: &[&Metro], d: &Distribu
             &value(rec.region.as_str()),
             "the nearest regional edge cache",
         );
+        // A metro outside the class that the logs show serving the distribution (the
+        // import added it) is put in the class, or distribution.price_class would idle it.
+        if m.price_class > d.price_class {
+            out.noted(
+                "price_class",
+                &value(d.price_class.api_name()),
+                "the logs show it serving this distribution",
+            );
+        }
     }
     for r in recs {
         out.array(

@@ -145,10 +145,9 @@ pub fn import(text: &str, file: &str, opts: &Options) -> Result<Imported, String
     };
 
     let name = opts.name.clone().unwrap_or_else(|| {
-        let stem = std::path::Path::new(file)
+        std::path::Path::new(file)
             .file_stem()
-            .map_or("imported".into(), |s| s.to_string_lossy().into_owned());
-        stem
+            .map_or("imported".into(), |s| s.to_string_lossy().into_owned())
     });
     // The body first: writing it may add warnings, which the header lists.
     let mut body = Out::default();

@@ -311,3 +311,24 @@ fn malformed_configurations_are_bad_input_that_names_the_field() {
         );
     }
 }
+
+#[test]
+fn logged_edge_locations_outside_the_price_class_still_serve() {
+    // s3-legacy is PriceClass_100; the fixture's logs were served in NRT and GRU too.
+    let dir = tempfile::tempdir().unwrap();
+    let logs = common::data("cloudfront/logs").display().to_string();
+    let (path, stderr) = import(dir.path(), &config("s3-legacy.json"), &["--logs", &logs]);
+    assert!(
+        stderr.contains("served in NRT, outside PriceClass_100"),
+        "{stderr}"
+    );
+    let run = run(dir.path(), &path, &[]);
+    let pops: std::collections::BTreeMap<String, String> = common::csv_rows(&run.join("pops.csv"))
+        .into_iter()
+        .map(|r| (r["pop"].clone(), r["requests"].clone()))
+        .collect();
+    for code in ["NRT", "GRU"] {
+        let served = pops.get(code).unwrap_or_else(|| panic!("no POP {code}"));
+        assert_ne!(served, "0", "{code} serves its logged requests");
+    }
+}
