@@ -108,7 +108,7 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
-/// Which rows a request counts in.
+/// Which rows a request counts in, in the file's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scope {
     Overall,
@@ -118,6 +118,8 @@ pub enum Scope {
 }
 
 impl Scope {
+    const ALL: [Scope; 4] = [Scope::Overall, Scope::Pop, Scope::Behavior, Scope::Hour];
+
     fn name(self) -> &'static str {
         match self {
             Scope::Overall => "overall",
@@ -128,9 +130,10 @@ impl Scope {
     }
 }
 
-/// One side's rows.
+/// One side's rows: per scope, by key. A key is allocated only the first time it is
+/// seen, so counting a request allocates nothing.
 #[derive(Default)]
-struct Side(BTreeMap<(Scope, String), Tally>);
+struct Side([BTreeMap<String, Tally>; 4]);
 
 impl Side {
     fn add(
@@ -142,10 +145,11 @@ impl Side {
         us: u64,
     ) {
         for (scope, key) in keys {
-            let tally = match self.0.get_mut(&(scope, key.to_string())) {
-                Some(t) => t,
-                None => self.0.entry((scope, key.to_string())).or_default(),
-            };
+            let rows = &mut self.0[scope as usize];
+            if !rows.contains_key(key) {
+                rows.insert(key.to_string(), Tally::default());
+            }
+            let tally = rows.get_mut(key).expect("inserted above");
             tally.add(hit, bytes, error, us);
         }
     }
@@ -254,18 +258,22 @@ impl Calibration {
                 self.observe(&mut observed, e, &mut hour);
             }
         }
-        let keys: std::collections::BTreeSet<&(Scope, String)> =
-            observed.0.keys().chain(self.simulated.0.keys()).collect();
         let empty = Tally::default();
-        Ok(keys
-            .into_iter()
-            .map(|k| Row {
-                scope: k.0,
-                key: k.1.clone(),
-                observed: observed.0.get(k).unwrap_or(&empty).clone(),
-                simulated: self.simulated.0.get(k).unwrap_or(&empty).clone(),
-            })
-            .collect())
+        let mut rows = Vec::new();
+        for scope in Scope::ALL {
+            let (seen, ran) = (
+                &observed.0[scope as usize],
+                &self.simulated.0[scope as usize],
+            );
+            let keys: std::collections::BTreeSet<&String> = seen.keys().chain(ran.keys()).collect();
+            rows.extend(keys.into_iter().map(|k| Row {
+                scope,
+                key: k.clone(),
+                observed: seen.get(k).unwrap_or(&empty).clone(),
+                simulated: ran.get(k).unwrap_or(&empty).clone(),
+            }));
+        }
+        Ok(rows)
     }
 
     fn observe(&self, side: &mut Side, e: &Entry, hour: &mut String) {

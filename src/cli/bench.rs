@@ -1,9 +1,9 @@
 //! `edgesim bench`: simulated requests per second and peak memory of one run.
 
-use super::run::thousands;
 use super::{load_to_run, Failure, OverrideArgs};
 use clap::Args;
 use edgesim::sim::{self, Quiet};
+use edgesim::units::thousands;
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -7,6 +7,7 @@ use edgesim::calibration::Calibration;
 use edgesim::report::{self, FolderError, RequestLog, Staged, TimeseriesCsv};
 use edgesim::sim::{self, LogLine, Observer, Progress, RunResult};
 use edgesim::stats::Metrics;
+use edgesim::units::thousands;
 use edgesim::units::{human, Nanos};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -200,19 +201,19 @@ pub fn run(mut args: RunArgs) -> Result<(), Failure> {
         .map_err(Failure::Failed)?;
     if !args.quiet {
         print_table(&spec.name, spec.seed, &result, wall, &out);
-        // The verdict reads the files just written, as report.html does.
-        if let Ok(sentences) = edgesim::charts::verdict(&out) {
-            println!();
-            for s in sentences {
-                println!("{s}");
-            }
-        }
         if let Some((logged, simulated)) = overall {
             println!(
                 "  against the log   {:>9.2} % hits simulated, {:.2} % logged (calibration.csv)",
                 simulated * 100.0,
                 logged * 100.0
             );
+        }
+        // The verdict reads the files just written, as report.html does.
+        if let Ok(sentences) = edgesim::charts::verdict(&out) {
+            println!();
+            for s in sentences {
+                println!("{s}");
+            }
         }
         // The last interval is cut short by the run's end.
         let intervals: Vec<(f64, u64, u64)> = observer.warmth
@@ -236,8 +237,6 @@ fn latency(ms: f64) -> String {
         false => format!("{ms:>9.1} ms"),
     }
 }
-
-pub use edgesim::units::thousands;
 
 fn print_table(name: &str, seed: u64, r: &RunResult, wall: f64, out: &Path) {
     let m = &r.summary;

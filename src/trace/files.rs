@@ -3,13 +3,18 @@
 use super::TraceError;
 use std::path::{Path, PathBuf};
 
+/// Whether `text` is a glob pattern (`*`, `?`, `[`) rather than a path.
+pub fn is_glob(text: &str) -> bool {
+    text.contains(['*', '?', '['])
+}
+
 /// The files that `sources` name: files as given, folders by every file below them in
 /// name order (hidden ones skipped), and globs (`*`, `?`, `[`) by their matches.
 pub fn expand(sources: &[PathBuf]) -> Result<Vec<PathBuf>, TraceError> {
     let mut out = Vec::new();
     for source in sources {
         let text = source.to_string_lossy();
-        if text.contains(['*', '?', '[']) {
+        if is_glob(&text) {
             let fail = |m: String| TraceError::whole(source, m);
             let matches = glob::glob(&text).map_err(|e| fail(format!("not a valid glob: {e}")))?;
             let mut found: Vec<PathBuf> = matches

@@ -221,7 +221,7 @@ impl Format {
     /// CloudFront gives its log files (`DISTRIBUTION.YYYY-MM-DD-HH.ID`), and for a folder
     /// or a glob.
     pub fn guess(path: &Path) -> Option<Format> {
-        if path.is_dir() || path.to_string_lossy().contains(['*', '?', '[']) {
+        if path.is_dir() || files::is_glob(&path.to_string_lossy()) {
             return Some(Format::CloudFront);
         }
         let name = path.file_name()?.to_string_lossy().to_lowercase();

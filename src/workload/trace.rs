@@ -1,6 +1,8 @@
 //! A workload read from a trace file instead of generated: each request's time, object
 //! and size come from the trace, and, in a CSV trace with those columns, its path (which
-//! picks the path class by prefix), client region and method.
+//! picks the path class by prefix), client region and method. A CloudFront log
+//! (`trace::cloudfront`) gives all of these: its path picks the class by the behavior it
+//! matches, its edge location the region, and `cs-protocol` the scheme.
 //!
 //! What the trace lacks, the scenario supplies: a request without a region gets one drawn
 //! by the regions' shares, one without a method gets its class's method mix, and an
@@ -15,7 +17,8 @@
 //! scenario keeps what it learned, and the run then streams the trace. A trace whose size
 //! or modification time changed since that pass, or that stops reading as it did, ends the
 //! run with an input error ([`TraceFeed::failure`]) instead of a panic. Requests sharing a
-//! trace second are spread evenly over it; `time_scale`
+//! trace second are spread evenly over it, unless the trace times them more finely (a
+//! CloudFront log's arrivals, to the microsecond); `time_scale`
 //! compresses trace time (2 plays it twice as fast). A trace that goes back in time is
 //! played in file order, each request no earlier than the one before.
 
@@ -174,8 +177,6 @@ pub struct TraceIndex {
     start: u64,
     /// The files' sizes and modification times when they were read.
     fingerprint: Fingerprint,
-    /// Whether the trace times requests within a second (else they are spread over it).
-    precise: bool,
 }
 
 impl std::fmt::Debug for TraceIndex {
@@ -269,7 +270,6 @@ impl TraceIndex {
             requests: 0,
             start: 0,
             fingerprint,
-            precise: cloudfront,
         };
         let mut batch = Vec::with_capacity(1 << 16);
         loop {
@@ -440,9 +440,9 @@ impl TraceFeed {
             self.fail(changed(&file));
             return None;
         };
-        let within = match (self.index.precise, r.micros) {
-            (true, Some(us)) => f64::from(us) / 1e6,
-            _ => f64::from(k) / f64::from(n),
+        let within = match r.micros {
+            Some(us) => f64::from(us) / 1e6,
+            None => f64::from(k) / f64::from(n),
         };
         let seconds = r.time.saturating_sub(self.index.start) as f64 + within;
         let at = ((seconds / self.index.spec.time_scale * SEC as f64) as Nanos).max(self.last);
