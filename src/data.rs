@@ -64,6 +64,9 @@ pub struct Metro {
     pub lon: f64,
     /// The smallest price class that includes it.
     pub price_class: PriceClass,
+    /// Where AWS bills what its edge locations serve: a region code of
+    /// `data/pricing.toml` (`US`, `EU`, `ZA`, `SA`, `JP`, `AU`, `AP`, `IN`).
+    pub pricing_region: String,
 }
 
 /// An AWS Region.
@@ -100,6 +103,26 @@ pub fn metros() -> &'static [Metro] {
 /// The metro a POP code names: its first three letters (`FRA` of `FRA2`), case-insensitive.
 pub fn metro_of_pop(code: &str) -> Option<&'static Metro> {
     code.get(..3).and_then(metro)
+}
+
+/// Kilometres between two points given in degrees.
+pub fn km(lat: f64, lon: f64, lat2: f64, lon2: f64) -> f64 {
+    use crate::topology::geo::{great_circle_km, LatLon};
+    great_circle_km(
+        LatLon { lat, lon },
+        LatLon {
+            lat: lat2,
+            lon: lon2,
+        },
+    )
+}
+
+/// The metro nearest to (`lat`, `lon`).
+pub fn nearest_metro(lat: f64, lon: f64) -> &'static Metro {
+    metros()
+        .iter()
+        .min_by(|a, b| km(lat, lon, a.lat, a.lon).total_cmp(&km(lat, lon, b.lat, b.lon)))
+        .expect("the metro list is not empty")
 }
 
 /// The metro with `code` (case-insensitive).

@@ -53,6 +53,7 @@ pub mod calendar;
 pub mod calibration;
 pub mod charts;
 pub mod check;
+pub mod cost;
 pub mod data;
 pub mod engine;
 pub mod fault;

@@ -98,6 +98,10 @@ pub struct OriginSpec {
     /// HTTPS connection with 502 (OriginConnectError).
     #[serde(default = "yes")]
     pub certificate_valid: bool,
+    /// What the origin itself charges per request and per GB it sends (default 0, as
+    /// for AWS origins' transfer to CloudFront).
+    #[serde(default)]
+    pub cost: crate::cost::OriginCost,
 }
 
 /// The edge-to-origin scheme (cloudfront.md §4.2).
@@ -214,6 +218,7 @@ impl OriginSpec {
             protocol_policy: OriginProtocolPolicy::default(),
             ssl_protocols: default_ssl_protocols(),
             certificate_valid: true,
+            cost: Default::default(),
         }
     }
 

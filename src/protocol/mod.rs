@@ -78,6 +78,11 @@ impl Method {
     pub fn has_body(self) -> bool {
         self != Method::Head
     }
+
+    /// Whether a request of this method carries a body to the origin.
+    pub fn sends_body(self) -> bool {
+        matches!(self, Method::Put | Method::Post | Method::Patch)
+    }
 }
 
 /// A set of methods, as a bit mask.

@@ -13,6 +13,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 mod compare;
+mod cost;
 mod faults;
 mod folder;
 mod log;
@@ -22,6 +23,7 @@ mod tables;
 pub mod w3c;
 
 pub use compare::{CompareRow, COMPARE, COMPARE_MEANS};
+pub use cost::COST;
 pub use faults::{ConnectionRow, FailoverRow, FaultRow, CONNECTIONS, FAILOVER, FAULTS};
 pub use folder::{FolderError, Staged};
 pub use log::{RequestLog, FIELDS as LOG_FIELDS};
@@ -46,6 +48,7 @@ pub const RUN_FILES: &[&str] = &[
     "latency_cdf.csv",
     "failover.csv",
     "faults.csv",
+    "cost.csv",
     "scenario.resolved.toml",
 ];
 
@@ -64,6 +67,8 @@ pub struct SummaryLead {
     pub reused_connections: u64,
     /// Requests per second at all origins together in the busiest interval.
     pub origin_peak_rps: f64,
+    /// The month's bill.
+    pub bill: crate::cost::Bill,
 }
 
 impl SummaryLead {
@@ -91,6 +96,7 @@ impl SummaryLead {
             new_connections: new,
             reused_connections: reused,
             origin_peak_rps: busiest as f64 * crate::units::SEC as f64 / s.interval.0 as f64,
+            bill: crate::cost::bill(scenario, result),
         }
     }
 
@@ -110,6 +116,16 @@ pub const SUMMARY: &[Column<SummaryLead>] = &[
     col!("origin_new_connections", "origin requests (attempts) that opened a new connection and paid TCP and, for HTTPS, TLS 1.2 handshakes", |r| Cell::Count(r.new_connections)),
     col!("origin_reused_connections", "origin requests that reused an idle connection within the origin's keep-alive timeout", |r| Cell::Count(r.reused_connections)),
     col!("origin_peak_rps", "requests per second reaching all origins together (refused ones included) in the busiest interval of `interval`", |r| Cell::Decimal(r.origin_peak_rps)),
+    col!("monthly_requests", "viewer requests in the billed month, extrapolated from the run (README, \"The bill\")", |r| Cell::Whole(r.bill.monthly_requests)),
+    col!("monthly_transfer_gb", "GB sent to viewers in the billed month", |r| Cell::Decimal(r.bill.monthly_gb)),
+    col!("cost_usd_month", "the month's pay-as-you-go bill, origin charges included: the sum of the five cost columns that follow", |r| Cell::Usd(r.bill.total())),
+    col!("cost_transfer_usd", "data transfer out to the internet, volume tiers per pricing region", |r| Cell::Usd(r.bill.transfer)),
+    col!("cost_requests_usd", "HTTP and HTTPS requests", |r| Cell::Usd(r.bill.requests)),
+    col!("cost_shield_usd", "requests that reached an Origin Shield", |r| Cell::Usd(r.bill.shield)),
+    col!("cost_origin_transfer_usd", "data transfer out to origin: PUT, POST and PATCH bodies", |r| Cell::Usd(r.bill.origin_transfer)),
+    col!("cost_origin_usd", "what the origins themselves charge (`origins[].cost`)", |r| Cell::Usd(r.bill.origin)),
+    col!("flat_rate_plan", "the cheapest flat-rate plan whose allowances cover the month, or `none` (cost.csv says why)", |r| Cell::Text(r.bill.plan.as_ref().map_or("none".into(), |p| p.0.clone()))),
+    col!("flat_rate_usd", "that plan's monthly price; empty when none fits", |r| match &r.bill.plan { Some(p) => Cell::Usd(p.1), None => Cell::Label("") }),
 ];
 
 /// A key column of a per-name metric table: the name as it is.
@@ -313,6 +329,7 @@ fn write_cdf(dir: &Path, m: &Metrics) -> io::Result<()> {
 pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io::Result<()> {
     let s = scenario.spec();
     let lead = SummaryLead::of(scenario, result);
+    let bill = lead.bill.lines.clone();
     write_keyed(dir, "summary.csv", SUMMARY, [(lead, &result.summary)])?;
     let pops = s.pops.iter().map(|p| p.code.clone());
     write_keyed(dir, "pops.csv", POP_KEYS, pops.zip(&result.pops))?;
@@ -342,6 +359,7 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
     faults::write(dir, scenario, result)?;
     faults::write_connections(dir, scenario, result)?;
     write_cdf(dir, &result.summary)?;
+    write_table(dir, "cost.csv", COST, bill)?;
     write_atomic(dir, "scenario.resolved.toml", |w| {
         writeln!(
             w,

@@ -72,6 +72,7 @@ const BOUNDS: &[(&str, Range)] = &[
     ("workload.classes[*].size.alpha", Num(0.1, 100.0)),
     ("workload.classes[*].max_size", Size(1, MAX_OBJECT)),
     ("workload.classes[*].methods.*", Num(0.0, 1.0)),
+    ("workload.classes[*].request_body", Size(0, MAX_OBJECT)),
     ("workload.classes[*].response.expires", Time(0, 100 * YEAR)),
     (
         "workload.classes[*].response.change_interval",
@@ -128,6 +129,7 @@ const BOUNDS: &[(&str, Range)] = &[
     ("origins[*].keepalive_timeout", Time(SEC, 120 * SEC)),
     ("origins[*].max_queue", Num(0.0, 1e9)),
     ("origins[*].max_rps", Num(1e-3, 1e9)),
+    ("origins[*].cost.*", Num(0.0, 1e6)),
     ("signing.edge_clock_skew_s", Num(-86_400.0, 86_400.0)),
     ("signing.crypto_sample_rate", Num(0.0, 1.0)),
     ("signing.max_key_groups_per_behavior", Num(0.0, 1000.0)),
@@ -148,6 +150,8 @@ const BOUNDS: &[(&str, Range)] = &[
     ("faults[*].factor", Num(1e-3, 1000.0)),
     ("faults[*].added", Time(0, HOUR)),
     ("faults[*].share", Num(0.0, 1.0)),
+    ("cost.days", Num(1.0, 31.0)),
+    ("cost.monthly_requests", Num(1.0, 1e15)),
 ];
 
 /// Keys that hold numbers but are not quantities with a range of their own.

@@ -127,6 +127,9 @@ pub struct ScenarioSpec {
     /// Injected failures.
     #[serde(default)]
     pub faults: Vec<FaultSpec>,
+    /// How the month's bill is computed: prices, free tier, the month's volume.
+    #[serde(default)]
+    pub cost: crate::cost::CostSpec,
 }
 
 fn default_seed() -> u64 {
@@ -277,6 +280,8 @@ pub struct Scenario {
     origin_shield: Vec<Option<u16>>,
     groups: Vec<Group>,
     plan: Plan,
+    /// The price list of `[cost]`.
+    pricing: Shared<crate::cost::Pricing>,
 }
 
 impl ScenarioSpec {
@@ -390,6 +395,20 @@ impl Scenario {
         let keys = resolve::key_refs(&spec)?;
         let distribution = spec.distribution.resolve()?;
         let plan = Plan::new(&spec, &distribution);
+        let pricing = Shared(Arc::new(spec.cost.pricing()?));
+        for (i, p) in spec.pops.iter().enumerate() {
+            let region = crate::cost::pricing_region(p);
+            crate::check::ensure(
+                pricing.0.regions.contains_key(&region),
+                || format!("pops[{i}].pricing_region"),
+                || {
+                    let known: Vec<&String> = pricing.0.regions.keys().collect();
+                    format!(
+                        "{region:?} is not a pricing region of the price list; it has {known:?}"
+                    )
+                },
+            )?;
+        }
         let catalog = Shared(Arc::new(Catalog::new(&spec.workload.classes, spec.seed)?));
         let services = spec
             .origins
@@ -419,7 +438,13 @@ impl Scenario {
             origin_shield,
             groups,
             plan,
+            pricing,
         })
+    }
+
+    /// The price list its bill uses.
+    pub fn pricing(&self) -> &crate::cost::Pricing {
+        &self.pricing.0
     }
 
     /// What behavior `b` targets.

@@ -95,7 +95,9 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
             names(&s.origins[..i], |o| &o.name),
         )?;
         o.check(&path)?;
+        o.cost.check(&path)?;
     }
+    s.cost.check()?;
     check::within("log_sample_rate", s.log_sample_rate, 0.0, 1.0)?;
     validate_tiers(s)?;
     validate_errors(s)?;

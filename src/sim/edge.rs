@@ -60,6 +60,8 @@ pub(super) struct Edge {
     log_threshold: u64,
     cloudfront_log: bool,
     seed: u64,
+    /// Per class: body bytes of its PUT, POST and PATCH requests.
+    uploads: Vec<u64>,
 }
 
 impl Edge {
@@ -113,6 +115,9 @@ impl Edge {
             log_threshold: plan.log_threshold,
             cloudfront_log: plan.cloudfront_log,
             seed: plan.seed,
+            uploads: (scenario.spec().workload.classes.iter())
+                .map(|c| c.request_body.0)
+                .collect(),
         }
     }
 
@@ -357,6 +362,12 @@ impl Edge {
             },
             transfer: 0,
             signed: req.signed,
+            https: req.conn.https,
+            upload: if req.method.sends_body() {
+                self.uploads.get(req.class as usize).copied().unwrap_or(0)
+            } else {
+                0
+            },
         }
     }
 

@@ -244,6 +244,7 @@ impl<'a> Sim<'a> {
             levels: self.stats.levels,
             group_rows: self.stats.group_rows,
             connections: self.tiers.pools.used(),
+            shield_requests: self.tiers.shield_requests.clone(),
             fault_affected: self.ledger.counts(),
         }
     }

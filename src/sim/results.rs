@@ -117,6 +117,9 @@ pub struct RunResult {
     /// Origin connections per (connecting site, origin): sites are POPs then regional
     /// caches; counted requests only.
     pub connections: Vec<(u16, u16, PairCounts)>,
+    /// Per site (POPs, then regional caches): counted requests that reached it as an
+    /// origin's shield from another site.
+    pub shield_requests: Vec<u64>,
     /// Per fault in the scenario's list: what it touched (requests routed away from a POP,
     /// origin attempts, fetches past a regional cache, legs slowed), warm-up included.
     pub fault_affected: Vec<u64>,

@@ -59,6 +59,10 @@ pub struct Record {
     pub transfer: Nanos,
     /// It carried a signature for private content.
     pub signed: bool,
+    /// It came over HTTPS.
+    pub https: bool,
+    /// Body bytes it sent towards the origin.
+    pub upload: u64,
 }
 
 /// Where a request's time to first byte went, in nanoseconds.
@@ -259,6 +263,8 @@ mod tests {
             breakdown: Breakdown::default(),
             transfer: 0,
             signed: false,
+            https: false,
+            upload: 0,
         }
     }
 

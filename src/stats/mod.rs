@@ -150,6 +150,11 @@ pub struct Counts {
     pub viewer_resumed_connections: u64,
     /// Requests to private content that carried a signature (valid or not).
     pub signed_requests: u64,
+    /// Requests that came over HTTPS, those whose TLS handshake failed excepted: what
+    /// CloudFront bills at its HTTPS request price.
+    pub https_requests: u64,
+    /// Request body bytes the edge forwarded towards origins (PUT, POST and PATCH).
+    pub upload_bytes: u64,
     /// Sums over requests, ns: viewer handshake, edge, upstream legs (regional, shield,
     /// origin), origin handshake, body transfer.
     pub time_sums: [u64; 7],
@@ -221,6 +226,8 @@ impl Metrics {
         c.viewer_new_connections += u64::from(r.new_connection);
         c.viewer_resumed_connections += u64::from(r.resumed);
         c.signed_requests += u64::from(r.signed);
+        c.https_requests += u64::from(r.https && r.status != 0);
+        c.upload_bytes += r.upload;
         if r.detail.is_signature_denial() {
             let us = (r.latency / 1000).clamp(1, LATENCY_MAX_US);
             self.denied_latency.saturating_record(us);

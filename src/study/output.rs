@@ -29,7 +29,7 @@ pub fn summary_header() -> Vec<String> {
 }
 
 /// Lead columns of `summary.csv` that are not measurements.
-const NOT_MEASURED: [&str; 2] = ["scenario", "seed"];
+const NOT_MEASURED: [&str; 3] = ["scenario", "seed", "flat_rate_plan"];
 
 /// Whether `metric` is a numeric column a target at `scope` can read.
 pub fn numeric(scope: &Scope, metric: &str) -> bool {
@@ -211,7 +211,13 @@ impl<'a> Results<'a> {
                 row.push(overall(&verdicts[p]).to_string());
             }
             for (col, _) in &self.measured {
-                let e = Estimate::of(&self.values(p, &Scope::Run, *col));
+                let values = self.values(p, &Scope::Run, *col);
+                if values.is_empty() {
+                    // No unit has a value (a ratio of nothing, no plan fits): no estimate.
+                    row.extend(["", "", "", ""].map(String::from));
+                    continue;
+                }
+                let e = Estimate::of(&values);
                 row.push(stat(e.mean));
                 row.push(e.sd.map(stat).unwrap_or_default());
                 let (lo, hi) =

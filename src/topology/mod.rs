@@ -40,6 +40,10 @@ pub struct PopSpec {
     /// `data/edge-metros.csv` by the code's first three letters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_class: Option<crate::data::PriceClass>,
+    /// Where AWS bills what it serves: a region code of the pricing file (`US`, `EU`...);
+    /// absent: its metro's, from `data/edge-metros.csv`, else the nearest metro's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing_region: Option<String>,
 }
 
 /// A regional edge cache: a larger mid-tier cache shared by POPs, in an AWS Region. An
@@ -354,6 +358,7 @@ mod tests {
             capacity_rps: rps,
             regional_cache: None,
             price_class: None,
+            pricing_region: None,
         }
     }
 

@@ -358,6 +358,7 @@ mod tests {
             },
             suffix: ".jpg".into(),
             response: Default::default(),
+            request_body: Bytes(0),
             signed: None,
         }
     }

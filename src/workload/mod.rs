@@ -123,6 +123,10 @@ pub struct ClassSpec {
     /// Request methods.
     #[serde(default)]
     pub methods: MethodMix,
+    /// Body bytes of each PUT, POST or PATCH request, which the edge forwards to the
+    /// origin: billed as data transfer out to origin. It adds no upload time.
+    #[serde(default)]
+    pub request_body: Bytes,
     /// What the origin sends back.
     #[serde(default)]
     pub response: response::ResponseSpec,

@@ -44,6 +44,7 @@ fn simulated(kind: PolicyKind, alpha: f64, capacity: u64, requests: u64) -> f64 
         methods: MethodMix::default(),
         suffix: String::new(),
         response: Default::default(),
+        request_body: Bytes(0),
         signed: None,
     };
     let catalog = Catalog::new(&[class], 5).unwrap();

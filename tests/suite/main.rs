@@ -14,6 +14,7 @@ mod cloudfront_logs;
 mod collapsing;
 mod compare;
 mod conservation;
+mod cost;
 mod deploy;
 mod determinism;
 mod erlang;

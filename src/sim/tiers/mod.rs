@@ -61,6 +61,8 @@ pub(super) struct Tiers {
     pub pools: Pools,
     /// Per origin: its protocol policy.
     pub(super) origin_policy: Vec<OriginProtocolPolicy>,
+    /// Per site: counted requests that reached it as an origin's shield.
+    pub shield_requests: Vec<u64>,
 }
 
 impl Tiers {
@@ -105,6 +107,7 @@ impl Tiers {
                 plan.origins.iter().map(|o| o.concurrency).collect(),
             ),
             origin_policy: plan.origins.iter().map(|o| o.protocol_policy).collect(),
+            shield_requests: vec![0; plan.sites.len()],
         }
     }
 

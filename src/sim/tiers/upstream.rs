@@ -74,8 +74,19 @@ impl Tiers {
     /// next hop, tier, delay, connecting site and origin scheme.
     pub(super) fn route(&mut self, f: u32, origin: u16, now: Nanos) {
         let x = &self.fetches[f as usize];
-        let (site, store, viewer_https) = (x.site, x.store, x.viewer_https);
+        let (site, store, viewer_https, counted) = (x.site, x.store, x.viewer_https, x.counted);
         let (upstream, role, half_rtt, conn_site) = self.next_hop(site, origin, store, now);
+        if counted {
+            // What Origin Shield bills: each request that reaches a shield from another
+            // site, to be looked up there or passed through to the origin.
+            match (upstream, role) {
+                (Hop::Site(x), Tier::Shield) => self.shield_requests[x as usize] += 1,
+                (Hop::Origin, _) if conn_site != site => {
+                    self.shield_requests[conn_site as usize] += 1
+                }
+                _ => {}
+            }
+        }
         let https = self.origin_https(origin, viewer_https);
         let x = &mut self.fetches[f as usize];
         x.origin = origin;

@@ -22,6 +22,10 @@ pub enum Cell {
     Decimal(f64),
     /// A whole number of something per second, written without decimals.
     Whole(f64),
+    /// Money, written with 2 decimals.
+    Usd(f64),
+    /// A unit price, written with up to 8 decimals (requests cost millionths).
+    Decimal6(f64),
     /// A name or a label, as it is.
     Text(String),
     /// A fixed label, as it is (no allocation).
@@ -36,6 +40,8 @@ impl fmt::Display for Cell {
             Cell::Ms(x) | Cell::Decimal(x) => write!(f, "{x:.3}"),
             Cell::Secs(t) => write!(f, "{:.3}", *t as f64 / crate::units::SEC as f64),
             Cell::Whole(x) => write!(f, "{x:.0}"),
+            Cell::Usd(x) => write!(f, "{x:.2}"),
+            Cell::Decimal6(x) => write!(f, "{x:.8}"),
             Cell::Text(t) => f.write_str(t),
             Cell::Label(t) => f.write_str(t),
         }
