@@ -58,7 +58,11 @@ pub fn human(name: &str, text: &str) -> String {
         || name.contains("share")
         || name.contains("offload")
         || name.contains("utilisation");
-    if name.contains("_ms") && !name.ends_with("_diff") {
+    if name.ends_with("usd") || name.contains("_usd_") {
+        crate::cost::dollars(v)
+    } else if name.ends_with("_gb") {
+        crate::cost::volume(v)
+    } else if name.contains("_ms") && !name.ends_with("_diff") {
         match v.abs() >= 1000.0 {
             true => format!("{:.2} s", v / 1000.0),
             false => format!("{v:.1} ms"),
@@ -187,6 +191,7 @@ pub fn write(dir: &Path) -> io::Result<()> {
             ],
         ));
     }
+    html.push_str(&super::bill::section(dir, &summary, &row)?);
     html.push_str("<h2>Charts</h2>");
     for stem in CHARTS.iter().chain(&OCCASIONAL) {
         let path = dir.join("charts").join(format!("{stem}.svg"));
@@ -250,7 +255,7 @@ fn origins_table(dir: &Path) -> io::Result<String> {
     let origins = Table::read(&dir.join("origins.csv"))?;
     let series = Table::read(&dir.join("origin_timeseries.csv"))?;
     let mut out = String::from(
-        "<table><tr><th>origin</th><th>responses</th><th>peak req/s</th><th>capacity req/s</th><th>utilisation</th><th>queued</th><th>mean queue wait</th><th>refused (503)</th></tr>",
+        "<table><tr><th>origin</th><th>responses</th><th>peak req/s</th><th>capacity req/s</th><th>utilisation</th><th>queued</th><th>mean queue wait</th><th>refused (503)</th><th>failovers out</th><th>failovers in</th></tr>",
     );
     for r in origins.rows() {
         let name = origins.text(r, key!(O, "origin"));
@@ -276,6 +281,8 @@ fn origins_table(dir: &Path) -> io::Result<String> {
                 origins.text(r, key!(O, "queue_wait_mean_ms")),
             ),
             human("refused", origins.text(r, key!(O, "refused"))),
+            human("failovers_out", origins.text(r, key!(O, "failovers_out"))),
+            human("failovers_in", origins.text(r, key!(O, "failovers_in"))),
         ];
         out.push_str("<tr>");
         for c in cells {

@@ -20,6 +20,7 @@ macro_rules! render {
     }};
 }
 
+mod bill;
 mod capacity;
 mod compare;
 mod draw;

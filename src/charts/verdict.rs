@@ -85,7 +85,51 @@ pub fn verdict(dir: &Path) -> io::Result<Vec<String>> {
             shed / requests * 100.0
         ));
     }
+    let plans = dir.join("cost.csv");
+    let plans = match plans.exists() {
+        true => Some(Table::read(&plans)?),
+        false => None,
+    };
+    out.push(cost_sentence(&summary, &row, plans.as_ref()));
     Ok(out)
+}
+
+/// The month's bill, and the flat-rate plan that would cover it or why none does (the
+/// note of the largest plan in `cost.csv`).
+fn cost_sentence(summary: &Table, row: &[String], plans: Option<&Table>) -> String {
+    use crate::cost::{count, dollars, volume};
+    use crate::report::COST;
+    let num = |c| summary.num(row, c);
+    let payg = num(key!(SUMMARY, "cost_usd_month"));
+    let plan = summary.text(row, key!(SUMMARY, "flat_rate_plan"));
+    let head = format!(
+        "Cost: {} a month pay-as-you-go, for {} requests and {} out a month.",
+        dollars(payg),
+        count(num(key!(SUMMARY, "monthly_requests"))),
+        volume(num(key!(SUMMARY, "monthly_transfer_gb"))),
+    );
+    if plan != "none" {
+        let price = num(key!(SUMMARY, "flat_rate_usd"));
+        let cheaper = match price < payg {
+            true => "",
+            false => ", though pay-as-you-go costs less",
+        };
+        return format!(
+            "{head} The {plan} flat-rate plan covers the month for {}{cheaper}.",
+            dollars(price)
+        );
+    }
+    let why = plans.and_then(|t| {
+        let mut lines = t.rows().iter().rev();
+        // Plans are written cheapest first: the last one is the largest.
+        lines
+            .find(|r| t.text(r, key!(COST, "component")) == "flat_rate_plan")
+            .map(|r| match t.text(r, key!(COST, "note")) {
+                n if n.starts_with("flat-rate plans exclude") => format!(": {n}"),
+                n => format!(": {n}, the largest plan's allowance"),
+            })
+    });
+    format!("{head} No flat-rate plan fits{}.", why.unwrap_or_default())
 }
 
 /// How many requests failed, and whether most did inside one fault's window.
@@ -189,5 +233,9 @@ mod tests {
         assert_eq!(clock(29.5), "29:30");
         assert_eq!(span(40.0), "40 s");
         assert_eq!(span(540.0), "9 minutes");
+        assert_eq!(crate::cost::dollars(118_223.74), "$118,224");
+        assert_eq!(crate::cost::dollars(15.0), "$15.00");
+        assert_eq!(crate::cost::volume(1_292_620.0), "1.2 PB");
+        assert_eq!(crate::cost::count(25.92e9), "25.9 B");
     }
 }

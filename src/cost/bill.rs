@@ -256,14 +256,16 @@ impl Bill {
                 format!("flat-rate plans exclude {}", excluded.join(" and "))
             } else if self.monthly_requests > plan.requests {
                 format!(
-                    "{} requests a month exceed its {}",
+                    "{} requests a month exceed {}'s {}",
                     count(self.monthly_requests),
+                    plan.name,
                     count(plan.requests)
                 )
             } else if self.monthly_gb > plan.transfer_gb {
                 format!(
-                    "{} out a month exceed its {}",
+                    "{} out a month exceed {}'s {}",
                     volume(self.monthly_gb),
+                    plan.name,
                     volume(plan.transfer_gb)
                 )
             } else {
@@ -292,7 +294,7 @@ impl Bill {
         if self.plan.is_none() {
             self.no_plan = match (excluded.is_empty(), reasons.last()) {
                 (false, _) => format!("flat-rate plans exclude {}", excluded.join(" and ")),
-                (true, Some((name, why))) => format!("{why} ({name}, the largest plan)"),
+                (true, Some((_, why))) => format!("{why}, the largest plan's allowance"),
                 (true, None) => "the price list has no flat-rate plans".into(),
             };
         }
@@ -351,6 +353,15 @@ pub fn volume(gb: f64) -> String {
         format!("{} TB", trim(gb / 1024.0))
     } else {
         format!("{} GB", trim(gb))
+    }
+}
+
+/// Dollars as a person reads them: `$118,224` from $100 up, `$12.34` below.
+pub fn dollars(x: f64) -> String {
+    if x >= 100.0 {
+        format!("${}", crate::units::thousands(x.round() as u64))
+    } else {
+        format!("${x:.2}")
     }
 }
 

@@ -24,7 +24,7 @@
 mod bill;
 mod pricing;
 
-pub use bill::{count, tiers, volume, Bill, Line, OriginUsage, RegionUsage, Usage};
+pub use bill::{count, dollars, tiers, volume, Bill, Line, OriginUsage, RegionUsage, Usage};
 pub use pricing::{Plan, Pricing, RegionPrices, BUILT_IN, PLAN_EXCLUDED};
 
 use crate::check::{self, Checked};

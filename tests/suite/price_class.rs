@@ -70,6 +70,30 @@ fn price_class_100_sends_asian_viewers_to_europe_or_america_and_their_latency_ri
     // Europe is inside the class: its latency stays.
     let (before, after) = (p50(&all, "europe-central"), p50(&hundred, "europe-central"));
     assert!((after - before).abs() < 2.0, "{before} vs {after}");
+    // The bill follows the POPs: only the US and Europe bill transfer under
+    // PriceClass_100, at their cheaper rates, so the month costs less.
+    let billed = |dir: &std::path::Path| -> Vec<String> {
+        let lines = common::csv_rows(&dir.join("cost.csv"));
+        let mut regions: Vec<String> = (lines.iter())
+            .filter(|l| l["component"] == "transfer")
+            .map(|l| l["scope"].clone())
+            .collect();
+        regions.dedup();
+        regions
+    };
+    assert_eq!(billed(&all), ["AP", "EU", "JP", "SA", "US"]);
+    assert_eq!(billed(&hundred), ["EU", "US"]);
+    let cost = |dir: &std::path::Path| -> f64 {
+        common::csv_rows(&dir.join("summary.csv"))[0]["cost_usd_month"]
+            .parse()
+            .unwrap()
+    };
+    assert!(
+        cost(&hundred) < cost(&all),
+        "{} vs {}",
+        cost(&hundred),
+        cost(&all)
+    );
 }
 
 #[test]

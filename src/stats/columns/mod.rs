@@ -350,6 +350,9 @@ pub struct OriginRow {
     pub concurrency: u32,
     /// Length of the measured part of the run.
     pub span: Nanos,
+    /// Requests that failed over away from it (as a group's primary) and to it (as a
+    /// secondary).
+    pub failovers: [u64; 2],
 }
 
 /// The columns of `origins.csv`.
@@ -399,6 +402,16 @@ pub const ORIGINS: &[Column<OriginRow>] = &[
         name: "refused",
         doc: "requests refused with 503 Slow Down: queue full (max_queue) or over the rate limit (max_rps)",
         get: |o| Cell::Count(o.stats.refused),
+    },
+    Column {
+        name: "failovers_out",
+        doc: "requests that failed at this origin as an origin group's primary and went to the secondary",
+        get: |o| Cell::Count(o.failovers[0]),
+    },
+    Column {
+        name: "failovers_in",
+        doc: "requests that came to this origin as a group's secondary after the primary failed",
+        get: |o| Cell::Count(o.failovers[1]),
     },
     Column {
         name: "utilisation",
