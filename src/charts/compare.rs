@@ -7,7 +7,7 @@ use super::frame::{e, legend, named_lines, register_font, time_plane, Titles};
 use super::html::{escape, page_start};
 use super::style::tick;
 use super::table::{key, metric, Col};
-use super::time::{last_full_interval, ratio_lines, span, two_panels, Line};
+use super::time::{last_full_interval, ratio_lines, span, stacked_panels, Line, Panel};
 use super::Table;
 use crate::report::{ORIGIN_SERIES, SUMMARY};
 use plotters::coord::Shift;
@@ -85,7 +85,7 @@ pub fn compare(dirs: &[PathBuf], out: &Path) -> io::Result<Vec<Vec<(String, Stri
             Ok(Run {
                 label,
                 summary: read("summary.csv")?,
-                cdf: read("latency_cdf.csv")?,
+                cdf: read("latency_histogram.csv")?,
                 series: read("timeseries.csv")?,
                 origins: read("origin_timeseries.csv")?,
             })
@@ -107,10 +107,12 @@ pub fn compare(dirs: &[PathBuf], out: &Path) -> io::Result<Vec<Vec<(String, Stri
         .collect();
     let mut hits: Vec<Line> = Vec::new();
     let mut bytes: Vec<Line> = Vec::new();
+    let mut errors: Vec<Line> = Vec::new();
     for r in &runs {
-        let (h, b) = ratio_lines(&r.series, 1, |_| Some(0));
+        let (h, b, x) = ratio_lines(&r.series, 1, |_| Some(0));
         hits.push((r.label.clone(), h.into_iter().next().unwrap_or_default()));
         bytes.push((r.label.clone(), b.into_iter().next().unwrap_or_default()));
+        errors.push((r.label.clone(), x.into_iter().next().unwrap_or_default()));
     }
     let load: Vec<Line> = runs
         .iter()
@@ -124,11 +126,16 @@ pub fn compare(dirs: &[PathBuf], out: &Path) -> io::Result<Vec<Vec<(String, Stri
         let file = |stem: &str| charts.join(format!("{stem}.{}", if svg { "svg" } else { "png" }));
         let title = "Latency distribution by run";
         render!(&file("latency_cdf"), svg, cdf_chart(title, &cdfs, false))?;
-        let title = "Hit ratio and byte hit ratio over time by run (all POPs)";
+        let title = "Hit ratio, byte hit ratio and error rate over time by run (all POPs)";
+        let panels = [
+            Panel::ratio(&hits, "hit ratio (requests)"),
+            Panel::ratio(&bytes, "byte hit ratio"),
+            Panel::share(&errors, "error rate (all requests)"),
+        ];
         render!(
             &file("hit_ratio_over_time"),
             svg,
-            two_panels(title, [&hits, &bytes], x.clone(), &[])
+            stacked_panels(title, &panels, x.clone(), &[])
         )?;
         render!(&file("origin_load"), svg, load_chart(&load, x.clone()))?;
     }

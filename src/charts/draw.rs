@@ -5,34 +5,63 @@ use super::frame::{e, legend, named_lines};
 use super::style::{centre_label, colour, tick};
 use super::table::{key, metric, Col};
 use super::Table;
-use crate::report::{CDF, POP_KEYS, PROTOCOL_KEYS, REGION_KEYS};
+use crate::report::{HISTOGRAM, POP_KEYS, PROTOCOL_KEYS, REGION_KEYS};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::io;
 use std::path::Path;
 
-/// Latency CDF per outcome, log-scaled latency, with the overall p50 and p99 marked.
+/// Latency CDF per outcome, log-scaled latency, with the overall p50 and p99 marked, from
+/// `latency_histogram.csv`'s 2% buckets.
 pub fn latency_cdf(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
     let lines = cdf_lines(t);
     let title = "Latency distribution by result type";
     render!(path, svg, cdf_chart(title, &lines, true))
 }
 
-/// The CDF lines of a `latency_cdf.csv` table, per outcome in file order (`All` first).
+/// The tail of the same distributions: the share of requests slower than each latency, on
+/// a log scale, where p99 and p99.9 are a decade apart.
+pub fn latency_tail(path: &Path, svg: bool, t: &Table) -> io::Result<()> {
+    let lines: Vec<(String, Vec<(f64, f64)>)> = cdf_lines(t)
+        .into_iter()
+        .map(|(name, points)| {
+            let tail = points.iter().map(|&(ms, share)| (ms, 1.0 - share));
+            (name, tail.filter(|p| p.1 > 1e-9).collect())
+        })
+        .collect();
+    render!(path, svg, tail_chart(&lines))
+}
+
+/// The CDF lines of a `latency_histogram.csv` table, per outcome in file order (`All`
+/// first): each bucket's upper end and the share at or below it, from a first point at the
+/// lowest bucket's lower end with nothing below.
 pub fn cdf_lines(t: &Table) -> Vec<(String, Vec<(f64, f64)>)> {
     let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     for r in t.rows() {
-        let outcome = t.text(r, key!(CDF, "outcome"));
+        let outcome = t.text(r, key!(HISTOGRAM, "outcome"));
         let point = (
-            t.num(r, key!(CDF, "latency_ms")).max(0.01),
-            t.num(r, key!(CDF, "quantile")),
+            t.num(r, key!(HISTOGRAM, "latency_ms")).max(0.001),
+            t.num(r, key!(HISTOGRAM, "cumulative_share")),
         );
         match lines.last_mut() {
             Some(line) if line.0 == outcome => line.1.push(point),
-            _ => lines.push((outcome.to_string(), vec![point])),
+            _ => lines.push((outcome.to_string(), vec![(point.0 / 1.02, 0.0), point])),
         }
     }
     lines
+}
+
+/// Where a mark's label goes on a log axis from `min` to `max`: right of `x` in the left
+/// part of the plot, left of it in the right part, so that it stays inside.
+fn label_at(x: f64, min: f64, max: f64, size: u32) -> (f64, TextStyle<'static>) {
+    let style = TextStyle::from(("sans-serif", size).into_font());
+    let f = (x / min).ln() / (max / min).ln();
+    if f > 0.6 {
+        (x / 1.04, style.pos(Pos::new(HPos::Right, VPos::Top)))
+    } else {
+        (x * 1.04, style.pos(Pos::new(HPos::Left, VPos::Top)))
+    }
 }
 
 /// CDF lines on a log latency axis; with `marks`, the p50 and p99 of the first line.
@@ -74,16 +103,107 @@ pub fn cdf_chart<DB: DrawingBackend>(
                     BLACK.stroke_width(1),
                 ))
                 .map_err(e)?;
+            let (x, style) = label_at(ms, min / 1.5, max * 1.2, 18);
             chart
                 .draw_series(std::iter::once(Text::new(
-                    format!("{label} {ms:.1} ms"),
-                    (ms * 1.05, q.min(0.9) - 0.05),
-                    ("sans-serif", 18),
+                    format!("{label} {}", ms_text(ms)),
+                    (x, q.min(0.9) - 0.05),
+                    style,
                 )))
                 .map_err(e)?;
         }
     }
     legend(&mut chart, SeriesLabelPosition::LowerRight)
+}
+
+/// A latency label: `317.7 ms`, or `30.9 s` from a second up.
+fn ms_text(ms: f64) -> String {
+    match ms >= 1000.0 {
+        true => format!("{:.1} s", ms / 1000.0),
+        false => format!("{ms:.1} ms"),
+    }
+}
+
+/// Tail lines (share of requests slower than each latency) on log-log axes, with the
+/// p99 and p99.9 levels and the first line's p99 marked.
+fn tail_chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    lines: &[(String, Vec<(f64, f64)>)],
+) -> Result<(), DrawError> {
+    root.fill(&WHITE).map_err(e)?;
+    let all = lines.iter().flat_map(|l| &l.1);
+    let max = all.clone().map(|p| p.0).fold(1.0, f64::max) * 1.2;
+    let min = all.clone().map(|p| p.0).fold(max, f64::min) / 1.5;
+    let floor = all.map(|p| p.1).fold(1.0, f64::min).clamp(1e-7, 1e-3) / 2.0;
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            "Latency tail: share of requests slower than each time",
+            ("sans-serif", 32),
+        )
+        .margin(20)
+        .x_label_area_size(60)
+        .y_label_area_size(90)
+        .build_cartesian_2d((min..max).log_scale(), (floor..1.0).log_scale())
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc("time to first byte (ms, log scale)")
+        .y_desc("share of requests slower (log scale)")
+        .y_label_formatter(&|v| percent(*v))
+        .label_style(("sans-serif", 18))
+        .draw()
+        .map_err(e)?;
+    named_lines(&mut chart, lines.iter().map(|l| (&l.0, &l.1)), 3)?;
+    for (level, label) in [
+        (0.01, "p99: 1 in 100 slower"),
+        (0.001, "p99.9: 1 in 1,000 slower"),
+    ] {
+        if level < floor {
+            continue;
+        }
+        chart
+            .draw_series(LineSeries::new(
+                vec![(min, level), (max, level)],
+                BLACK.mix(0.5).stroke_width(1),
+            ))
+            .map_err(e)?;
+        let style = TextStyle::from(("sans-serif", 18).into_font());
+        chart
+            .draw_series(std::iter::once(Text::new(
+                label.to_string(),
+                (min * 1.1, level * 0.9),
+                style.pos(Pos::new(HPos::Left, VPos::Top)),
+            )))
+            .map_err(e)?;
+    }
+    if let Some(first) = lines.first() {
+        // The first bucket whose tail is at or below 1%: the overall p99.
+        if let Some(&(ms, _)) = first.1.iter().find(|p| p.1 <= 0.01) {
+            chart
+                .draw_series(LineSeries::new(
+                    vec![(ms, floor), (ms, 1.0)],
+                    BLACK.stroke_width(1),
+                ))
+                .map_err(e)?;
+            let (x, style) = label_at(ms, min, max, 18);
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("p99 {}", ms_text(ms)),
+                    (x, 0.5),
+                    style,
+                )))
+                .map_err(e)?;
+        }
+    }
+    // The lines fall from the top left: the lower left stays clear.
+    legend(&mut chart, SeriesLabelPosition::LowerLeft)
+}
+
+/// A share on a log axis in percent: `100%`, `1%`, `0.01%`.
+fn percent(v: f64) -> String {
+    let p = v * 100.0;
+    let decimals = (-p.log10().floor()).max(0.0) as usize;
+    format!("{p:.decimals$}%")
 }
 
 /// Requests per POP, busiest first.

@@ -12,8 +12,9 @@ use std::path::Path;
 /// What each chart shows, one line.
 fn caption(stem: &str) -> &'static str {
     match stem {
-        "latency_cdf" => "How many requests got their first byte within a given time, overall and per result type.",
-        "hit_ratio_over_time" => "Each interval's hit ratio and byte hit ratio at the busiest POPs (the rest summed as others), injected faults shaded: dips show outages, flash crowds and re-warming.",
+        "latency_cdf" => "How many requests got their first byte within a given time, overall and per result type, from every 2% bucket of the run's latency histogram.",
+        "latency_tail" => "The same distributions' tails: the share of requests slower than each time, on a log scale, so p99 (1 in 100) and p99.9 (1 in 1,000) can be read off.",
+        "hit_ratio_over_time" => "Each interval's hit ratio, byte hit ratio and error rate at the busiest POPs (the rest summed as others), faults and flash crowds shaded and named: dips show outages, flash crowds and re-warming. Errors leave the hit ratio's denominator, as in CloudFront's CacheHitRate, so the hit ratio can rise while an outage makes requests fail: the error panel shows them.",
         "origin_load" => "Requests per second reaching each origin against its nominal capacity, and the ones it refused; injected faults shaded.",
         "requests_per_pop" => "Where the traffic went.",
         "region_pop_traffic" => "Which POPs served each client region, as a share of the region's requests.",

@@ -27,6 +27,7 @@ mod draw;
 mod frame;
 mod html;
 mod mrc;
+mod stacks;
 pub mod study;
 mod style;
 mod table;
@@ -46,8 +47,9 @@ use std::io;
 use std::path::Path;
 
 /// The charts every run draws, by file stem.
-pub const CHARTS: [&str; 7] = [
+pub const CHARTS: [&str; 8] = [
     "latency_cdf",
+    "latency_tail",
     "hit_ratio_over_time",
     "origin_load",
     "requests_per_pop",
@@ -73,7 +75,7 @@ pub fn report(dir: &Path) -> io::Result<()> {
 pub fn render(dir: &Path) -> io::Result<()> {
     frame::register_font();
     let read = |name: &str| Table::read(&dir.join(name));
-    let cdf = read("latency_cdf.csv")?;
+    let cdf = read("latency_histogram.csv")?;
     let series = read("timeseries.csv")?;
     let pops = read("pops.csv")?;
     let regions = read("regions.csv")?;
@@ -90,6 +92,7 @@ pub fn render(dir: &Path) -> io::Result<()> {
     for svg in [false, true] {
         let file = |stem: &str| out.join(format!("{stem}.{}", if svg { "svg" } else { "png" }));
         draw::latency_cdf(&file("latency_cdf"), svg, &cdf)?;
+        draw::latency_tail(&file("latency_tail"), svg, &cdf)?;
         time::hit_ratio_over_time(&file("hit_ratio_over_time"), svg, &series, &windows)?;
         capacity::origin_load(&file("origin_load"), svg, &origins, &windows, cutoff)?;
         draw::requests_per_pop(&file("requests_per_pop"), svg, &pops)?;
@@ -99,9 +102,9 @@ pub fn render(dir: &Path) -> io::Result<()> {
         let occasional = [
             (
                 "errors_over_time",
-                time::errors_over_time as OccasionalChart,
+                stacks::errors_over_time as OccasionalChart,
             ),
-            ("denials_over_time", time::denials_over_time),
+            ("denials_over_time", stacks::denials_over_time),
         ];
         let calibration = dir.join("calibration.csv");
         match calibration.exists() {

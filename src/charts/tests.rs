@@ -74,7 +74,7 @@ fn a_table_missing_a_documented_column_is_refused_with_its_name() {
 
 #[test]
 fn beyond_eight_pops_the_seven_busiest_get_lines_and_the_rest_are_pooled() {
-    let (requests, bytes) = hit_ratio_lines(&series(10));
+    let (requests, bytes, _) = hit_ratio_lines(&series(10));
     let names: Vec<&str> = requests.iter().map(|l| l.0.as_str()).collect();
     assert_eq!(
         names,
@@ -98,13 +98,13 @@ fn beyond_eight_pops_the_seven_busiest_get_lines_and_the_rest_are_pooled() {
 fn pops_that_served_nothing_get_no_line() {
     let mut t = String::from("interval_start_s,pop,requests,cacheable_requests,hit_ratio,bytes_from_cache,cacheable_bytes\n");
     t.push_str("0,A,10,10,0.5,5,10\n0,B,0,0,0,0,0\n");
-    let (requests, _) = hit_ratio_lines(&table(&t));
+    let (requests, _, _) = hit_ratio_lines(&table(&t));
     assert_eq!(requests, vec![("A".to_string(), vec![(0.0, 0.5)])]);
 }
 
 #[test]
 fn eight_pops_or_fewer_each_get_a_line() {
-    let (requests, _) = hit_ratio_lines(&series(8));
+    let (requests, _, _) = hit_ratio_lines(&series(8));
     assert_eq!(requests.len(), 8);
     assert!(requests.iter().all(|l| !l.0.starts_with("others")));
 }

@@ -3,8 +3,8 @@
 
 use super::frame::DrawError;
 pub use super::frame::Window;
-use super::frame::{e, legend, time_plane, Titles};
-use super::style::{colour, runs, tick, tint};
+use super::frame::{e, time_plane, Titles};
+use super::style::{colour, runs};
 use super::table::{key, metric, Col};
 use super::{Table, SIZE};
 use crate::report::{FAULTS, INTERVAL_KEYS};
@@ -87,14 +87,50 @@ pub fn hit_ratio_over_time(
     t: &Table,
     windows: &[Window],
 ) -> io::Result<()> {
-    let (requests, byte) = hit_ratio_lines(t);
+    let (requests, byte, errors) = hit_ratio_lines(t);
     let x = span(requests.iter().chain(&byte));
-    let title = "Hit ratio and byte hit ratio over time by POP";
-    render!(path, svg, two_panels(title, [&requests, &byte], x, windows))
+    let title = "Hit ratio, byte hit ratio and error rate over time by POP";
+    let panels = [
+        Panel::ratio(&requests, "hit ratio (requests)"),
+        Panel::ratio(&byte, "byte hit ratio"),
+        Panel::share(&errors, "error rate (all requests)"),
+    ];
+    render!(path, svg, stacked_panels(title, &panels, x, windows))
 }
 
-/// The hit-ratio and byte-hit-ratio lines of a `timeseries.csv` table.
-pub(super) fn hit_ratio_lines(t: &Table) -> (Vec<Line>, Vec<Line>) {
+/// One panel of a time chart: its lines, its axis label, and whether its axis is a ratio
+/// fitted to the lines or a small share from 0, labelled in percent.
+pub struct Panel<'a> {
+    /// Its lines.
+    pub lines: &'a [Line],
+    /// Its y-axis label.
+    pub desc: &'a str,
+    /// A share from 0 (errors), rather than a ratio fitted to the data.
+    pub share: bool,
+}
+
+impl<'a> Panel<'a> {
+    /// A ratio panel.
+    pub fn ratio(lines: &'a [Line], desc: &'a str) -> Self {
+        Panel {
+            lines,
+            desc,
+            share: false,
+        }
+    }
+
+    /// A share panel, from 0.
+    pub fn share(lines: &'a [Line], desc: &'a str) -> Self {
+        Panel {
+            lines,
+            desc,
+            share: true,
+        }
+    }
+}
+
+/// The hit-ratio, byte-hit-ratio and error-rate lines of a `timeseries.csv` table.
+pub(super) fn hit_ratio_lines(t: &Table) -> (Vec<Line>, Vec<Line>, Vec<Line>) {
     let mut volume: BTreeMap<&str, f64> = BTreeMap::new();
     for r in t.rows() {
         *volume
@@ -116,21 +152,21 @@ pub(super) fn hit_ratio_lines(t: &Table) -> (Vec<Line>, Vec<Line>) {
         names.push(format!("others ({} POPs)", busiest.len() - own));
     }
     let line_of = |pop: &str| busiest.iter().position(|p| p.0 == pop).map(|i| i.min(own));
-    let (requests, bytes) = ratio_lines(t, names.len(), line_of);
+    let (requests, bytes, errors) = ratio_lines(t, names.len(), line_of);
     let named = |lines: Vec<Points>| names.iter().cloned().zip(lines).collect();
-    (named(requests), named(bytes))
+    (named(requests), named(bytes), named(errors))
 }
 
-/// Hit ratio and byte hit ratio per interval of `lines` lines, each summing the POPs that
-/// `line_of` puts in it.
+/// Hit ratio, byte hit ratio and error rate per interval of `lines` lines, each summing
+/// the POPs that `line_of` puts in it.
 pub fn ratio_lines(
     t: &Table,
     lines: usize,
     line_of: impl Fn(&str) -> Option<usize>,
-) -> (Vec<Points>, Vec<Points>) {
+) -> (Vec<Points>, Vec<Points>, Vec<Points>) {
     // Per (line, interval): requests, cacheable requests, hits, bytes from cache,
-    // cacheable bytes.
-    let mut sums: BTreeMap<(usize, u64), [f64; 5]> = BTreeMap::new();
+    // cacheable bytes, errors.
+    let mut sums: BTreeMap<(usize, u64), [f64; 6]> = BTreeMap::new();
     for r in t.rows() {
         let Some(line) = line_of(t.text(r, key!(INTERVAL_KEYS, "pop"))) else {
             continue;
@@ -143,6 +179,7 @@ pub fn ratio_lines(
         s[2] += t.num(r, metric!("hit_ratio")) * cacheable;
         s[3] += t.num(r, metric!("bytes_from_cache"));
         s[4] += t.num(r, metric!("cacheable_bytes"));
+        s[5] += t.num(r, metric!("errors"));
     }
     let intervals = sums
         .keys()
@@ -152,6 +189,7 @@ pub fn ratio_lines(
         .max(1) as f64;
     let mut requests = vec![Vec::new(); lines];
     let mut bytes = vec![Vec::new(); lines];
+    let mut errors = vec![Vec::new(); lines];
     for line in 0..lines {
         let range = || sums.range((line, 0)..=(line, u64::MAX));
         let total: f64 = range().map(|(_, s)| s[0]).sum();
@@ -169,9 +207,10 @@ pub fn ratio_lines(
             if s[4] > 0.0 {
                 bytes[line].push((minute, s[3] / s[4]));
             }
+            errors[line].push((minute, s[5] / s[0]));
         }
     }
-    (requests, bytes)
+    (requests, bytes, errors)
 }
 
 /// The minutes from the earliest point to the latest, at least one minute long.
@@ -203,10 +242,10 @@ pub fn last_full_interval(series: &Table) -> f64 {
         .map_or(f64::INFINITY, |(&s, _)| s as f64)
 }
 
-pub fn two_panels<DB: DrawingBackend>(
+pub fn stacked_panels<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
-    panels: [&[Line]; 2],
+    panels: &[Panel<'_>],
     x: Range<f64>,
     windows: &[Window],
 ) -> Result<(), DrawError> {
@@ -214,22 +253,29 @@ pub fn two_panels<DB: DrawingBackend>(
     let titled = root.titled(title, ("sans-serif", 32)).map_err(e)?;
     // The legend gets its own column, so it never hides a line.
     let (plots, key) = titled.split_horizontally(SIZE.0 - 190);
-    let halves = plots.split_evenly((2, 1));
-    let descs = ["hit ratio (requests)", "byte hit ratio"];
-    for ((area, lines), desc) in halves.iter().zip(panels).zip(descs) {
+    let areas = plots.split_evenly((panels.len(), 1));
+    for (area, panel) in areas.iter().zip(panels) {
         let t = Titles {
             caption: "",
-            y_desc: desc,
+            y_desc: panel.desc,
             size: 10,
         };
-        let y = fitted(lines);
-        let fine = y.end - y.start < 0.5;
-        let mut chart = time_plane(area, &t, x.clone(), y, windows, &|v| match fine {
-            true => format!("{v:.2}"),
-            false => format!("{v:.1}"),
-        })?;
+        let (y, fine) = match panel.share {
+            true => (share_axis(panel.lines), true),
+            false => {
+                let y = fitted(panel.lines);
+                let fine = y.end - y.start < 0.5;
+                (y, fine)
+            }
+        };
+        let label = |v: &f64| match (panel.share, fine) {
+            (true, _) => format!("{:.1}%", v * 100.0),
+            (false, true) => format!("{v:.2}"),
+            (false, false) => format!("{v:.1}"),
+        };
+        let mut chart = time_plane(area, &t, x.clone(), y, windows, &label)?;
         // A POP with no traffic for a while (an outage) gets a gap, not a line across it.
-        for (i, (_, points)) in lines.iter().enumerate() {
+        for (i, (_, points)) in panel.lines.iter().enumerate() {
             let style = colour(i).stroke_width(2);
             for run in runs(points) {
                 chart.draw_series(LineSeries::new(run, style)).map_err(e)?;
@@ -237,6 +283,7 @@ pub fn two_panels<DB: DrawingBackend>(
         }
     }
     let mut names: Vec<(String, RGBColor)> = panels[0]
+        .lines
         .iter()
         .enumerate()
         .map(|(i, l)| (l.0.clone(), colour(i)))
@@ -266,163 +313,13 @@ pub fn key_column<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Columns summed per interval, with their labels.
-type Bands<'a> = &'a [(Col, &'a str)];
-
-/// Errors per interval over all POPs, stacked by status, and failovers as a line; drawn
-/// only when there are any. Returns whether it was drawn.
-pub fn errors_over_time(path: &Path, svg: bool, t: &Table, windows: &[Window]) -> io::Result<bool> {
-    const STATUSES: [(Col, &str); 6] = [
-        (metric!("errors_4xx"), "4xx"),
-        (metric!("errors_500"), "500"),
-        (metric!("errors_502"), "502"),
-        (metric!("errors_503"), "503"),
-        (metric!("errors_504"), "504"),
-        (metric!("errors_5xx_other"), "other 5xx"),
-    ];
-    let titles = Titles {
-        caption: "Errors per interval by status, and failovers",
-        y_desc: "requests per interval",
-        size: 32,
-    };
-    stacked(
-        path,
-        svg,
-        t,
-        &titles,
-        &STATUSES,
-        Some((metric!("failovers"), "failovers")),
-        windows,
-    )
-}
-
-/// 403 responses per interval over all POPs, stacked by reason; drawn only when there
-/// are any. Returns whether it was drawn.
-pub fn denials_over_time(
-    path: &Path,
-    svg: bool,
-    t: &Table,
-    windows: &[Window],
-) -> io::Result<bool> {
-    const REASONS: [(Col, &str); 10] = [
-        (
-            metric!("forbidden_https_only"),
-            "HTTP to an HTTPS-only behavior",
-        ),
-        (
-            metric!("forbidden_old_protocol"),
-            "HTTP/1.0 method that cannot be redirected",
-        ),
-        (metric!("denied_missing_key"), "no key pair id or signature"),
-        (metric!("denied_invalid_key"), "key not in a trusted group"),
-        (metric!("denied_malformed_policy"), "malformed policy"),
-        (metric!("denied_bad_signature"), "bad signature"),
-        (
-            metric!("denied_resource_mismatch"),
-            "resource does not match",
-        ),
-        (metric!("denied_expired"), "expired"),
-        (metric!("denied_not_yet_valid"), "not yet valid"),
-        (metric!("denied_ip"), "client IP not allowed"),
-    ];
-    let titles = Titles {
-        caption: "403 responses per interval by reason",
-        y_desc: "requests per interval",
-        size: 32,
-    };
-    stacked(path, svg, t, &titles, &REASONS, None, windows)
-}
-
-/// A stacked-area chart of `bands` summed over POPs per interval, with an optional line;
-/// drawn only when any value is non-zero.
-fn stacked(
-    path: &Path,
-    svg: bool,
-    t: &Table,
-    titles: &Titles<'_>,
-    bands: Bands<'_>,
-    line: Option<(Col, &str)>,
-    windows: &[Window],
-) -> io::Result<bool> {
-    let columns: Vec<Col> = bands.iter().map(|b| b.0).chain(line.map(|l| l.0)).collect();
-    let mut per: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
-    let cutoff = last_full_interval(t);
-    for r in t
-        .rows()
+/// A share axis from 0 to a little above the panel's highest point (at least 1%).
+fn share_axis(lines: &[Line]) -> Range<f64> {
+    let top = lines
         .iter()
-        .filter(|r| t.num(r, key!(INTERVAL_KEYS, "interval_start_s")) <= cutoff)
-    {
-        let slot = per
-            .entry(t.num(r, key!(INTERVAL_KEYS, "interval_start_s")) as u64)
-            .or_insert_with(|| vec![0.0; columns.len()]);
-        for (x, column) in slot.iter_mut().zip(&columns) {
-            *x += t.num(r, *column);
-        }
-    }
-    if per.values().all(|v| v.iter().all(|&x| x == 0.0)) {
-        return Ok(false);
-    }
-    // Each band sits on the ones before it; bands that are zero throughout are left out
-    // of the legend.
-    let minutes: Vec<f64> = per.keys().map(|&s| s as f64 / 60.0).collect();
-    let mut areas: Vec<Line> = Vec::new();
-    let mut base = vec![0.0; per.len()];
-    for (i, (_, label)) in bands.iter().enumerate() {
-        if per.values().all(|v| v[i] == 0.0) {
-            continue;
-        }
-        for (b, v) in base.iter_mut().zip(per.values()) {
-            *b += v[i];
-        }
-        let points = minutes.iter().copied().zip(base.clone()).collect();
-        areas.push((label.to_string(), points));
-    }
-    let extra: Option<Line> = line.map(|(_, label)| {
-        let k = bands.len();
-        let points = minutes.iter().copied().zip(per.values().map(|v| v[k]));
-        (label.to_string(), points.collect())
-    });
-    render!(
-        path,
-        svg,
-        stacked_chart(titles, &areas, extra.as_ref(), windows)
-    )?;
-    Ok(true)
-}
-
-fn stacked_chart<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    titles: &Titles<'_>,
-    areas: &[Line],
-    line: Option<&Line>,
-    windows: &[Window],
-) -> Result<(), DrawError> {
-    root.fill(&WHITE).map_err(e)?;
-    let all = areas.iter().chain(line);
-    let x = span(all.clone());
-    // Headroom above the highest band keeps the legend off the data.
-    let top = all.flat_map(|l| &l.1).map(|p| p.1).fold(1.0, f64::max) * 1.4;
-    let mut chart = time_plane(root, titles, x, 0.0..top, windows, &|v| tick(*v))?;
-    // Top band first, so each lower band is drawn over the one above it.
-    // Colours go by position among the bands drawn, so the few there are stay distinct.
-    for (i, (name, points)) in areas.iter().enumerate().rev() {
-        // Opaque tints: see-through bands would blend into colours the legend lacks.
-        let c = tint(colour(i));
-        chart
-            .draw_series(AreaSeries::new(points.iter().copied(), 0.0, c.filled()))
-            .map_err(e)?
-            .label(name.clone())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()));
-    }
-    if let Some((name, points)) = line {
-        let style = BLACK.stroke_width(2);
-        chart
-            .draw_series(LineSeries::new(points.iter().copied(), style))
-            .map_err(e)?
-            .label(name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-    }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)
+        .flat_map(|l| l.1.iter().map(|p| p.1))
+        .fold(0.0, f64::max);
+    0.0..(top * 1.15).max(0.01)
 }
 
 /// A ratio axis that fits the panel's lines: their lowest and highest points widened to

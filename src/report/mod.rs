@@ -46,6 +46,7 @@ pub const RUN_FILES: &[&str] = &[
     "region_pops.csv",
     "connections.csv",
     "latency_cdf.csv",
+    "latency_histogram.csv",
     "failover.csv",
     "faults.csv",
     "cost.csv",
@@ -187,6 +188,63 @@ pub const CDF: &[Column<CdfRow>] = &[
     )),
 ];
 
+/// One bucket of a latency histogram.
+pub struct BucketRow {
+    /// `All`, or a result type.
+    pub outcome: &'static str,
+    /// The bucket's upper end, ms.
+    pub latency_ms: f64,
+    /// Requests in it.
+    pub requests: u64,
+    /// Share of the outcome's requests at or below its upper end.
+    pub cumulative_share: f64,
+}
+
+/// Columns of `latency_histogram.csv`.
+pub const HISTOGRAM: &[Column<BucketRow>] = &[
+    col!("outcome", "`All`, or a result type that some request had", |r| Cell::Text(r.outcome.into())),
+    col!("latency_ms", "upper end of the bucket: buckets are 2% wide (each ends 1.02 times above the last), from 1 µs; empty buckets are left out", |r| Cell::Ms(r.latency_ms)),
+    col!("requests", "requests whose latency falls in the bucket", |r| Cell::Count(r.requests)),
+    col!("cumulative_share", "share of the outcome's requests at or below the bucket's upper end: the CDF the charts draw", |r| Cell::Ratio(r.cumulative_share)),
+];
+
+/// The run's latency histograms: `All`, then each result type's.
+fn histograms(m: &Metrics) -> impl Iterator<Item = (&'static str, &hdrhistogram::Histogram<u64>)> {
+    std::iter::once(("All", &m.latency)).chain(
+        crate::stats::Outcome::ALL
+            .iter()
+            .map(|&o| (o.log_name(), &m.latency_by_outcome[o as usize])),
+    )
+}
+
+/// Each bucket's upper end is this much above the last one's.
+const BUCKET_GROWTH: f64 = 1.02;
+
+/// Writes `latency_histogram.csv`: every non-empty 2% bucket of the run's latency, overall
+/// and per result type, so charts drawn from the files follow the whole distribution.
+fn write_histogram(dir: &Path, m: &Metrics) -> io::Result<()> {
+    let hists = histograms(m);
+    let rows = hists
+        .filter(|(_, h)| !h.is_empty())
+        .flat_map(|(outcome, h)| {
+            let total = h.len() as f64;
+            let mut seen = 0u64;
+            h.iter_log(1, BUCKET_GROWTH)
+                .filter(|v| v.count_since_last_iteration() > 0)
+                .map(move |v| {
+                    seen += v.count_since_last_iteration();
+                    BucketRow {
+                        outcome,
+                        latency_ms: v.value_iterated_to() as f64 / 1000.0,
+                        requests: v.count_since_last_iteration(),
+                        cumulative_share: seen as f64 / total,
+                    }
+                })
+                .collect::<Vec<_>>()
+        });
+    write_table(dir, "latency_histogram.csv", HISTOGRAM, rows)
+}
+
 /// A file being written under a temporary name in the same folder.
 pub(crate) struct Pending {
     tmp: PathBuf,
@@ -307,11 +365,7 @@ const CDF_QUANTILES: [f64; 24] = [
 /// Writes `latency_cdf.csv`: the run's latency distribution, overall (`All`) and per
 /// result type, for the charts.
 fn write_cdf(dir: &Path, m: &Metrics) -> io::Result<()> {
-    let hists = std::iter::once(("All", &m.latency)).chain(
-        crate::stats::Outcome::ALL
-            .iter()
-            .map(|&o| (o.log_name(), &m.latency_by_outcome[o as usize])),
-    );
+    let hists = histograms(m);
     let rows = hists
         .filter(|(_, h)| !h.is_empty())
         .flat_map(|(outcome, h)| {
@@ -359,6 +413,7 @@ pub fn write_results(dir: &Path, scenario: &Scenario, result: &RunResult) -> io:
     faults::write(dir, scenario, result)?;
     faults::write_connections(dir, scenario, result)?;
     write_cdf(dir, &result.summary)?;
+    write_histogram(dir, &result.summary)?;
     write_table(dir, "cost.csv", COST, bill)?;
     write_atomic(dir, "scenario.resolved.toml", |w| {
         writeln!(

@@ -64,6 +64,7 @@ pub fn tables() -> Vec<TableDoc> {
         table("failover.csv", "one per interval and origin group (none without groups)", FAILOVER, false),
         table("faults.csv", "one per injected fault (none without faults)", FAULTS, false),
         table("cost.csv", "one per line of the month's bill (README, \"The bill\"): pay-as-you-go lines by pricing region, then the free tier, Origin Shield and origin lines, then one per flat-rate plan, cheapest first; a line whose quantity is 0 is left out", super::COST, false),
+        table("latency_histogram.csv", "the run's whole latency distribution, from which the latency charts are drawn: one per non-empty 2% bucket, `All` first, then each result type that occurred", super::HISTOGRAM, false),
         table("latency_cdf.csv", "the run's latency distribution for the charts: 24 quantiles per result type that occurred, and `All`", CDF, false),
         table("requests.csv", "only with `log_sample_rate` > 0 or `--log-sample`, and `log_format = \"csv\"` (the default): one per sampled request, in CloudFront's standard-log field order, then a real-time log field and the simulator's own (`log_format = \"w3c\"` writes `requests.log` instead, in CloudFront's own format)", super::log::FIELDS, false),
         table("calibration.csv", "only when the workload is a CloudFront log (`format = \"cloudfront\"`): the run against the log, over the requests that arrived in the counted span; `overall`, then one per POP (edge location metro), per behavior and per UTC hour", crate::calibration::COLUMNS, false),

@@ -59,6 +59,40 @@ fn every_run_draws_every_chart_as_png_and_svg() {
     // The CDF chart marks the run's median, which summary.csv gives.
     let cdf = std::fs::read_to_string(charts.join("latency_cdf.svg")).unwrap();
     assert!(cdf.contains("p50 ") && cdf.contains("p99 "));
+    let tail = std::fs::read_to_string(charts.join("latency_tail.svg")).unwrap();
+    assert!(tail.contains("p99.9: 1 in 1,000 slower"));
+}
+
+#[test]
+fn the_latency_histogram_holds_every_request_and_the_summary_quantiles() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &["--no-charts"]);
+    let out = dir.path().join("out");
+    let summary = &common::csv_rows(&out.join("summary.csv"))[0];
+    let buckets = common::csv_rows(&out.join("latency_histogram.csv"));
+    let all: Vec<_> = buckets.iter().filter(|b| b["outcome"] == "All").collect();
+    // Far more points than latency_cdf.csv's 24 quantiles, each bucket 2% above the last.
+    assert!(all.len() > 100, "{} buckets", all.len());
+    let n: u64 = all
+        .iter()
+        .map(|b| b["requests"].parse::<u64>().unwrap())
+        .sum();
+    let redirects: u64 = summary["redirects"].parse().unwrap();
+    assert_eq!(n + redirects, summary["requests"].parse::<u64>().unwrap());
+    assert_eq!(all.last().unwrap()["cumulative_share"], "1.000000");
+    for (q, column) in [(0.5, "latency_p50_ms"), (0.99, "latency_p99_ms")] {
+        let want: f64 = summary[column].parse().unwrap();
+        let at = all
+            .iter()
+            .find(|b| b["cumulative_share"].parse::<f64>().unwrap() >= q)
+            .unwrap();
+        let got: f64 = at["latency_ms"].parse().unwrap();
+        // The bucket's upper end is within its 2% width of summary.csv's quantile.
+        assert!(
+            got >= want * 0.99 && got <= want * 1.03,
+            "{column}: bucket {got}, summary {want}"
+        );
+    }
 }
 
 #[test]
