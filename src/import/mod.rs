@@ -88,6 +88,32 @@ fn describe(path: &str) -> String {
     }
 }
 
+/// The features that flat-rate plans exclude (`cost.features`) which the unread fields
+/// `paths` show the distribution uses, in `PLAN_EXCLUDED`'s order.
+fn plan_excluded(paths: &[String]) -> Vec<&'static str> {
+    let uses = |field: &str| {
+        paths
+            .iter()
+            .any(|p| p.split(['.', '[']).any(|part| part == field))
+    };
+    let fields: [(&[&str], &str); 5] = [
+        (&["LambdaFunctionAssociations"], "Lambda@Edge"),
+        (&["RealtimeLogConfigArn"], "real-time logs"),
+        (
+            &["ContinuousDeploymentPolicyId", "Staging"],
+            "continuous deployment",
+        ),
+        (&["FieldLevelEncryptionId"], "field-level encryption"),
+        (&["ForwardedValues"], "legacy ForwardedValues"),
+    ];
+    let found: Vec<&str> = (fields.iter())
+        .filter(|(names, _)| names.iter().any(|n| uses(n)))
+        .map(|(_, f)| *f)
+        .collect();
+    debug_assert!(found.iter().all(|f| crate::cost::PLAN_EXCLUDED.contains(f)));
+    found
+}
+
 /// Imports `text`, the file `file`.
 pub fn import(text: &str, file: &str, opts: &Options) -> Result<Imported, String> {
     let doc = source::parse(text).map_err(|e| format!("{file}: {e}"))?;
@@ -111,11 +137,9 @@ pub fn import(text: &str, file: &str, opts: &Options) -> Result<Imported, String
         });
         format!("{file}: {at}{e}")
     })?;
-    let not_modelled: Vec<String> = seen
-        .unread(&src.config)
-        .iter()
-        .map(|p| describe(p))
-        .collect();
+    let unread = seen.unread(&src.config);
+    let not_modelled: Vec<String> = unread.iter().map(|p| describe(p)).collect();
+    let features = plan_excluded(&unread);
 
     let logs: Vec<PathBuf> = opts.logs.iter().map(PathBuf::from).collect();
     let facts = match logs.is_empty() {
@@ -171,6 +195,14 @@ pub fn import(text: &str, file: &str, opts: &Options) -> Result<Imported, String
     );
     emit::topology(&mut body, &regions, &pops, &d);
     emit::distribution(&mut body, &d, &mut warnings);
+    if !features.is_empty() {
+        body.table(
+            "cost",
+            "fields that flat-rate plans exclude, so the bill can say that none fits.",
+        );
+        let names: Vec<toml::Value> = features.iter().map(|&f| f.into()).collect();
+        body.kv("features", names);
+    }
 
     let mut out = Out::default();
     let origin = match &src.logical_id {

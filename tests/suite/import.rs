@@ -88,6 +88,8 @@ fn an_s3_origin_with_legacy_ttls() {
         stderr.contains("DefaultCacheBehavior.ForwardedValues"),
         "{stderr}"
     );
+    // Legacy ForwardedValues rules out the flat-rate plans (cloudfront.md §11).
+    assert_eq!(s.cost.features, ["legacy ForwardedValues"]);
 }
 
 #[test]
@@ -95,6 +97,8 @@ fn an_origin_group_fails_over_on_403_and_404_from_s3_to_a_lambda_function_url() 
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = import(dir.path(), &config("failover-lambda.json"), &[]);
     let s = check(dir.path(), &path);
+    // Its LambdaFunctionAssociations list is empty: nothing rules the plans out.
+    assert!(s.cost.features.is_empty());
     let g = &s.origin_groups[0];
     assert_eq!(g.name, "bucket-then-function");
     assert_eq!(g.members, ["content-bucket", "render-function"]);
@@ -164,6 +168,14 @@ fn an_alb_with_origin_shield_and_managed_cache_policies() {
     // The run went through the shield: its regional cache served requests.
     let pops = common::csv_rows(&dir.path().join("run/summary.csv"));
     assert!(pops[0]["hit_ratio_shield"].parse::<f64>().unwrap() > 0.0);
+    // The Lambda@Edge association rules out every flat-rate plan, and the bill says so;
+    // Origin Shield is billed.
+    assert_eq!(s.cost.features, ["Lambda@Edge"]);
+    assert_eq!(pops[0]["flat_rate_plan"], "none");
+    assert!(pops[0]["cost_shield_usd"].parse::<f64>().unwrap() > 0.0);
+    let plans = common::csv_rows(&dir.path().join("run/cost.csv"));
+    let pro = plans.iter().find(|l| l["scope"] == "Pro").unwrap();
+    assert_eq!(pro["note"], "flat-rate plans exclude Lambda@Edge");
 }
 
 #[test]
