@@ -20,15 +20,34 @@ pub(super) fn section(dir: &Path, summary: &Table, row: &[String]) -> io::Result
     let lines = Table::read(&path)?;
     let num = |c| summary.num(row, c);
     let mut html = String::from("<h2>The bill</h2>");
+    // The components that cost something, largest first.
+    let mut parts: Vec<(f64, &str)> = [
+        (key!(SUMMARY, "cost_transfer_usd"), "data transfer out"),
+        (key!(SUMMARY, "cost_requests_usd"), "requests"),
+        (key!(SUMMARY, "cost_shield_usd"), "Origin Shield"),
+        (
+            key!(SUMMARY, "cost_origin_transfer_usd"),
+            "transfer to origin",
+        ),
+        (key!(SUMMARY, "cost_origin_usd"), "the origins' own charges"),
+    ]
+    .into_iter()
+    .map(|(c, label)| (num(c), label))
+    .filter(|(usd, _)| *usd > 0.0)
+    .collect();
+    parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let parts: Vec<String> = parts
+        .iter()
+        .map(|(usd, l)| format!("{l} {}", dollars(*usd)))
+        .collect();
+    let parts = match parts.is_empty() {
+        true => String::new(),
+        false => format!(": {}", parts.join(", ")),
+    };
     let _ = write!(
         html,
-        "<p>A month of this traffic costs <strong>{}</strong> pay-as-you-go: data transfer out {}, requests {}, Origin Shield {}, transfer to origin {}, and the origins' own charges {}. The month holds {} requests and {} out (README, \"The bill\": the run's mix, scaled to a whole day of the arrival model, times the month's days).</p>",
+        "<p>A month of this traffic costs <strong>{}</strong> pay-as-you-go{parts}. The month holds {} requests and {} out (README, \"The bill\": the run's mix, scaled to a whole day of the arrival model, times the month's days).</p>",
         dollars(num(key!(SUMMARY, "cost_usd_month"))),
-        dollars(num(key!(SUMMARY, "cost_transfer_usd"))),
-        dollars(num(key!(SUMMARY, "cost_requests_usd"))),
-        dollars(num(key!(SUMMARY, "cost_shield_usd"))),
-        dollars(num(key!(SUMMARY, "cost_origin_transfer_usd"))),
-        dollars(num(key!(SUMMARY, "cost_origin_usd"))),
         human("requests", summary.text(row, key!(SUMMARY, "monthly_requests"))),
         volume(num(key!(SUMMARY, "monthly_transfer_gb"))),
     );

@@ -28,7 +28,7 @@ fn caption(stem: &str) -> &'static str {
 }
 
 /// The headline numbers: summary column, label.
-pub const HEADLINE: [(Col, &str); 9] = [
+pub const HEADLINE: [(Col, &str); 12] = [
     (metric!("requests"), "requests"),
     (metric!("hit_ratio"), "hit ratio"),
     (metric!("byte_hit_ratio"), "byte hit ratio"),
@@ -37,7 +37,10 @@ pub const HEADLINE: [(Col, &str); 9] = [
     (metric!("latency_p99_ms"), "p99"),
     (metric!("failovers"), "failovers"),
     (metric!("errors"), "errors"),
+    (metric!("error_share"), "error rate"),
     (metric!("forbidden"), "403s"),
+    (key!(SUMMARY, "cost_usd_month"), "cost a month"),
+    (key!(SUMMARY, "flat_rate_plan"), "flat-rate plan"),
 ];
 
 /// `text` safe inside HTML text and attribute values.

@@ -9,7 +9,7 @@ use std::io;
 use std::path::Path;
 
 /// The metrics charted, with their axis labels: columns of `summary.csv`.
-pub const HEADLINE: [(&str, &str); 7] = [
+pub const HEADLINE: [(&str, &str); 8] = [
     ("hit_ratio", "hit ratio"),
     ("byte_hit_ratio", "byte hit ratio"),
     ("latency_p50_ms", "p50 latency (ms)"),
@@ -20,6 +20,7 @@ pub const HEADLINE: [(&str, &str); 7] = [
     ),
     ("error_share", "share of responses that were errors"),
     ("failovers", "failovers"),
+    ("cost_usd_month", "pay-as-you-go cost a month (USD)"),
 ];
 
 /// The metrics of the heatmaps of two-parameter grids.
