@@ -318,6 +318,16 @@ fn latency_bars(
 }
 
 /// Grouped bars: one group per label, one bar per series.
+/// The font size at which the longest of `labels` fits under its bar group: 18 points
+/// unless the groups are too narrow (a character is about 0.45 of the size wide), and
+/// never under 11.
+fn label_size(labels: &[String]) -> u32 {
+    let plot = (super::SIZE.0 - 140) as f64;
+    let per_group = plot / labels.len().max(1) as f64;
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f64;
+    ((per_group * 0.95 / (longest * 0.45)) as u32).clamp(11, 18)
+}
+
 fn bar_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     (title, x_desc, y_desc): (&str, &str, &str),
@@ -349,6 +359,7 @@ fn bar_chart<DB: DrawingBackend>(
         .x_desc(x_desc)
         .y_desc(y_desc)
         .label_style(("sans-serif", 18))
+        .x_label_style(("sans-serif", label_size(labels)))
         .draw()
         .map_err(e)?;
     let width = 0.8 / series.len().max(1) as f64;
