@@ -75,10 +75,10 @@ fn figure(r: &Results, metric: &str, label: &str) -> Figure {
         }
     }
     Figure {
-        title: format!(
-            "{label}: mean and 95% interval over {} replications",
-            m.replications
-        ),
+        title: match m.replications {
+            1 => format!("{label}: one replication (no interval)"),
+            n => format!("{label}: mean and 95% interval over {n} replications"),
+        },
         x_desc,
         x_labels,
         y_desc: label.to_string(),
@@ -96,7 +96,10 @@ fn grid(r: &Results, metric: &str, label: &str) -> Grid {
         values[idx[1]][idx[0]] = r.estimate(p, &Scope::Run, metric).map(|e| e.mean);
     }
     Grid {
-        title: format!("{label}, mean over {} replications", m.replications),
+        title: match m.replications {
+            1 => format!("{label}, one replication"),
+            n => format!("{label}, mean over {n} replications"),
+        },
         x_desc: x.key.clone(),
         y_desc: y.key.clone(),
         cols: x.values.clone(),

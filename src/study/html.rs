@@ -31,8 +31,11 @@ pub fn write(dir: &Path, r: &Results, targets: &[Target], answer: &[String]) -> 
     };
     let _ = write!(
         html,
-        "<li>{shape}, {} replications each ({} runs); replication 0 uses the scenario's seed, and every point shares each replication's seed</li>",
-        m.replications,
+        "<li>{shape}, {} each ({} runs); replication 0 uses the scenario's seed, and every point shares each replication's seed</li>",
+        match m.replications {
+            1 => "1 replication".to_string(),
+            n => format!("{n} replications"),
+        },
         m.units.len()
     );
     for t in targets {
