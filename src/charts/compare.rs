@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 pub const COMPARE_CHARTS: [&str; 3] = ["latency_cdf", "hit_ratio_over_time", "origin_load"];
 
 /// Rows of the comparison table: `summary.csv` column and label.
-pub const COMPARED: [(Col, &str); 15] = [
+pub const COMPARED: [(Col, &str); 18] = [
     (key!(SUMMARY, "scenario"), "scenario"),
     (key!(SUMMARY, "seed"), "seed"),
     (key!(SUMMARY, "measured_s"), "measured (s)"),
@@ -37,6 +37,15 @@ pub const COMPARED: [(Col, &str); 15] = [
     (metric!("errors"), "errors"),
     (metric!("errors_4xx"), "4xx"),
     (metric!("origin_errors"), "origin errors"),
+    (key!(SUMMARY, "cost_usd_month"), "cost a month (USD)"),
+    (
+        key!(SUMMARY, "cost_shield_usd"),
+        "Origin Shield a month (USD)",
+    ),
+    (
+        key!(SUMMARY, "cost_origin_usd"),
+        "origin charges a month (USD)",
+    ),
 ];
 
 /// One run being compared.

@@ -98,7 +98,7 @@ pub fn tables() -> Vec<TableDoc> {
             file: "comparison.csv",
             rows: "`edgesim report DIR... --out DIR`: one per compared metric",
             columns: vec![
-                ("metric", "the `summary.csv` column compared: scenario, seed, measured_s, requests, hit_ratio, byte_hit_ratio, origin_offload, origin_requests, latency_p50_ms, latency_p99_ms, total_time_p99_ms, failovers, errors, errors_4xx, origin_errors"),
+                ("metric", "the `summary.csv` column compared: scenario, seed, measured_s, requests, hit_ratio, byte_hit_ratio, origin_offload, origin_requests, latency_p50_ms, latency_p99_ms, total_time_p99_ms, failovers, errors, errors_4xx, origin_errors, cost_usd_month, cost_shield_usd, cost_origin_usd (so a before and after shows what offload or Origin Shield saves in dollars)"),
                 (RUN_COLUMN, "one column per run, named by its folder's last component (the whole path where two share one): the value from its `summary.csv`"),
                 ("<run>_minus_<first>", "for each run after the first: its value less the first run's, at the column's own precision (empty for scenario and seed)"),
                 ("<run>_vs_<first>_pct", "the same difference in percent of the first run's value (empty where that is 0)"),
