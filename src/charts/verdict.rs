@@ -237,5 +237,7 @@ mod tests {
         assert_eq!(crate::cost::dollars(15.0), "$15.00");
         assert_eq!(crate::cost::volume(1_292_620.0), "1.2 PB");
         assert_eq!(crate::cost::count(25.92e9), "25.9 B");
+        assert_eq!(crate::cost::count(1e15), "1,000,000 B");
+        assert_eq!(crate::cost::volume(4.9e10), "46,730 PB");
     }
 }

@@ -336,7 +336,9 @@ fn tb(w: f64) -> String {
 
 /// A count as a person reads it: `620 M`, `1.2 B`, `15,000`.
 pub fn count(n: f64) -> String {
-    if n >= 1e9 {
+    if n >= 1e12 {
+        format!("{} B", crate::units::thousands((n / 1e9).round() as u64))
+    } else if n >= 1e9 {
         format!("{:.1} B", n / 1e9)
     } else if n >= 1e6 {
         format!("{} M", trim(n / 1e6))
@@ -347,7 +349,10 @@ pub fn count(n: f64) -> String {
 
 /// GB as a person reads them: `100 GB`, `50 TB`, `1.2 PB`.
 pub fn volume(gb: f64) -> String {
-    if gb >= 1024.0 * 1024.0 {
+    if gb >= 1024.0 * 1024.0 * 1000.0 {
+        let pb = (gb / 1024.0 / 1024.0).round() as u64;
+        format!("{} PB", crate::units::thousands(pb))
+    } else if gb >= 1024.0 * 1024.0 {
         format!("{} PB", trim(gb / 1024.0 / 1024.0))
     } else if gb >= 1024.0 {
         format!("{} TB", trim(gb / 1024.0))
