@@ -133,6 +133,7 @@ const BOUNDS: &[(&str, Range)] = &[
     ("signing.edge_clock_skew_s", Num(-86_400.0, 86_400.0)),
     ("signing.crypto_sample_rate", Num(0.0, 1.0)),
     ("signing.max_key_groups_per_behavior", Num(0.0, 1000.0)),
+    ("signing.max_key_groups_per_distribution", Num(0.0, 1000.0)),
     ("signing.max_keys_per_group", Num(0.0, 1000.0)),
     ("signing.max_key_groups", Num(0.0, 1000.0)),
     ("behaviors[*].ttl.*", Time(0, 100 * YEAR)),

@@ -29,6 +29,10 @@ pub struct KeyGroupSpec {
 pub struct SigningSpec {
     /// Key groups one behavior may trust (CloudFront's quota: 4).
     pub max_key_groups_per_behavior: usize,
+    /// Distinct key groups all behaviors of the distribution may trust together
+    /// (CloudFront's quota: 4, Service Quotas "Key groups associated with a single
+    /// distribution").
+    pub max_key_groups_per_distribution: usize,
     /// Public keys in one key group (quota: 5).
     pub max_keys_per_group: usize,
     /// Key groups in the account (quota: 10).
@@ -45,6 +49,7 @@ impl Default for SigningSpec {
     fn default() -> Self {
         SigningSpec {
             max_key_groups_per_behavior: 4,
+            max_key_groups_per_distribution: 4,
             max_keys_per_group: 5,
             max_key_groups: 10,
             edge_clock_skew_s: 0.0,
@@ -203,6 +208,26 @@ pub fn check(
                 group_ids.contains(&g.as_str()),
                 || format!("{path}[{j}]"),
                 || format!("no key group has id {g:?}; key groups are {group_ids:?}"),
+            )?;
+        }
+    }
+    let mut distinct: Vec<&str> = Vec::new();
+    for (path, list) in trusted {
+        for (j, g) in list.iter().enumerate() {
+            if distinct.contains(&g.as_str()) {
+                continue;
+            }
+            distinct.push(g);
+            ensure(
+                distinct.len() <= signing.max_key_groups_per_distribution,
+                || format!("{path}[{j}]"),
+                || {
+                    format!(
+                        "{g:?} is key group number {} that the distribution's behaviors trust, over CloudFront's quota of {} key groups per distribution (Service Quotas \"Key groups associated with a single distribution\"; signing.max_key_groups_per_distribution)",
+                        distinct.len(),
+                        signing.max_key_groups_per_distribution
+                    )
+                },
             )?;
         }
     }

@@ -168,6 +168,17 @@ trusted_key_groups = {default_groups}
         e.contains("default_behavior.trusted_key_groups[0]: no key group has id \"nope\""),
         "{e}"
     );
+    // Per distribution: two behaviors of 3 distinct groups each are 6, over the quota of 4;
+    // groups shared between behaviors count once.
+    let six = (1..=6)
+        .map(|i| format!("[[key_groups]]\nid = \"g{i}\"\nkeys = [\"K1\"]\n"))
+        .collect::<String>();
+    let behavior = |groups: &str| {
+        format!("{six}[[behaviors]]\npath_pattern = \"/b/*\"\norigin = \"o\"\ntrusted_key_groups = {groups}\n")
+    };
+    let e = load(&behavior(r#"["g4", "g5", "g6"]"#), r#"["g1", "g2", "g3"]"#).unwrap_err();
+    assert!(e.contains("default_behavior.trusted_key_groups[1]: \"g2\" is key group number 5 that the distribution's behaviors trust, over CloudFront's quota of 4 key groups per distribution"), "{e}");
+    assert!(load(&behavior(r#"["g1", "g2"]"#), r#"["g1", "g2", "g3", "g4"]"#).is_ok());
 }
 
 #[test]
