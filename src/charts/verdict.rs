@@ -73,9 +73,11 @@ pub fn verdict(dir: &Path) -> io::Result<Vec<String>> {
     out.extend(over_capacity(&origins));
     let failovers = num(metric!("failovers"));
     if failovers > 0.0 {
+        let fetches = num(key!(SUMMARY, "failover_origin_requests"));
         out.push(format!(
-            "{} requests failed over to a secondary origin.",
-            thousands(failovers)
+            "{} requests were answered by failover, in {} origin requests to a secondary origin.",
+            thousands(failovers),
+            thousands(fetches)
         ));
     }
     let shed = num(metric!("shed"));

@@ -61,7 +61,7 @@ pub const FIELDS: &[Column<Entry>] = &[
     col!("x-edge-detailed-result-type", "the detailed result type, such as OriginConnectError or a denial's reason", |e| label(e.line.detail.log_name(e.line.outcome))),
     col!("cache-behavior-path-pattern", "the path pattern of the behavior that matched (a real-time log field)", |e| text(&e.pattern)),
     col!("sim-served-tier", "the simulator's: the tier that answered: `pop`, `rec` (a regional cache), `shield` or `origin`", |e| label(e.line.tier.log_name())),
-    col!("sim-origin-id", "the simulator's: the behavior's target, an origin or an origin group", |e| text(&e.origin)),
+    col!("sim-origin-id", "the simulator's: the origin that answered, for an origin group the member (the secondary when the request failed over, else the primary); for a cache hit, the origin the behavior asks first", |e| text(&e.origin)),
     col!("sim-collapsed", "the simulator's: 1 when the request waited for another request's fetch", |e| Cell::Count(e.line.collapsed.into())),
     col!("sim-stale", "the simulator's: 1 when an expired copy was served", |e| Cell::Count(e.line.stale.into())),
     col!("sim-region", "the simulator's: the viewer's client region", |e| text(&e.region)),
@@ -88,8 +88,8 @@ pub struct RequestLog {
     pops: Vec<String>,
     regions: Vec<String>,
     patterns: Vec<String>,
-    origins: Vec<String>,
-    behavior_origin: Vec<u16>,
+    /// Per behavior: the origin it asks first, and the one it fails over to if any.
+    members: Vec<(String, Option<String>)>,
     start: Nanos,
     /// The row being written, kept for its string buffers.
     entry: Option<Entry>,
@@ -124,14 +124,19 @@ impl RequestLog {
                 .iter()
                 .map(|b| b.pattern_str().to_string())
                 .collect(),
-            // A behavior's target: an origin, or an origin group by its name.
-            origins: s
-                .origins
+            members: behaviors
                 .iter()
-                .map(|o| o.name.clone())
-                .chain(s.origin_groups.iter().map(|g| g.name.clone()))
+                .map(|b| {
+                    let name = |o: u16| s.origins[o as usize].name.clone();
+                    match scenario.target(b) {
+                        crate::scenario::Target::Origin(o) => (name(o), None),
+                        crate::scenario::Target::Group(g) => {
+                            let g = &scenario.groups()[g as usize];
+                            (name(g.primary), Some(name(g.secondary)))
+                        }
+                    }
+                })
                 .collect(),
-            behavior_origin: behaviors.iter().map(|b| b.target).collect(),
             start: (s.workload.start_hour_utc * 3600.0 * SEC as f64) as Nanos,
             entry: None,
         })
@@ -141,7 +146,11 @@ impl RequestLog {
     pub fn line(&mut self, l: &LogLine) {
         let mut path = [0u8; PATH_BUF];
         let path = self.catalog.write_path(l.class, l.object, &mut path);
-        let origin = self.behavior_origin[l.behavior as usize] as usize;
+        let (primary, secondary) = &self.members[l.behavior as usize];
+        let origin = match (l.failed_over, secondary) {
+            (true, Some(secondary)) => secondary,
+            _ => primary,
+        };
         // The row's strings are refilled in place: a full log (`--log-sample 1`) writes a
         // row per request.
         let e = self.entry.get_or_insert_with(|| Entry {
@@ -158,7 +167,7 @@ impl RequestLog {
         refill(&mut e.path, &String::from_utf8_lossy(path));
         refill(&mut e.pop, &self.pops[l.pop as usize]);
         refill(&mut e.pattern, &self.patterns[l.behavior as usize]);
-        refill(&mut e.origin, &self.origins[origin]);
+        refill(&mut e.origin, origin);
         refill(&mut e.region, &self.regions[l.region as usize]);
         match &mut self.file {
             Sink::Csv(file) => file.write_row(FIELDS, e),

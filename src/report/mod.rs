@@ -68,6 +68,8 @@ pub struct SummaryLead {
     pub reused_connections: u64,
     /// Requests per second at all origins together in the busiest interval.
     pub origin_peak_rps: f64,
+    /// Origin requests that failed over to a secondary (one per fetch).
+    pub failover_origin_requests: u64,
     /// The month's bill.
     pub bill: crate::cost::Bill,
 }
@@ -97,6 +99,7 @@ impl SummaryLead {
             new_connections: new,
             reused_connections: reused,
             origin_peak_rps: busiest as f64 * crate::units::SEC as f64 / s.interval.0 as f64,
+            failover_origin_requests: result.failover_fetches.iter().map(|f| f[0]).sum(),
             bill: crate::cost::bill(scenario, result),
         }
     }
@@ -117,6 +120,7 @@ pub const SUMMARY: &[Column<SummaryLead>] = &[
     col!("origin_new_connections", "origin requests (attempts) that opened a new connection and paid TCP and, for HTTPS, TLS 1.2 handshakes", |r| Cell::Count(r.new_connections)),
     col!("origin_reused_connections", "origin requests that reused an idle connection within the origin's keep-alive timeout", |r| Cell::Count(r.reused_connections)),
     col!("origin_peak_rps", "requests per second reaching all origins together (refused ones included) in the busiest interval of `interval`", |r| Cell::Decimal(r.origin_peak_rps)),
+    col!("failover_origin_requests", "origin requests that failed over from a group's primary to its secondary: one per fetch, where `failovers` counts every viewer request answered by one (collapsed waiters included)", |r| Cell::Count(r.failover_origin_requests)),
     col!("monthly_requests", "viewer requests in the billed month, extrapolated from the run (README, \"The bill\")", |r| Cell::Whole(r.bill.monthly_requests)),
     col!("monthly_transfer_gb", "GB sent to viewers in the billed month", |r| Cell::Decimal(r.bill.monthly_gb)),
     col!("cost_usd_month", "the month's pay-as-you-go bill, origin charges included: the sum of the five cost columns that follow", |r| Cell::Usd(r.bill.total())),

@@ -81,21 +81,14 @@ pub fn capacity_rps(spec: &OriginSpec) -> Option<f64> {
 /// Writes `origins.csv`, `origin_timeseries.csv` and `region_pops.csv` into `dir`.
 pub fn write(dir: &Path, scenario: &Scenario, result: &RunResult) -> io::Result<()> {
     let s = scenario.spec();
-    let mut failovers = vec![[0u64; 2]; s.origins.len()];
-    for &(_, g, counts) in &result.group_rows {
-        let group = &scenario.groups()[g as usize];
-        failovers[group.primary as usize][0] += counts[1];
-        failovers[group.secondary as usize][1] += counts[1];
-    }
-    let rows =
-        (s.origins.iter().zip(&result.origins).zip(failovers)).map(|((spec, stats), failovers)| {
-            OriginRow {
-                name: spec.name.clone(),
-                stats: stats.clone(),
-                concurrency: spec.concurrency,
-                span: result.measured_span,
-                failovers,
-            }
+    let rows = (s.origins.iter().zip(&result.origins))
+        .zip(&result.failover_fetches)
+        .map(|((spec, stats), failovers)| OriginRow {
+            name: spec.name.clone(),
+            stats: stats.clone(),
+            concurrency: spec.concurrency,
+            span: result.measured_span,
+            failovers: *failovers,
         });
     write_table(dir, "origins.csv", ORIGINS, rows)?;
     write_origin_series(dir, scenario, result)?;

@@ -415,6 +415,7 @@ impl Edge {
                 stale: r.stale,
                 conn: req.conn,
                 transfer: r.transfer,
+                failed_over: matches!(r.failover, Failover::Recovered | Failover::BothFailed),
             });
         }
     }

@@ -245,6 +245,7 @@ impl<'a> Sim<'a> {
             group_rows: self.stats.group_rows,
             connections: self.tiers.pools.used(),
             shield_requests: self.tiers.shield_requests.clone(),
+            failover_fetches: self.tiers.failover_fetches.clone(),
             fault_affected: self.ledger.counts(),
         }
     }

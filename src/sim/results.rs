@@ -76,6 +76,8 @@ pub struct LogLine {
     pub conn: crate::protocol::ViewerConn,
     /// Time from the first byte sent to the last.
     pub transfer: Nanos,
+    /// Whether its primary origin failed and the group's secondary was asked.
+    pub failed_over: bool,
 }
 
 /// An observer that ignores everything.
@@ -120,6 +122,9 @@ pub struct RunResult {
     /// Per site (POPs, then regional caches): counted requests that reached it as an
     /// origin's shield from another site.
     pub shield_requests: Vec<u64>,
+    /// Per origin: counted origin requests that failed over away from it and to it (one
+    /// per fetch, however many viewer requests it answered).
+    pub failover_fetches: Vec<[u64; 2]>,
     /// Per fault in the scenario's list: what it touched (requests routed away from a POP,
     /// origin attempts, fetches past a regional cache, legs slowed), warm-up included.
     pub fault_affected: Vec<u64>,

@@ -513,7 +513,9 @@ fn the_summary_names_the_measured_span_and_the_error_rate_beside_the_hit_ratio()
         "of requests failed (",
         "of them during the origin_outage primary (20:00–30:00)",
         "Origin secondary was sent more than its",
-        "requests failed over to a secondary origin",
+        "requests were answered by failover, in",
+        "origin requests to a secondary origin",
+        "a month pay-as-you-go",
     ] {
         assert!(stdout.contains(sentence), "{sentence:?} not in {stdout}");
     }

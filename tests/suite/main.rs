@@ -19,6 +19,7 @@ mod deploy;
 mod determinism;
 mod erlang;
 mod failover;
+mod failover_counts;
 mod failover_files;
 mod faults;
 mod https;

@@ -63,6 +63,9 @@ pub(super) struct Tiers {
     pub(super) origin_policy: Vec<OriginProtocolPolicy>,
     /// Per site: counted requests that reached it as an origin's shield.
     pub shield_requests: Vec<u64>,
+    /// Per origin: counted origin requests that failed over away from it (as a group's
+    /// primary) and to it (as a secondary).
+    pub failover_fetches: Vec<[u64; 2]>,
 }
 
 impl Tiers {
@@ -108,6 +111,7 @@ impl Tiers {
             ),
             origin_policy: plan.origins.iter().map(|o| o.protocol_policy).collect(),
             shield_requests: vec![0; plan.sites.len()],
+            failover_fetches: vec![[0; 2]; plan.origins.len()],
         }
     }
 

@@ -152,6 +152,13 @@ impl Tiers {
     /// Sends fetch `f` to `origin` (an origin group's secondary) at `now`, through that
     /// origin's own shield if it has one.
     pub fn retarget(&mut self, f: u32, origin: u16, now: Nanos, queue: &mut EventQueue<Event>) {
+        let x = &self.fetches[f as usize];
+        if x.counted {
+            // One origin request leaves the primary for the secondary, however many
+            // viewer requests wait on it.
+            self.failover_fetches[x.origin as usize][0] += 1;
+            self.failover_fetches[origin as usize][1] += 1;
+        }
         self.route(f, origin, now);
         let x = &mut self.fetches[f as usize];
         x.attempt.number = 0;

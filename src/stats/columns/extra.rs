@@ -21,7 +21,7 @@ macro_rules! mean_time {
 pub(super) const FAILURES: &[Column<Metrics>] = &[
     Column {
         name: "failovers",
-        doc: "requests whose primary origin failed (listed status, connection failure or timeout) and that went to the origin group's secondary",
+        doc: "viewer requests answered by failover: their primary origin failed (listed status, connection failure or timeout) and the origin group's secondary was asked. Requests collapsed onto one origin request each count, so this exceeds the origin requests failover sent (`summary.csv`'s `failover_origin_requests`, `origins.csv`'s `failovers_in`) by the collapsed waiters",
         get: |m| {
             let f = &m.counts.failover;
             Cell::Count(f[Failover::Recovered as usize] + f[Failover::BothFailed as usize])

@@ -295,7 +295,7 @@ const BASE: &[Column<Metrics>] = &[
     counter!("bytes_from_cache", "body bytes served from cache (the byte hit ratio's numerator)", bytes_from_cache),
     counter!("cacheable_bytes", "body bytes served for cacheable requests (its denominator)", cacheable_bytes),
     counter!("bytes_served", "body bytes sent to viewers", bytes_served),
-    counter!("origin_requests", "requests that caused an origin request (revalidations included); a stale copy served while it is refreshed in the background is not one, so `origins.csv`'s `requests` is higher by about `stale_served`", origin_requests),
+    counter!("origin_requests", "requests that caused an origin request of their own (revalidations included): collapsed requests wait on another's, so a slow origin makes this smaller for the same misses (a black hole holds each fetch for its connection timeouts, and more requests collapse onto it than onto a quick 503); a stale copy served while it is refreshed in the background is not one either, so `origins.csv`'s `requests` is higher by about `stale_served`", origin_requests),
     counter!("origin_bytes", "body bytes fetched from origins", origin_bytes),
     Column {
         name: "origin_offload",
@@ -405,12 +405,12 @@ pub const ORIGINS: &[Column<OriginRow>] = &[
     },
     Column {
         name: "failovers_out",
-        doc: "requests that failed at this origin as an origin group's primary and went to the secondary",
+        doc: "origin requests that failed at this origin as an origin group's primary and went to the secondary: one per fetch, however many collapsed viewer requests waited on it (`summary.csv`'s `failovers` counts those viewer requests)",
         get: |o| Cell::Count(o.failovers[0]),
     },
     Column {
         name: "failovers_in",
-        doc: "requests that came to this origin as a group's secondary after the primary failed",
+        doc: "origin requests that came to this origin as a group's secondary after the primary failed: the load failover adds to it",
         get: |o| Cell::Count(o.failovers[1]),
     },
     Column {
