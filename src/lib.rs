@@ -58,6 +58,7 @@ pub mod data;
 pub mod engine;
 pub mod fault;
 pub mod import;
+pub mod invalidation;
 pub mod origin;
 pub mod protocol;
 pub mod replay;

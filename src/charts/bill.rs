@@ -30,6 +30,7 @@ pub(super) fn section(dir: &Path, summary: &Table, row: &[String]) -> io::Result
             "transfer to origin",
         ),
         (key!(SUMMARY, "cost_origin_usd"), "the origins' own charges"),
+        (key!(SUMMARY, "cost_invalidations_usd"), "invalidations"),
     ]
     .into_iter()
     .map(|(c, label)| (num(c), label))
@@ -69,6 +70,7 @@ pub(super) fn section(dir: &Path, summary: &Table, row: &[String]) -> io::Result
             _ if rate == 0.0 => "free".to_string(),
             ("requests", "origin_requests") => format!("${:.2} per million", rate * 1e6),
             ("requests", _) => format!("${:.4} per 10,000", rate * 1e4),
+            ("paths", _) => format!("${rate:.3} per path"),
             _ => format!("${rate:.3} per GB"),
         };
         row_of(

@@ -44,6 +44,8 @@ pub struct Usage {
     pub origins: Vec<OriginUsage>,
     /// Features the distribution uses that flat-rate plans exclude.
     pub features: Vec<String>,
+    /// Invalidation paths requested in the month.
+    pub invalidation_paths: f64,
 }
 
 impl Usage {
@@ -64,13 +66,14 @@ pub struct Line {
     /// The pricing region, shield Region, origin or plan it is for.
     pub scope: String,
     /// What is charged: `transfer`, `http_requests`, `https_requests`, `origin_transfer`,
-    /// `shield_requests`, `origin_requests`, `origin_bytes`, `free_tier` or `flat_rate_plan`.
+    /// `shield_requests`, `origin_requests`, `origin_bytes`, `invalidations`, `free_tier` or
+    /// `flat_rate_plan`.
     pub component: &'static str,
     /// The volume tier, for transfer lines; why a plan does or does not fit, for plans.
     pub note: String,
     /// How much, in `unit`.
     pub quantity: f64,
-    /// `GB`, `requests` or `month`.
+    /// `GB`, `requests`, `paths` or `month`.
     pub unit: &'static str,
     /// Price per unit.
     pub rate: f64,
@@ -93,6 +96,8 @@ pub struct Bill {
     pub origin_transfer: f64,
     /// What the origins themselves charge.
     pub origin: f64,
+    /// Invalidation paths beyond the free ones.
+    pub invalidations: f64,
     /// Viewer requests and GB out in the month.
     pub monthly_requests: f64,
     pub monthly_gb: f64,
@@ -105,7 +110,12 @@ pub struct Bill {
 impl Bill {
     /// The pay-as-you-go total, origin charges included.
     pub fn total(&self) -> f64 {
-        self.transfer + self.requests + self.shield + self.origin_transfer + self.origin
+        self.transfer
+            + self.requests
+            + self.shield
+            + self.origin_transfer
+            + self.origin
+            + self.invalidations
     }
 
     /// The bill for `usage` at `pricing`, with the always-free tier taken off if
@@ -209,6 +219,25 @@ impl Bill {
             );
             bill.origin += bill.line(&o.name, "origin_bytes", String::new(), o.gb, "GB", o.per_gb);
         }
+        let paths = usage.invalidation_paths;
+        let free = paths.min(pricing.invalidations.free_paths);
+        bill.line(
+            "all",
+            "invalidations",
+            "paths at no charge".into(),
+            free,
+            "paths",
+            0.0,
+        );
+        let rate = pricing.invalidations.per_path;
+        bill.invalidations += bill.line(
+            "all",
+            "invalidations",
+            String::new(),
+            paths - free,
+            "paths",
+            rate,
+        );
         bill.choose_plan(usage, pricing);
         bill
     }

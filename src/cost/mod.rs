@@ -52,6 +52,10 @@ pub struct CostSpec {
     pub monthly_requests: Option<f64>,
     /// Days in the billed month.
     pub days: f64,
+    /// Invalidation paths in the month; absent: the measured span's, at the same rate
+    /// all month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_invalidation_paths: Option<f64>,
     /// Features the distribution uses that flat-rate plans exclude and edgesim does not
     /// simulate, such as `"real-time logs"` (the plan check needs them).
     pub features: Vec<String>,
@@ -65,6 +69,7 @@ impl Default for CostSpec {
             free_tier: true,
             monthly_requests: None,
             days: 30.0,
+            monthly_invalidation_paths: None,
             features: Vec::new(),
         }
     }
@@ -90,6 +95,9 @@ impl CostSpec {
         check::within("cost.days", self.days, 1.0, 31.0)?;
         if let Some(n) = self.monthly_requests {
             check::positive("cost.monthly_requests", n)?;
+        }
+        if let Some(n) = self.monthly_invalidation_paths {
+            check::within("cost.monthly_invalidation_paths", n, 0.0, 1e12)?;
         }
         for (i, f) in self.features.iter().enumerate() {
             check::ensure(
@@ -166,8 +174,18 @@ pub fn usage(scenario: &Scenario, result: &RunResult) -> Usage {
             }
         })
         .collect();
+    // Invalidations continue all month at the rate of the measured span.
+    let measured_from = result.end.saturating_sub(result.measured_span);
+    let paths = (s.invalidations.iter())
+        .filter(|v| (measured_from..=result.end).contains(&v.at.0))
+        .map(|v| v.paths.len())
+        .sum::<usize>() as f64;
     let mut usage = Usage {
         features: s.cost.features.clone(),
+        invalidation_paths: s
+            .cost
+            .monthly_invalidation_paths
+            .unwrap_or(paths * month_ns / result.measured_span.max(1) as f64),
         ..Usage::default()
     };
     let (mut run, mut month) = (0.0, 0.0);

@@ -70,6 +70,9 @@ pub struct SummaryLead {
     pub origin_peak_rps: f64,
     /// Origin requests that failed over to a secondary (one per fetch).
     pub failover_origin_requests: u64,
+    /// Invalidation paths requested within the run, and the cached copies they removed.
+    pub invalidation_paths: u64,
+    pub invalidated_copies: u64,
     /// The month's bill.
     pub bill: crate::cost::Bill,
 }
@@ -100,6 +103,11 @@ impl SummaryLead {
             reused_connections: reused,
             origin_peak_rps: busiest as f64 * crate::units::SEC as f64 / s.interval.0 as f64,
             failover_origin_requests: result.failover_fetches.iter().map(|f| f[0]).sum(),
+            invalidation_paths: (s.invalidations.iter())
+                .filter(|v| v.at.0 <= result.end)
+                .map(|v| v.paths.len() as u64)
+                .sum(),
+            invalidated_copies: result.invalidated,
             bill: crate::cost::bill(scenario, result),
         }
     }
@@ -121,14 +129,17 @@ pub const SUMMARY: &[Column<SummaryLead>] = &[
     col!("origin_reused_connections", "origin requests that reused an idle connection within the origin's keep-alive timeout", |r| Cell::Count(r.reused_connections)),
     col!("origin_peak_rps", "requests per second reaching all origins together (refused ones included) in the busiest interval of `interval`", |r| Cell::Decimal(r.origin_peak_rps)),
     col!("failover_origin_requests", "origin requests that failed over from a group's primary to its secondary: one per fetch, where `failovers` counts every viewer request answered by one (collapsed waiters included)", |r| Cell::Count(r.failover_origin_requests)),
+    col!("invalidation_paths", "invalidation paths requested during the run, warm-up included", |r| Cell::Count(r.invalidation_paths)),
+    col!("invalidated_copies", "cached copies they removed, every tier together", |r| Cell::Count(r.invalidated_copies)),
     col!("monthly_requests", "viewer requests in the billed month, extrapolated from the run (README, \"The bill\")", |r| Cell::Whole(r.bill.monthly_requests)),
     col!("monthly_transfer_gb", "GB sent to viewers in the billed month", |r| Cell::Decimal(r.bill.monthly_gb)),
-    col!("cost_usd_month", "the month's pay-as-you-go bill, origin charges included: the sum of the five cost columns that follow", |r| Cell::Usd(r.bill.total())),
+    col!("cost_usd_month", "the month's pay-as-you-go bill, origin charges included: the sum of the six cost columns that follow", |r| Cell::Usd(r.bill.total())),
     col!("cost_transfer_usd", "data transfer out to the internet, volume tiers per pricing region", |r| Cell::Usd(r.bill.transfer)),
     col!("cost_requests_usd", "HTTP and HTTPS requests", |r| Cell::Usd(r.bill.requests)),
     col!("cost_shield_usd", "requests that reached an Origin Shield", |r| Cell::Usd(r.bill.shield)),
     col!("cost_origin_transfer_usd", "data transfer out to origin: PUT, POST and PATCH bodies", |r| Cell::Usd(r.bill.origin_transfer)),
     col!("cost_origin_usd", "what the origins themselves charge (`origins[].cost`)", |r| Cell::Usd(r.bill.origin)),
+    col!("cost_invalidations_usd", "invalidation paths beyond the month's free 1,000, at the measured span's rate of invalidations (or `cost.monthly_invalidation_paths`)", |r| Cell::Usd(r.bill.invalidations)),
     col!("flat_rate_plan", "the cheapest flat-rate plan whose allowances cover the month, or `none` (cost.csv says why)", |r| Cell::Text(r.bill.plan.as_ref().map_or("none".into(), |p| p.0.clone()))),
     col!("flat_rate_usd", "that plan's monthly price; empty when none fits", |r| match &r.bill.plan { Some(p) => Cell::Usd(p.1), None => Cell::Label("") }),
 ];

@@ -151,6 +151,7 @@ const BOUNDS: &[(&str, Range)] = &[
     ("faults[*].factor", Num(1e-3, 1000.0)),
     ("faults[*].added", Time(0, HOUR)),
     ("faults[*].share", Num(0.0, 1.0)),
+    ("invalidations[*].at", Time(0, 100 * YEAR)),
     ("cost.days", Num(1.0, 31.0)),
     ("cost.monthly_requests", Num(1.0, 1e15)),
 ];

@@ -127,6 +127,9 @@ pub struct ScenarioSpec {
     /// Injected failures.
     #[serde(default)]
     pub faults: Vec<FaultSpec>,
+    /// Invalidations: paths whose cached copies are removed from every tier at a moment.
+    #[serde(default)]
+    pub invalidations: Vec<crate::invalidation::InvalidationSpec>,
     /// How the month's bill is computed: prices, free tier, the month's volume.
     #[serde(default)]
     pub cost: crate::cost::CostSpec,

@@ -98,6 +98,9 @@ pub(super) fn validate(s: &ScenarioSpec) -> Checked {
         o.cost.check(&path)?;
     }
     s.cost.check()?;
+    for (i, v) in s.invalidations.iter().enumerate() {
+        v.check(&format!("invalidations[{i}]"))?;
+    }
     check::within("log_sample_rate", s.log_sample_rate, 0.0, 1.0)?;
     validate_tiers(s)?;
     validate_errors(s)?;

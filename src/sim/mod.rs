@@ -246,6 +246,7 @@ impl<'a> Sim<'a> {
             connections: self.tiers.pools.used(),
             shield_requests: self.tiers.shield_requests.clone(),
             failover_fetches: self.tiers.failover_fetches.clone(),
+            invalidated: self.tiers.invalidated,
             fault_affected: self.ledger.counts(),
         }
     }

@@ -125,6 +125,8 @@ pub struct RunResult {
     /// Per origin: counted origin requests that failed over away from it and to it (one
     /// per fetch, however many viewer requests it answered).
     pub failover_fetches: Vec<[u64; 2]>,
+    /// Cached copies that invalidations removed, all tiers together.
+    pub invalidated: u64,
     /// Per fault in the scenario's list: what it touched (requests routed away from a POP,
     /// origin attempts, fetches past a regional cache, legs slowed), warm-up included.
     pub fault_affected: Vec<u64>,

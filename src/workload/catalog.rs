@@ -310,6 +310,12 @@ impl Catalog {
         self.classes[k as usize].objects.ilog10() + 1
     }
 
+    /// The object ids of class `k`.
+    pub fn objects_of(&self, k: u16) -> std::ops::Range<ObjectId> {
+        let c = &self.classes[k as usize];
+        c.offset..c.offset + c.objects
+    }
+
     /// The class that owns `object`.
     pub fn class_of(&self, object: ObjectId) -> Option<u16> {
         self.classes

@@ -25,6 +25,7 @@ mod faults;
 mod https;
 mod import;
 mod interrupt;
+mod invalidations;
 mod latency_calibration;
 mod memory;
 mod mutants;

@@ -21,6 +21,7 @@ use crate::behavior::ttl::Freshness;
 use crate::cache::{BoundedCache, Entry, ObjectId, Sizing};
 use crate::engine::EventQueue;
 use crate::fault::Ledger;
+use crate::invalidation::{targets, Targets};
 use crate::origin::OriginProtocolPolicy;
 use crate::protocol::Method;
 use crate::scenario::Scenario;
@@ -66,6 +67,13 @@ pub(super) struct Tiers {
     /// Per origin: counted origin requests that failed over away from it (as a group's
     /// primary) and to it (as a secondary).
     pub failover_fetches: Vec<[u64; 2]>,
+    /// Invalidations in time order, what each removes, and the next one due.
+    invalidations: Vec<(Nanos, Targets)>,
+    next_invalidation: usize,
+    /// Keys from which cached OPTIONS responses start, when OPTIONS is cached.
+    options_base: Option<u64>,
+    /// Cached copies the invalidations removed, all tiers together.
+    pub invalidated: u64,
 }
 
 impl Tiers {
@@ -112,6 +120,42 @@ impl Tiers {
             origin_policy: plan.origins.iter().map(|o| o.protocol_policy).collect(),
             shield_requests: vec![0; plan.sites.len()],
             failover_fetches: vec![[0; 2]; plan.origins.len()],
+            invalidations: {
+                let mut all: Vec<(Nanos, Targets)> = (scenario.spec().invalidations.iter())
+                    .map(|v| (v.at.0, targets(catalog, &v.paths)))
+                    .collect();
+                all.sort_by_key(|v| v.0);
+                all
+            },
+            next_invalidation: 0,
+            options_base: options_cached.then(|| catalog.objects()),
+            invalidated: 0,
+        }
+    }
+
+    /// Carries out every invalidation due at `now`: removes the copies it names from
+    /// every site.
+    fn invalidate(&mut self, now: Nanos) {
+        while let Some((at, targets)) = self.invalidations.get(self.next_invalidation) {
+            if *at > now {
+                return;
+            }
+            for site in &mut self.sites {
+                let before = site.cache.len();
+                match targets {
+                    Targets::All => site.cache.clear(),
+                    Targets::Objects(objects) => {
+                        for &o in objects {
+                            site.cache.remove(o);
+                            if let Some(base) = self.options_base {
+                                site.cache.remove(base + o);
+                            }
+                        }
+                    }
+                }
+                self.invalidated += (before - site.cache.len()) as u64;
+            }
+            self.next_invalidation += 1;
         }
     }
 
@@ -209,6 +253,9 @@ impl Tiers {
         } = ask;
         while let Some(pop) = self.faults.due_wipe(now) {
             self.sites[pop as usize].cache.clear();
+        }
+        if self.next_invalidation < self.invalidations.len() {
+            self.invalidate(now);
         }
         let rules = self.fresh.rules(want.class, want.behavior);
         let s = &mut self.sites[site as usize];
