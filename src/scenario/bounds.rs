@@ -110,6 +110,7 @@ const BOUNDS: &[(&str, Range)] = &[
     ("pops[*].lon", Num(-180.0, 180.0)),
     ("pops[*].cache_capacity", Size(1, 1024 * TIB)),
     ("pops[*].capacity_rps", Num(1e-3, 1e9)),
+    ("pops[*].capacity_gbps", Num(1e-6, 1e6)),
     ("regional_caches[*].lat", Num(-90.0, 90.0)),
     ("regional_caches[*].lon", Num(-180.0, 180.0)),
     ("regional_caches[*].cache_capacity", Size(1, 1024 * TIB)),

@@ -56,6 +56,8 @@ struct Sim<'a> {
     queue: EventQueue<Event>,
     workload: Workload,
     topology: Topology,
+    /// Whether some POP limits its bandwidth (routing then needs response sizes).
+    limits_bandwidth: bool,
     edge: Edge,
     tiers: Tiers,
     /// The origins and the attempts at them.
@@ -105,6 +107,7 @@ impl<'a> Sim<'a> {
             scenario,
             now: 0,
             queue: EventQueue::new(),
+            limits_bandwidth: topology.limits_bandwidth(),
             topology,
             edge,
             tiers,
@@ -272,7 +275,12 @@ impl<'a> Sim<'a> {
             self.counted += 1;
             self.first_counted.get_or_insert(a.at);
         }
-        let route = self.topology.route(a.region, a.at);
+        // The response's size counts against a POP's bandwidth, when one has a limit.
+        let bytes = match self.limits_bandwidth && a.method.has_body() {
+            true => self.workload.catalog().size_of(a.class, a.object),
+            false => 0,
+        };
+        let route = self.topology.route(a.region, a.at, bytes);
         if route.shed && !self.pop_outages.is_empty() {
             let nearest = self.topology.ranking(a.region)[0].0;
             for w in &self.pop_outages {

@@ -32,6 +32,10 @@ pub struct PopSpec {
     /// Requests per second the POP can take before shedding; absent means no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_rps: Option<f64>,
+    /// Gigabits per second of responses the POP can send before shedding (response bodies,
+    /// 10^9 bits); absent means no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_gbps: Option<f64>,
     /// The regional edge cache this POP's misses go to, by name; absent: straight to
     /// the origin (or its shield).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -202,6 +206,9 @@ impl PopSpec {
         if let Some(rps) = self.capacity_rps {
             check::positive(&format!("{path}.capacity_rps"), rps)?;
         }
+        if let Some(gbps) = self.capacity_gbps {
+            check::positive(&format!("{path}.capacity_gbps"), gbps)?;
+        }
         Ok(())
     }
 }
@@ -219,12 +226,52 @@ pub struct Route {
     pub shed: bool,
 }
 
-struct PopState {
-    /// Requests per nanosecond, or infinite.
+/// A token bucket: refilled at a rate, holding at most `burst`.
+struct Bucket {
+    /// Units per nanosecond, or infinite for no limit.
     refill_per_ns: f64,
     burst: f64,
     tokens: f64,
     last_refill: Nanos,
+}
+
+impl Bucket {
+    /// A bucket refilled at `per_sec` that holds a tenth of a second of it (at least
+    /// `least`), full at the start.
+    fn new(per_sec: f64, least: f64) -> Self {
+        let burst = (per_sec / 10.0).max(least);
+        Bucket {
+            refill_per_ns: per_sec / SEC as f64,
+            burst,
+            tokens: burst,
+            last_refill: 0,
+        }
+    }
+
+    /// Refills to `now`; whether `amount` may be taken. An amount above the burst may be
+    /// taken from a full bucket, which then owes the rest: the long-run rate still holds.
+    fn ready(&mut self, now: Nanos, amount: f64) -> bool {
+        if self.refill_per_ns.is_infinite() {
+            return true;
+        }
+        let elapsed = now.saturating_sub(self.last_refill) as f64;
+        self.tokens = (self.tokens + elapsed * self.refill_per_ns).min(self.burst);
+        self.last_refill = now;
+        self.tokens >= amount.min(self.burst)
+    }
+
+    fn take(&mut self, amount: f64) {
+        if self.refill_per_ns.is_finite() {
+            self.tokens -= amount;
+        }
+    }
+}
+
+struct PopState {
+    /// Requests.
+    requests: Bucket,
+    /// Response bytes.
+    bytes: Bucket,
     outages: Vec<(Nanos, Nanos)>,
 }
 
@@ -233,19 +280,16 @@ impl PopState {
         !self.outages.iter().any(|&(s, e)| s <= now && now < e)
     }
 
-    fn take_token(&mut self, now: Nanos) -> bool {
-        if self.refill_per_ns.is_infinite() {
-            return true;
+    /// Takes one request of `bytes` response bytes if both its rate and its bandwidth
+    /// allow it.
+    fn take(&mut self, now: Nanos, bytes: u64) -> bool {
+        let bytes = bytes as f64;
+        let ok = self.requests.ready(now, 1.0) && self.bytes.ready(now, bytes);
+        if ok {
+            self.requests.take(1.0);
+            self.bytes.take(bytes);
         }
-        let elapsed = now.saturating_sub(self.last_refill) as f64;
-        self.tokens = (self.tokens + elapsed * self.refill_per_ns).min(self.burst);
-        self.last_refill = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
+        ok
     }
 }
 
@@ -271,12 +315,10 @@ impl Topology {
             .enumerate()
             .map(|(i, p)| {
                 let rps = p.capacity_rps.unwrap_or(f64::INFINITY);
-                let burst = (rps / 10.0).max(1.0);
+                let bytes_per_sec = p.capacity_gbps.map_or(f64::INFINITY, |g| g * 1e9 / 8.0);
                 PopState {
-                    refill_per_ns: rps / SEC as f64,
-                    burst,
-                    tokens: burst,
-                    last_refill: 0,
+                    requests: Bucket::new(rps, 1.0),
+                    bytes: Bucket::new(bytes_per_sec, 1.0),
                     outages: outages
                         .iter()
                         .filter(|o| usize::from(o.0) == i)
@@ -319,13 +361,19 @@ impl Topology {
         &self.rankings[region as usize]
     }
 
-    /// Routes one request from `region` at time `now`, taking a unit of the POP's capacity.
+    /// Whether some POP has a bandwidth capacity, so routing needs each response's size.
+    pub fn limits_bandwidth(&self) -> bool {
+        self.pops.iter().any(|p| p.bytes.refill_per_ns.is_finite())
+    }
+
+    /// Routes one request from `region` at time `now` whose response carries `bytes`,
+    /// taking a request and its bytes from the POP's capacities.
     #[inline]
-    pub fn route(&mut self, region: u16, now: Nanos) -> Route {
+    pub fn route(&mut self, region: u16, now: Nanos, bytes: u64) -> Route {
         let ranking = &self.rankings[region as usize];
         for (n, &(pop, rtt)) in ranking.iter().enumerate() {
             let state = &mut self.pops[pop as usize];
-            if state.up(now) && state.take_token(now) {
+            if state.up(now) && state.take(now, bytes) {
                 return Route {
                     pop: Some(pop),
                     accounted_pop: pop,
@@ -356,6 +404,7 @@ mod tests {
             cache_capacity: Bytes(1 << 20),
             cache_policy: PolicyKind::default_for_sites(),
             capacity_rps: rps,
+            capacity_gbps: None,
             regional_cache: None,
             price_class: None,
             pricing_region: None,
@@ -376,7 +425,7 @@ mod tests {
     #[test]
     fn nearest_pop_wins() {
         let mut t = topo(&[pop("FAR", 40.0, None), pop("NEAR", 1.0, None)], &[]);
-        let r = t.route(0, 0);
+        let r = t.route(0, 0, 0);
         assert_eq!((r.pop, r.shed), (Some(1), false));
     }
 
@@ -387,25 +436,42 @@ mod tests {
             &[],
         );
         // The bucket holds 10 requests (a tenth of a second at 100/s).
-        let served: Vec<_> = (0..12).map(|_| t.route(0, 0).pop).collect();
+        let served: Vec<_> = (0..12).map(|_| t.route(0, 0, 0).pop).collect();
         assert_eq!(served.iter().filter(|p| **p == Some(0)).count(), 10);
-        assert!(t.route(0, 0).shed);
+        assert!(t.route(0, 0, 0).shed);
         // 50 ms later, 5 tokens have come back.
         let back = (0..6)
-            .filter(|_| t.route(0, 50_000_000).pop == Some(0))
+            .filter(|_| t.route(0, 50_000_000, 0).pop == Some(0))
             .count();
         assert_eq!(back, 5);
+    }
+
+    #[test]
+    fn a_pop_over_its_bandwidth_sheds_and_keeps_its_rate_over_time() {
+        // 1 Gbps is 125 MB a second, and the bucket holds a tenth of it (12.5 MB).
+        let mut near = pop("NEAR", 1.0, None);
+        near.capacity_gbps = Some(1.0);
+        let mut t = topo(&[near, pop("FAR", 40.0, None)], &[]);
+        assert!(t.limits_bandwidth());
+        // 1,000 requests a second of 1 MB each for 10 s: 1 GB/s offered, 8 times the link.
+        let near_served = (0..10_000u64)
+            .filter(|i| t.route(0, i * 1_000_000, 1_000_000).pop == Some(0))
+            .count();
+        // 10 s at 125 a second, plus the 12 the full bucket held at the start.
+        assert!((1250..=1263).contains(&near_served), "{near_served}");
+        // Requests without a body take no bandwidth.
+        assert_eq!(t.route(0, 10_000_000_000, 0).pop, Some(0));
     }
 
     #[test]
     fn a_pop_in_outage_is_passed_over_and_none_left_means_no_pop() {
         let outage = (0, 10, 20);
         let mut t = topo(&[pop("A", 1.0, None), pop("B", 2.0, None)], &[outage]);
-        assert_eq!(t.route(0, 5).pop, Some(0));
-        assert_eq!(t.route(0, 15).pop, Some(1));
-        assert_eq!(t.route(0, 20).pop, Some(0));
+        assert_eq!(t.route(0, 5, 0).pop, Some(0));
+        assert_eq!(t.route(0, 15, 0).pop, Some(1));
+        assert_eq!(t.route(0, 20, 0).pop, Some(0));
         let mut t = topo(&[pop("A", 1.0, None)], &[outage]);
-        let r = t.route(0, 15);
+        let r = t.route(0, 15, 0);
         assert_eq!((r.pop, r.accounted_pop), (None, 0));
     }
 }
