@@ -268,6 +268,8 @@ impl Bucket {
 }
 
 struct PopState {
+    /// Neither capacity is limited: the common case, decided without the buckets.
+    unlimited: bool,
     /// Requests.
     requests: Bucket,
     /// Response bytes.
@@ -282,7 +284,11 @@ impl PopState {
 
     /// Takes one request of `bytes` response bytes if both its rate and its bandwidth
     /// allow it.
+    #[inline]
     fn take(&mut self, now: Nanos, bytes: u64) -> bool {
+        if self.unlimited {
+            return true;
+        }
         let bytes = bytes as f64;
         let ok = self.requests.ready(now, 1.0) && self.bytes.ready(now, bytes);
         if ok {
@@ -317,6 +323,7 @@ impl Topology {
                 let rps = p.capacity_rps.unwrap_or(f64::INFINITY);
                 let bytes_per_sec = p.capacity_gbps.map_or(f64::INFINITY, |g| g * 1e9 / 8.0);
                 PopState {
+                    unlimited: rps.is_infinite() && bytes_per_sec.is_infinite(),
                     requests: Bucket::new(rps, 1.0),
                     bytes: Bucket::new(bytes_per_sec, 1.0),
                     outages: outages
