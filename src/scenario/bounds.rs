@@ -58,6 +58,7 @@ const BOUNDS: &[(&str, Range)] = &[
     ("network.path_overhead", Time(0, 10 * SEC)),
     ("network.rtt_floor", Time(0, 10 * SEC)),
     ("network.edge_processing", Time(0, 10 * SEC)),
+    ("network.routing_margin", Time(0, 10 * SEC)),
     ("workload.rate", Num(1e-3, MAX_RATE)),
     ("workload.traffic", Num(0.0, 1000.0)),
     ("workload.start_hour_utc", Num(0.0, 24.0)),

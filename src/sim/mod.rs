@@ -58,6 +58,8 @@ struct Sim<'a> {
     topology: Topology,
     /// Whether some POP limits its bandwidth (routing then needs response sizes).
     limits_bandwidth: bool,
+    /// Mixed into each request's routing hash: the seed's own.
+    routing_salt: u64,
     edge: Edge,
     tiers: Tiers,
     /// The origins and the attempts at them.
@@ -108,6 +110,7 @@ impl<'a> Sim<'a> {
             now: 0,
             queue: EventQueue::new(),
             limits_bandwidth: topology.limits_bandwidth(),
+            routing_salt: crate::engine::mix64(scenario.spec().seed ^ 0x0072_6f75_7469_6e67),
             topology,
             edge,
             tiers,
@@ -280,7 +283,10 @@ impl<'a> Sim<'a> {
             true => self.workload.catalog().size_of(a.class, a.object),
             false => 0,
         };
-        let route = self.topology.route(a.region, a.at, bytes);
+        // Latency routing picks among a region's POPs by a hash of the request, so that it
+        // draws nothing from the random streams.
+        let pick = crate::engine::mix64(a.index ^ self.routing_salt);
+        let route = self.topology.route(a.region, a.at, bytes, pick);
         if route.shed && !self.pop_outages.is_empty() {
             let nearest = self.topology.ranking(a.region)[0].0;
             for w in &self.pop_outages {

@@ -45,6 +45,24 @@ pub struct NetworkSpec {
     pub rtt_floor: Duration,
     /// Time the edge spends on each request before answering or forwarding it.
     pub edge_processing: Duration,
+    /// How a region's clients are sent to POPs: `nearest` (each to its nearest POP), or
+    /// `latency` (spread over the POPs within `routing_margin` of the nearest).
+    pub routing: Routing,
+    /// With `latency` routing: how much longer a round trip than the best may be for a
+    /// POP to take a share of the region's clients.
+    pub routing_margin: Duration,
+}
+
+/// How viewers are sent to POPs, the way CloudFront's DNS answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Routing {
+    /// Every client of a region to its nearest POP (until capacity sheds it).
+    #[default]
+    Nearest,
+    /// The region's clients spread over the POPs whose round trip is within the margin of
+    /// the best, each POP taking a share in proportion to 1 / its round trip.
+    Latency,
 }
 
 impl Default for NetworkSpec {
@@ -55,6 +73,8 @@ impl Default for NetworkSpec {
             path_overhead: Duration(8_000_000),
             rtt_floor: Duration(1_000_000),
             edge_processing: Duration(200_000),
+            routing: Routing::Nearest,
+            routing_margin: Duration(10_000_000),
         }
     }
 }

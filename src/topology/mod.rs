@@ -304,6 +304,9 @@ pub struct Topology {
     pops: Vec<PopState>,
     /// Per region: POP indices with their RTTs, nearest first.
     rankings: Vec<Vec<(u16, Nanos)>>,
+    /// Per region, with latency routing: the cumulative shares of the POPs within the
+    /// margin, by their place in the ranking; empty when the nearest takes everyone.
+    spread: Vec<Vec<(f64, usize)>>,
 }
 
 impl Topology {
@@ -334,7 +337,7 @@ impl Topology {
                 }
             })
             .collect();
-        let rankings = regions
+        let rankings: Vec<Vec<(u16, Nanos)>> = regions
             .iter()
             .map(|&r| {
                 let mut ranked: Vec<(u16, Nanos)> = pops
@@ -348,9 +351,34 @@ impl Topology {
                 ranked
             })
             .collect();
+        let spread = rankings
+            .iter()
+            .map(|ranked| match (net.routing, ranked.first()) {
+                (geo::Routing::Latency, Some(&(_, best))) => {
+                    let within: Vec<(usize, f64)> = (ranked.iter().enumerate())
+                        .take_while(|(_, &(_, rtt))| rtt <= best + net.routing_margin.0)
+                        .map(|(i, &(_, rtt))| (i, 1.0 / rtt.max(1) as f64))
+                        .collect();
+                    let total: f64 = within.iter().map(|w| w.1).sum();
+                    let mut sum = 0.0;
+                    let shares = within.iter().map(|&(i, w)| {
+                        sum += w / total;
+                        (sum, i)
+                    });
+                    let shares: Vec<(f64, usize)> = shares.collect();
+                    if shares.len() > 1 {
+                        shares
+                    } else {
+                        Vec::new()
+                    }
+                }
+                _ => Vec::new(),
+            })
+            .collect();
         Topology {
             pops: states,
             rankings,
+            spread,
         }
     }
 
@@ -374,10 +402,30 @@ impl Topology {
     }
 
     /// Routes one request from `region` at time `now` whose response carries `bytes`,
-    /// taking a request and its bytes from the POP's capacities.
+    /// taking a request and its bytes from the POP's capacities. With latency routing,
+    /// `pick` (a uniform 64-bit hash of the request) chooses the POP within the margin;
+    /// when that POP is down or full, the request goes down the ranking as with `nearest`.
     #[inline]
-    pub fn route(&mut self, region: u16, now: Nanos, bytes: u64) -> Route {
+    pub fn route(&mut self, region: u16, now: Nanos, bytes: u64, pick: u64) -> Route {
         let ranking = &self.rankings[region as usize];
+        let spread = &self.spread[region as usize];
+        if !spread.is_empty() {
+            let u = (pick >> 11) as f64 / (1u64 << 53) as f64;
+            let k = spread
+                .iter()
+                .position(|s| u < s.0)
+                .unwrap_or(spread.len() - 1);
+            let (pop, rtt) = ranking[spread[k].1];
+            let state = &mut self.pops[pop as usize];
+            if state.up(now) && state.take(now, bytes) {
+                return Route {
+                    pop: Some(pop),
+                    accounted_pop: pop,
+                    rtt,
+                    shed: false,
+                };
+            }
+        }
         for (n, &(pop, rtt)) in ranking.iter().enumerate() {
             let state = &mut self.pops[pop as usize];
             if state.up(now) && state.take(now, bytes) {
@@ -400,85 +448,4 @@ impl Topology {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pop(code: &str, lon: f64, rps: Option<f64>) -> PopSpec {
-        PopSpec {
-            code: code.into(),
-            lat: 0.0,
-            lon,
-            cache_capacity: Bytes(1 << 20),
-            cache_policy: PolicyKind::default_for_sites(),
-            capacity_rps: rps,
-            capacity_gbps: None,
-            regional_cache: None,
-            price_class: None,
-            pricing_region: None,
-        }
-    }
-
-    fn topo(pops: &[PopSpec], outages: &[(u16, Nanos, Nanos)]) -> Topology {
-        let region = LatLon { lat: 0.0, lon: 0.0 };
-        Topology::new(
-            &NetworkSpec::default(),
-            pops,
-            &vec![true; pops.len()],
-            &[region],
-            outages,
-        )
-    }
-
-    #[test]
-    fn nearest_pop_wins() {
-        let mut t = topo(&[pop("FAR", 40.0, None), pop("NEAR", 1.0, None)], &[]);
-        let r = t.route(0, 0, 0);
-        assert_eq!((r.pop, r.shed), (Some(1), false));
-    }
-
-    #[test]
-    fn a_full_pop_sheds_to_the_next_and_refills() {
-        let mut t = topo(
-            &[pop("NEAR", 1.0, Some(100.0)), pop("FAR", 40.0, None)],
-            &[],
-        );
-        // The bucket holds 10 requests (a tenth of a second at 100/s).
-        let served: Vec<_> = (0..12).map(|_| t.route(0, 0, 0).pop).collect();
-        assert_eq!(served.iter().filter(|p| **p == Some(0)).count(), 10);
-        assert!(t.route(0, 0, 0).shed);
-        // 50 ms later, 5 tokens have come back.
-        let back = (0..6)
-            .filter(|_| t.route(0, 50_000_000, 0).pop == Some(0))
-            .count();
-        assert_eq!(back, 5);
-    }
-
-    #[test]
-    fn a_pop_over_its_bandwidth_sheds_and_keeps_its_rate_over_time() {
-        // 1 Gbps is 125 MB a second, and the bucket holds a tenth of it (12.5 MB).
-        let mut near = pop("NEAR", 1.0, None);
-        near.capacity_gbps = Some(1.0);
-        let mut t = topo(&[near, pop("FAR", 40.0, None)], &[]);
-        assert!(t.limits_bandwidth());
-        // 1,000 requests a second of 1 MB each for 10 s: 1 GB/s offered, 8 times the link.
-        let near_served = (0..10_000u64)
-            .filter(|i| t.route(0, i * 1_000_000, 1_000_000).pop == Some(0))
-            .count();
-        // 10 s at 125 a second, plus the 12 the full bucket held at the start.
-        assert!((1250..=1263).contains(&near_served), "{near_served}");
-        // Requests without a body take no bandwidth.
-        assert_eq!(t.route(0, 10_000_000_000, 0).pop, Some(0));
-    }
-
-    #[test]
-    fn a_pop_in_outage_is_passed_over_and_none_left_means_no_pop() {
-        let outage = (0, 10, 20);
-        let mut t = topo(&[pop("A", 1.0, None), pop("B", 2.0, None)], &[outage]);
-        assert_eq!(t.route(0, 5, 0).pop, Some(0));
-        assert_eq!(t.route(0, 15, 0).pop, Some(1));
-        assert_eq!(t.route(0, 20, 0).pop, Some(0));
-        let mut t = topo(&[pop("A", 1.0, None)], &[outage]);
-        let r = t.route(0, 15, 0);
-        assert_eq!((r.pop, r.accounted_pop), (None, 0));
-    }
-}
+mod tests;
