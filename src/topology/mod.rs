@@ -416,25 +416,13 @@ impl Topology {
                 .position(|s| u < s.0)
                 .unwrap_or(spread.len() - 1);
             let (pop, rtt) = ranking[spread[k].1];
-            let state = &mut self.pops[pop as usize];
-            if state.up(now) && state.take(now, bytes) {
-                return Route {
-                    pop: Some(pop),
-                    accounted_pop: pop,
-                    rtt,
-                    shed: false,
-                };
+            if let Some(r) = serve(&mut self.pops, pop, rtt, now, bytes, false) {
+                return r;
             }
         }
         for (n, &(pop, rtt)) in ranking.iter().enumerate() {
-            let state = &mut self.pops[pop as usize];
-            if state.up(now) && state.take(now, bytes) {
-                return Route {
-                    pop: Some(pop),
-                    accounted_pop: pop,
-                    rtt,
-                    shed: n > 0,
-                };
+            if let Some(r) = serve(&mut self.pops, pop, rtt, now, bytes, n > 0) {
+                return r;
             }
         }
         let (nearest, rtt) = ranking[0];
@@ -445,6 +433,25 @@ impl Topology {
             shed: false,
         }
     }
+}
+
+/// The route to `pop` if it is up and its capacities take a request of `bytes` at `now`.
+#[inline]
+fn serve(
+    pops: &mut [PopState],
+    pop: u16,
+    rtt: Nanos,
+    now: Nanos,
+    bytes: u64,
+    shed: bool,
+) -> Option<Route> {
+    let state = &mut pops[pop as usize];
+    (state.up(now) && state.take(now, bytes)).then_some(Route {
+        pop: Some(pop),
+        accounted_pop: pop,
+        rtt,
+        shed,
+    })
 }
 
 #[cfg(test)]
